@@ -1,1 +1,31 @@
-return 0;
+using ActorMta.Configuration;
+using ActorMta.Host;
+using ActorMta.Queue.Journal;
+
+// Exit codes: 0 clean shutdown, 1 probe failed, 2 invalid setting or usage, 3 journal unavailable at start-up.
+try
+{
+    var commandLine = CommandLine.Parse(args);
+    if (commandLine.Help)
+    {
+        Console.WriteLine(CommandLine.Usage);
+        return 0;
+    }
+    if (commandLine.ProbeUrl is { } probeUrl)
+        return await Probe.RunAsync(probeUrl);
+    var config = ActorMtaConfig.Load(commandLine.ConfigFile, Environment.GetEnvironmentVariables());
+    var settings = ActorMtaSettings.From(config);
+    await using var node = await ActorMtaNode.StartAsync(settings, CancellationToken.None);
+    await node.WaitForShutdownAsync();
+    return 0;
+}
+catch (SettingException e)
+{
+    Console.Error.WriteLine($"actormta: {e.Message}");
+    return 2;
+}
+catch (JournalUnavailableException e)
+{
+    Console.Error.WriteLine($"actormta: {e.Message}");
+    return 3;
+}

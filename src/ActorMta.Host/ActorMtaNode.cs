@@ -1,0 +1,125 @@
+using ActorMta.Configuration;
+using ActorMta.Fleet;
+using ActorMta.Management;
+using ActorMta.Queue.Journal;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Hosting.SBR;
+using Akka.Hosting;
+using Akka.Remote.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ActorMta.Host;
+
+/// <summary>
+/// One ActorMta node: the actor system (cluster, journal, pipeline stages) and the management
+/// endpoint, wired through Akka.Hosting. Program.cs runs one; tests start several in-process.
+/// </summary>
+public sealed class ActorMtaNode : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private ActorMtaNode(WebApplication app, ActorMtaSettings settings)
+    {
+        _app = app;
+        Settings = settings;
+    }
+
+    public ActorMtaSettings Settings { get; }
+    public ActorSystem System => _app.Services.GetRequiredService<ActorSystem>();
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>The management endpoint as bound (port 0 in settings resolves here).</summary>
+    public Uri ManagementUri => new(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+    public static async Task<ActorMtaNode> StartAsync(ActorMtaSettings settings, CancellationToken cancellation)
+    {
+        var journal = new JournalDatabase(settings.Journal);
+        Directory.CreateDirectory(settings.Node.DataDirectory);
+        await journal.PrepareAsync(cancellation);
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        ConfigureLogging(builder.Logging, settings.Logging);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(settings.Management.Address, settings.Management.Port));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(journal);
+        builder.Services.AddHealthChecks();
+        builder.Services.AddAkka(FleetSettings.SystemName, (akka, _) => ConfigureAkka(akka, settings, journal));
+
+        var app = builder.Build();
+        app.MapManagementEndpoints();
+        await app.StartAsync(cancellation);
+        return new ActorMtaNode(app, settings);
+    }
+
+    private static void ConfigureAkka(AkkaConfigurationBuilder akka, ActorMtaSettings settings, JournalDatabase journal)
+    {
+        var cluster = settings.Fleet;
+        // The operator's akka.* settings win over the ones derived from actormta.journal.
+        akka.AddHocon(settings.Config.WithFallback(journal.PersistenceConfig()), HoconAddMode.Prepend)
+            .AddHocon($"akka.cluster.split-brain-resolver.stable-after = {cluster.SplitBrainStableAfter.TotalMilliseconds:0}ms", HoconAddMode.Prepend)
+            .ConfigureLoggers(loggers =>
+            {
+                loggers.LogLevel = ToAkkaLevel(settings.Logging.Level);
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory();
+            })
+            .WithRemoting(new RemoteOptions { HostName = cluster.Hostname, PublicHostName = cluster.PublicHostname, Port = cluster.Port })
+            .WithClustering(new ClusterOptions
+            {
+                SeedNodes = cluster.SeedNodes.Select(a => a.ToString()).ToArray(),
+                Roles = cluster.Roles.ToArray(),
+                SplitBrainResolver = new KeepMajorityOption(),
+            })
+            .WithActorSystemLivenessCheck(tags: [ManagementEndpoints.LiveTag, ManagementEndpoints.ReadyTag])
+            .WithAkkaClusterReadinessCheck(tags: [ManagementEndpoints.ReadyTag])
+            .WithHealthCheck("journal-writable", new JournalHealthCheck(settings.Management.JournalProbeTimeout), tags: [ManagementEndpoints.ReadyTag])
+            .WithActors((system, registry) =>
+            {
+                var self = Cluster.Get(system);
+                if (cluster.SeedNodes.Count == 0) self.Join(self.SelfAddress);
+                registry.Register<ClusterMembersView>(system.ActorOf(ClusterMembersView.Props(), "cluster-members"));
+                var probeId = $"journal-probe-{self.SelfAddress.Host}-{self.SelfAddress.Port}";
+                registry.Register<JournalWriteProbe>(system.ActorOf(JournalWriteProbe.SupervisedProps(probeId), "journal-probe"));
+            });
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging, LoggingSettings settings)
+    {
+        logging.ClearProviders();
+        if (settings.Format == LogFormat.Json)
+            logging.AddJsonConsole(o => { o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ"; o.UseUtcTimestamp = true; });
+        else
+            logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff "; o.UseUtcTimestamp = true; });
+        logging.SetMinimumLevel(settings.Level);
+        // Kestrel's per-request lines drown the mail log; warnings still show.
+        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.Warning);
+    }
+
+    private static Akka.Event.LogLevel ToAkkaLevel(LogLevel level) => level switch
+    {
+        LogLevel.Trace or LogLevel.Debug => Akka.Event.LogLevel.DebugLevel,
+        LogLevel.Information => Akka.Event.LogLevel.InfoLevel,
+        LogLevel.Warning => Akka.Event.LogLevel.WarningLevel,
+        _ => Akka.Event.LogLevel.ErrorLevel,
+    };
+
+    public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
+
+    public Task StopAsync() => _app.StopAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,32 @@
+using ActorMta.Fleet;
+using ActorMta.Management;
+using ActorMta.Queue.Journal;
+using Akka.Configuration;
+
+namespace ActorMta.Configuration;
+
+/// <summary>
+/// Every setting of the node, read and validated once at start-up: a bad value stops the start
+/// with a <see cref="SettingException"/> before anything binds a port or opens a file.
+/// </summary>
+public sealed record ActorMtaSettings(
+    Config Config,
+    NodeSettings Node,
+    FleetSettings Fleet,
+    JournalSettings Journal,
+    ManagementSettings Management,
+    LoggingSettings Logging)
+{
+    public static ActorMtaSettings From(Config config)
+    {
+        var reader = new SettingsReader(config);
+        var node = NodeSettings.From(reader);
+        return new ActorMtaSettings(
+            config,
+            node,
+            FleetSettings.From(reader),
+            JournalSettings.From(reader, node),
+            ManagementSettings.From(reader),
+            LoggingSettings.From(reader));
+    }
+}

@@ -1,0 +1,53 @@
+using System.Collections;
+using System.Text;
+using Akka.Configuration;
+
+namespace ActorMta.Configuration;
+
+/// <summary>
+/// The settings that change per environment, settable by environment variables. Each one is also
+/// documented next to its setting in hocon/actormta.conf ("env NAME"); a test keeps the two in step.
+/// </summary>
+public static class EnvironmentOverrides
+{
+    public sealed record Variable(string Name, string Path, bool IsList = false);
+
+    public static readonly IReadOnlyList<Variable> Variables =
+    [
+        new("ACTORMTA_HOSTNAME", "actormta.node.hostname"),
+        new("ACTORMTA_DATA_DIR", "actormta.node.data-directory"),
+        new("ACTORMTA_CLUSTER_HOST", "actormta.cluster.hostname"),
+        new("ACTORMTA_CLUSTER_PUBLIC_HOST", "actormta.cluster.public-hostname"),
+        new("ACTORMTA_CLUSTER_PORT", "actormta.cluster.port"),
+        new("ACTORMTA_SEED_NODES", "actormta.cluster.seed-nodes", IsList: true),
+        new("ACTORMTA_CLUSTER_ROLES", "actormta.cluster.roles", IsList: true),
+        new("ACTORMTA_JOURNAL_PROVIDER", "actormta.journal.provider"),
+        new("ACTORMTA_JOURNAL_CONNECTION_STRING", "actormta.journal.connection-string"),
+        new("ACTORMTA_MANAGEMENT_HOST", "actormta.management.hostname"),
+        new("ACTORMTA_MANAGEMENT_PORT", "actormta.management.port"),
+        new("ACTORMTA_LOG_FORMAT", "actormta.logging.format"),
+        new("ACTORMTA_LOG_LEVEL", "actormta.logging.level"),
+    ];
+
+    /// <summary>A config layer holding the variables that are set (empty strings count as set).</summary>
+    public static Config FromEnvironment(IDictionary environment)
+    {
+        var hocon = new StringBuilder();
+        foreach (var variable in Variables)
+        {
+            if (environment[variable.Name] is not string value) continue;
+            hocon.Append(variable.Path).Append(" = ");
+            if (variable.IsList)
+            {
+                var items = value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+                hocon.Append('[').AppendJoin(", ", items.Select(Hocon.Quote)).Append(']');
+            }
+            else
+            {
+                hocon.Append(Hocon.Quote(value));
+            }
+            hocon.Append('\n');
+        }
+        return hocon.Length == 0 ? Config.Empty : ConfigurationFactory.ParseString(hocon.ToString());
+    }
+}

@@ -1,0 +1,64 @@
+using System.Text.Json;
+using ActorMta.Fleet;
+using Akka.Actor;
+using Akka.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace ActorMta.Management;
+
+/// <summary>
+/// The node's management HTTP routes, in Akka.Management's shape: /health/alive, /health/ready,
+/// /cluster/members. Served by the node's own Kestrel (see ../shared/PACKAGES.md).
+/// </summary>
+public static class ManagementEndpoints
+{
+    public const string LiveTag = "live";
+    public const string ReadyTag = "ready";
+
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = false };
+
+    public static IEndpointRouteBuilder MapManagementEndpoints(this IEndpointRouteBuilder routes)
+    {
+        routes.MapHealthChecks("/health/alive", HealthOptions(LiveTag));
+        routes.MapHealthChecks("/health/ready", HealthOptions(ReadyTag));
+        routes.MapGet("/cluster/members", async (ActorRegistry registry, CancellationToken cancellation) =>
+        {
+            var view = await registry.GetAsync<ClusterMembersView>(cancellation);
+            var snapshot = await view.Ask<ClusterMembersView.Snapshot>(ClusterMembersView.Get.Instance, TimeSpan.FromSeconds(5), cancellation);
+            return Results.Json(snapshot, Json);
+        });
+        return routes;
+    }
+
+    private static HealthCheckOptions HealthOptions(string tag) => new()
+    {
+        Predicate = check => check.Tags.Contains(tag),
+        ResultStatusCodes =
+        {
+            [HealthStatus.Healthy] = StatusCodes.Status200OK,
+            [HealthStatus.Degraded] = StatusCodes.Status200OK,
+            [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+        },
+        ResponseWriter = WriteHealthReport,
+    };
+
+    private static Task WriteHealthReport(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        var body = new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new
+            {
+                status = e.Value.Status.ToString(),
+                description = e.Value.Description ?? e.Value.Exception?.Message,
+                durationMs = Math.Round(e.Value.Duration.TotalMilliseconds, 1),
+            }),
+        };
+        return context.Response.WriteAsync(JsonSerializer.Serialize(body, Json));
+    }
+}

@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace ActorMta.IntegrationTests.Infrastructure;
+
+/// <summary>The real executable in a child process: for exit codes, kill -9, and fleets of separate processes.</summary>
+public sealed class HostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private HostProcess(Process process)
+    {
+        _process = process;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public int Id => _process.Id;
+    public bool HasExited => _process.HasExited;
+
+    public string Output
+    {
+        get { lock (_output) return _output.ToString(); }
+    }
+
+    public static HostProcess Start(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        start.ArgumentList.Add(Repository.HostDll);
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment) start.Environment[name] = value;
+        return new HostProcess(Process.Start(start) ?? throw new InvalidOperationException("cannot start the host"));
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan within)
+    {
+        using var timeout = new CancellationTokenSource(within);
+        await _process.WaitForExitAsync(timeout.Token);
+        _process.WaitForExit(); // drains the redirected output
+        return _process.ExitCode;
+    }
+
+    /// <summary>SIGTERM: the node runs CoordinatedShutdown.</summary>
+    public void Terminate() => Signal("TERM");
+
+    /// <summary>SIGKILL: no shutdown at all, as in a crash.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
+    private void Signal(string signal)
+    {
+        if (_process.HasExited) return;
+        using var kill = Process.Start("kill", $"-{signal} {_process.Id}");
+        kill.WaitForExit();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            Terminate();
+            try { await WaitForExitAsync(TimeSpan.FromSeconds(30)); }
+            catch (OperationCanceledException) { Kill(); }
+        }
+        _process.Dispose();
+    }
+}
