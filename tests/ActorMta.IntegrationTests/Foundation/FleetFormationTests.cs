@@ -27,7 +27,7 @@ public sealed class FleetFormationTests
                     ["ACTORMTA_MANAGEMENT_PORT"] = managementPorts[i].ToString(),
                     ["ACTORMTA_JOURNAL_PROVIDER"] = "postgresql",
                     ["ACTORMTA_JOURNAL_CONNECTION_STRING"] = journal,
-                    ["ACTORMTA_LOG_LEVEL"] = "Warning",
+                    ["ACTORMTA_LOG_LEVEL"] = "Information",
                 }));
             }
 
@@ -37,10 +37,14 @@ public sealed class FleetFormationTests
             {
                 var url = $"http://127.0.0.1:{managementPorts[i]}/cluster/members";
                 var host = hosts[i];
-                var upMembers = await Eventually.Returns(async () => UpMembers(await http.GetStringAsync(url)),
-                    up => up.SequenceEqual(expected), TimeSpan.FromSeconds(90), $"node {i} listing three members Up; its output: {host.Output}");
-                Assert.Equal(expected, upMembers);
+                var members = await Eventually.Returns(() => http.GetStringAsync(url),
+                    json => UpMembers(json).SequenceEqual(expected), TimeSpan.FromSeconds(90), $"node {i} listing three members Up");
+                Assert.Equal(expected, UpMembers(members));
             }
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException(e.Message + string.Concat(hosts.Select((h, i) => $"\n--- node {i} output:\n{h.Output}")), e);
         }
         finally
         {
