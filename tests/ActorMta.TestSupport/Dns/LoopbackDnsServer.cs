@@ -149,7 +149,15 @@ public sealed class LoopbackDnsServer : IAsyncDisposable, IDisposable
         }
 
         _stopping.Cancel();
-        _server.Stop();
+        try
+        {
+            _server.Stop();
+        }
+        catch (AggregateException e) when (e.Flatten().InnerExceptions.All(inner => inner is OperationCanceledException))
+        {
+            // ARSoft's Stop waits for its listener tasks, which end by cancellation: that is the normal way down.
+        }
+
         _stopping.Dispose();
     }
 
