@@ -94,6 +94,10 @@ internal sealed partial class SinkSession
 
         await ReplyAsync(354, "Start mail input; end with <CRLF>.<CRLF>", stopping);
         using var body = new MemoryStream();
+
+        // Lines are CRLF-terminated; a bare LF is content. Only "." on a line of its own after a CRLF ends the
+        // message (so CRLF.LF or LF.CRLF cannot smuggle a second message), and only such a line is dot-unstuffed.
+        var atLineStart = true;
         while (true)
         {
             var line = await ReadLineAsync(stopping);
@@ -103,14 +107,14 @@ internal sealed partial class SinkSession
                 return;
             }
 
-            if (line is [(byte)'.', (byte)'\r', (byte)'\n'] or [(byte)'.', (byte)'\n'])
+            if (atLineStart && line is [(byte)'.', (byte)'\r', (byte)'\n'])
             {
                 break;
             }
 
-            // Dot-unstuffing: a leading dot was doubled by the client (RFC 5321 4.5.2).
-            var unstuffed = line.Length > 1 && line[0] == (byte)'.' ? line.AsSpan(1) : line.AsSpan();
+            var unstuffed = atLineStart && line is [(byte)'.', _, ..] ? line.AsSpan(1) : line.AsSpan();
             body.Write(unstuffed);
+            atLineStart = line is [.., (byte)'\r', (byte)'\n'];
         }
 
         await CompleteMessageAsync(body.ToArray(), chunked: false, stopping);

@@ -172,6 +172,11 @@ internal sealed partial class SinkSession
             yield return "CHUNKING";
         }
 
+        if (_options.Chunking && _options.BinaryMime)
+        {
+            yield return "BINARYMIME";
+        }
+
         if (_options.Dsn)
         {
             yield return "DSN";

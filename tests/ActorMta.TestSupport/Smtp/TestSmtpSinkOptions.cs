@@ -30,6 +30,9 @@ public sealed record TestSmtpSinkOptions
     /// <summary>Offer CHUNKING (BDAT).</summary>
     public bool Chunking { get; init; } = true;
 
+    /// <summary>Offer BINARYMIME (RFC 3030; with <see cref="Chunking"/> only).</summary>
+    public bool BinaryMime { get; init; }
+
     /// <summary>Offer DSN (RFC 3461: NOTIFY, ORCPT, RET, ENVID are then recorded with the envelope).</summary>
     public bool Dsn { get; init; } = true;
 
