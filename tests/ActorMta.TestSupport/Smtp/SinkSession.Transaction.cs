@@ -38,21 +38,11 @@ internal sealed partial class SinkSession
             return;
         }
 
-        if (Scripted(SinkStage.MailFrom, reversePath) is { } reply)
+        if (await AnswerAsync(SinkStage.MailFrom, reversePath, new SinkReply(250, "2.1.0 Sender OK", false), stopping))
         {
-            await ReplyAsync(reply, stopping);
-            if (reply.Code is < 200 or >= 300)
-            {
-                return;
-            }
+            _reversePath = reversePath;
+            _mailParameters = parameters;
         }
-        else
-        {
-            await ReplyAsync(250, "2.1.0 Sender OK", stopping);
-        }
-
-        _reversePath = reversePath;
-        _mailParameters = parameters;
     }
 
     private async Task RecipientAsync(string argument, CancellationToken stopping)
@@ -69,20 +59,18 @@ internal sealed partial class SinkSession
             return;
         }
 
-        if (Scripted(SinkStage.Recipient, recipient) is { } reply)
+        if (await AnswerAsync(SinkStage.Recipient, recipient, new SinkReply(250, "2.1.5 Recipient OK", false), stopping))
         {
-            await ReplyAsync(reply, stopping);
-            if (reply.Code is < 200 or >= 300)
-            {
-                return;
-            }
+            _recipients.Add(new SinkRecipient(recipient, parameters));
         }
-        else
-        {
-            await ReplyAsync(250, "2.1.5 Recipient OK", stopping);
-        }
+    }
 
-        _recipients.Add(new SinkRecipient(recipient, parameters));
+    /// <summary>Sends the scripted reply for this point if there is one, else <paramref name="normal"/>; true when it was 2xx.</summary>
+    private async Task<bool> AnswerAsync(SinkStage stage, string argument, SinkReply normal, CancellationToken stopping)
+    {
+        var reply = Scripted(stage, argument) ?? normal;
+        await ReplyAsync(reply, stopping);
+        return reply.Code is >= 200 and < 300;
     }
 
     private async Task DataAsync(CancellationToken stopping)

@@ -26,6 +26,19 @@ internal sealed class RawSmtpClient : IAsyncDisposable
         return new RawSmtpClient(tcp);
     }
 
+    /// <summary>Connects, reads the greeting and sends <paramref name="commands"/> one by one, expecting each to succeed.</summary>
+    public static async Task<RawSmtpClient> OpenAsync(IPEndPoint endPoint, params string[] commands)
+    {
+        var client = await ConnectAsync(endPoint);
+        Assert.StartsWith("220 ", await client.ReadReplyAsync());
+        foreach (var command in commands)
+        {
+            Assert.Matches("^[23]", await client.CommandAsync(command));
+        }
+
+        return client;
+    }
+
     /// <summary>Reads one whole reply (all its lines); null when the server closed the connection.</summary>
     public async Task<string?> ReadReplyAsync()
     {

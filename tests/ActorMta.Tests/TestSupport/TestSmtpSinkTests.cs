@@ -72,10 +72,7 @@ public sealed class TestSmtpSinkTests
     {
         await using var sink = TestSmtpSink.Start();
         sink.Replies.OnRecipient("unknown@example.test").Reply(550, "5.1.1 No such user");
-        await using var client = await RawSmtpClient.ConnectAsync(sink.EndPoint);
-        await client.ReadReplyAsync();
-        await client.CommandAsync("EHLO client.test");
-        await client.CommandAsync("MAIL FROM:<sender@origin.test> BODY=8BITMIME");
+        await using var client = await RawSmtpClient.OpenAsync(sink.EndPoint, "EHLO client.test", "MAIL FROM:<sender@origin.test> BODY=8BITMIME");
 
         Assert.Equal("550 5.1.1 No such user", await client.CommandAsync("RCPT TO:<Unknown@example.test>"));
         Assert.StartsWith("250 ", await client.CommandAsync("RCPT TO:<known@example.test> NOTIFY=FAILURE"));
@@ -84,7 +81,7 @@ public sealed class TestSmtpSinkTests
 
         var received = Assert.Single(sink.Messages);
         var recipient = Assert.Single(received.Recipients);
-        Assert.Equal(new SinkRecipient("known@example.test", ["NOTIFY=FAILURE"]).Address, recipient.Address);
+        Assert.Equal("known@example.test", recipient.Address);
         Assert.Equal(["NOTIFY=FAILURE"], recipient.Parameters);
         Assert.Equal(["BODY=8BITMIME"], received.MailParameters);
     }
@@ -105,9 +102,7 @@ public sealed class TestSmtpSinkTests
     {
         await using var sink = TestSmtpSink.Start();
         sink.Replies.OnMailFrom("bulk@origin.test").ReplyAndClose(421, "4.7.0 Too many messages, slow down");
-        await using var client = await RawSmtpClient.ConnectAsync(sink.EndPoint);
-        await client.ReadReplyAsync();
-        await client.CommandAsync("EHLO client.test");
+        await using var client = await RawSmtpClient.OpenAsync(sink.EndPoint, "EHLO client.test");
 
         Assert.Equal("421 4.7.0 Too many messages, slow down", await client.CommandAsync("MAIL FROM:<bulk@origin.test>"));
         Assert.Null(await client.ReadReplyAsync());
@@ -117,12 +112,7 @@ public sealed class TestSmtpSinkTests
     public async Task Data_is_dot_unstuffed_and_otherwise_kept_byte_for_byte()
     {
         await using var sink = TestSmtpSink.Start();
-        await using var client = await RawSmtpClient.ConnectAsync(sink.EndPoint);
-        await client.ReadReplyAsync();
-        await client.CommandAsync("HELO client.test");
-        await client.CommandAsync("MAIL FROM:<>");
-        await client.CommandAsync("RCPT TO:<postmaster@example.test>");
-        await client.CommandAsync("DATA");
+        await using var client = await RawSmtpClient.OpenAsync(sink.EndPoint, "HELO client.test", "MAIL FROM:<>", "RCPT TO:<postmaster@example.test>", "DATA");
 
         // A bare LF is content: LF.LF and LF.CRLF neither end the message nor get unstuffed; only CRLF.CRLF ends it.
         Assert.StartsWith("250 ", await client.CommandAsync("a\r\n..b\r\nc\n.\nd\n.\r\ne\r\n...\r\n."));
@@ -137,11 +127,8 @@ public sealed class TestSmtpSinkTests
     public async Task Bdat_chunks_are_joined_exactly_including_binary_bytes()
     {
         await using var sink = TestSmtpSink.Start();
-        await using var client = await RawSmtpClient.ConnectAsync(sink.EndPoint);
-        await client.ReadReplyAsync();
-        await client.CommandAsync("EHLO client.test");
-        await client.CommandAsync("MAIL FROM:<sender@origin.test> BODY=BINARYMIME");
-        await client.CommandAsync("RCPT TO:<rcpt@example.test>");
+        await using var client = await RawSmtpClient.OpenAsync(
+            sink.EndPoint, "EHLO client.test", "MAIL FROM:<sender@origin.test> BODY=BINARYMIME", "RCPT TO:<rcpt@example.test>");
         byte[] first = [.. "Subject: b\r\n\r\n"u8, 0x00, 0xff, (byte)'\r', (byte)'\n', (byte)'.', (byte)'\r', (byte)'\n'];
         byte[] second = [.. "end"u8];
 

@@ -113,10 +113,9 @@ public sealed class MailExchangerResolverTests : IDisposable
     {
         _dns.Zone("empty.test").Mx("sub.empty.test", 10, "mx.empty.test");
 
-        var failure = Assert.IsType<MailExchangerResolution.PermanentFailure>(await ResolverFor(_dns).ResolveAsync("empty.test"));
+        var failure = Permanent(await ResolverFor(_dns).ResolveAsync("empty.test"), ResolutionFailure.NoAddresses, "5.1.2");
 
-        Assert.Equal(ResolutionFailure.NoAddresses, failure.Failure);
-        Assert.Equal("5.1.2", failure.EnhancedStatusCode);
+        Assert.Contains("no MX and no usable A/AAAA", failure.Reason);
     }
 
     [Fact]
@@ -124,10 +123,8 @@ public sealed class MailExchangerResolverTests : IDisposable
     {
         _dns.NullMx("example.test").A("example.test", "192.0.2.1");
 
-        var failure = Assert.IsType<MailExchangerResolution.PermanentFailure>(await ResolverFor(_dns).ResolveAsync("example.test"));
+        var failure = Permanent(await ResolverFor(_dns).ResolveAsync("example.test"), ResolutionFailure.NullMx, "5.1.10");
 
-        Assert.Equal(ResolutionFailure.NullMx, failure.Failure);
-        Assert.Equal("5.1.10", failure.EnhancedStatusCode);
         Assert.Contains("null MX", failure.Reason);
         Assert.Equal(1, _dns.TotalQueries);
     }
@@ -143,10 +140,8 @@ public sealed class MailExchangerResolverTests : IDisposable
     [Fact]
     public async Task Nxdomain_fails_permanently_with_5_1_2()
     {
-        var failure = Assert.IsType<MailExchangerResolution.PermanentFailure>(await ResolverFor(_dns).ResolveAsync("missing.example.test"));
+        var failure = Permanent(await ResolverFor(_dns).ResolveAsync("missing.example.test"), ResolutionFailure.NoSuchDomain, "5.1.2");
 
-        Assert.Equal(ResolutionFailure.NoSuchDomain, failure.Failure);
-        Assert.Equal("5.1.2", failure.EnhancedStatusCode);
         Assert.Contains("NXDOMAIN", failure.Reason);
         Assert.Equal(1, _dns.TotalQueries);
     }
@@ -158,10 +153,8 @@ public sealed class MailExchangerResolverTests : IDisposable
     {
         _ = refuse ? _dns.Refuse("example.test") : _dns.ServerFailure("example.test");
 
-        var failure = Assert.IsType<MailExchangerResolution.TemporaryFailure>(await ResolverFor(_dns).ResolveAsync("example.test"));
+        var failure = Temporary(await ResolverFor(_dns).ResolveAsync("example.test"), ResolutionFailure.DnsServerFailure);
 
-        Assert.Equal(ResolutionFailure.DnsServerFailure, failure.Failure);
-        Assert.Equal("4.4.3", failure.EnhancedStatusCode);
         Assert.Contains(expected, failure.Reason);
     }
 
@@ -171,10 +164,8 @@ public sealed class MailExchangerResolverTests : IDisposable
         _dns.Drop("example.test");
         var resolver = ResolverFor(_dns, s => s with { QueryTimeout = TimeSpan.FromMilliseconds(300), Retries = 1 });
 
-        var failure = Assert.IsType<MailExchangerResolution.TemporaryFailure>(await resolver.ResolveAsync("example.test"));
+        var failure = Temporary(await resolver.ResolveAsync("example.test"), ResolutionFailure.DnsTimeout);
 
-        Assert.Equal(ResolutionFailure.DnsTimeout, failure.Failure);
-        Assert.Equal("4.4.3", failure.EnhancedStatusCode);
         Assert.Contains("timed out", failure.Reason);
         Assert.Equal(2, _dns.QueryCount("example.test", DnsRecordType.Mx));
     }
@@ -195,10 +186,8 @@ public sealed class MailExchangerResolverTests : IDisposable
         _dns.Mx("example.test", 10, "gone.example.test").Mx("example.test", 20, "broken.example.test")
             .ServerFailure("broken.example.test");
 
-        var failure = Assert.IsType<MailExchangerResolution.TemporaryFailure>(await ResolverFor(_dns).ResolveAsync("example.test"));
+        var failure = Temporary(await ResolverFor(_dns).ResolveAsync("example.test"), ResolutionFailure.NoMailExchangerAddresses);
 
-        Assert.Equal(ResolutionFailure.NoMailExchangerAddresses, failure.Failure);
-        Assert.Equal("4.4.3", failure.EnhancedStatusCode);
         Assert.Contains("gone.example.test", failure.Reason);
         Assert.Contains("broken.example.test", failure.Reason);
     }
@@ -241,7 +230,7 @@ public sealed class MailExchangerResolverTests : IDisposable
     {
         _dns.Mx("example.test", 10, "192.0.2.50");
 
-        var failure = Assert.IsType<MailExchangerResolution.TemporaryFailure>(await ResolverFor(_dns).ResolveAsync("example.test"));
+        var failure = Temporary(await ResolverFor(_dns).ResolveAsync("example.test"), ResolutionFailure.NoMailExchangerAddresses);
 
         Assert.Contains("192.0.2.50 is an IP address", failure.Reason);
     }
@@ -295,10 +284,9 @@ public sealed class MailExchangerResolverTests : IDisposable
     [InlineData("")]
     public async Task A_malformed_domain_fails_permanently_without_a_query(string domain)
     {
-        var failure = Assert.IsType<MailExchangerResolution.PermanentFailure>(await ResolverFor(_dns).ResolveAsync(domain));
+        var failure = Permanent(await ResolverFor(_dns).ResolveAsync(domain), ResolutionFailure.InvalidDomain, "5.1.3");
 
-        Assert.Equal(ResolutionFailure.InvalidDomain, failure.Failure);
-        Assert.Equal("5.1.3", failure.EnhancedStatusCode);
+        Assert.StartsWith("invalid destination domain", failure.Reason);
         Assert.Equal(0, _dns.TotalQueries);
     }
 

@@ -24,6 +24,22 @@ internal static class ResolverTestBed
     public static MailExchangerResolution.Resolved Resolved(MailExchangerResolution resolution) =>
         Assert.IsType<MailExchangerResolution.Resolved>(resolution);
 
+    /// <summary>Asserts a permanent failure of the given kind and status code, and returns it.</summary>
+    public static MailExchangerResolution.PermanentFailure Permanent(MailExchangerResolution resolution, ResolutionFailure kind, string status)
+    {
+        var failure = Assert.IsType<MailExchangerResolution.PermanentFailure>(resolution);
+        Assert.Equal((kind, status), (failure.Failure, failure.EnhancedStatusCode));
+        return failure;
+    }
+
+    /// <summary>Asserts a temporary failure of the given kind with status 4.4.3, and returns it.</summary>
+    public static MailExchangerResolution.TemporaryFailure Temporary(MailExchangerResolution resolution, ResolutionFailure kind)
+    {
+        var failure = Assert.IsType<MailExchangerResolution.TemporaryFailure>(resolution);
+        Assert.Equal((kind, "4.4.3"), (failure.Failure, failure.EnhancedStatusCode));
+        return failure;
+    }
+
     /// <summary>The addresses as text: records holding ImmutableArray compare it by reference, so compare the text instead.</summary>
     public static string[] Addresses(MailExchanger exchanger) => [.. exchanger.Addresses.Select(a => a.ToString())];
 
