@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using DnsClient;
 
 namespace ActorMta.Delivery.Dns;
@@ -43,6 +44,11 @@ internal sealed record DnsAnswer
         catch (DnsResponseException e)
         {
             return new DnsAnswer(null, ResolutionFailure.DnsServerFailure, $"{type} lookup for {name} failed: {e.DnsError}");
+        }
+        catch (Exception e) when (e is SocketException or IOException)
+        {
+            // DnsClient wraps most network trouble itself; what slips through is just as temporary.
+            return new DnsAnswer(null, ResolutionFailure.DnsServerFailure, $"{type} lookup for {name} failed: {e.Message}");
         }
     }
 
