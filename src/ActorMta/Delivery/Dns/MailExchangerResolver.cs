@@ -20,7 +20,7 @@ public sealed class MailExchangerResolver : IMailExchangerResolver
     public MailExchangerResolver(MailExchangerResolverSettings settings, TimeProvider? timeProvider = null, Random? random = null)
     {
         settings.Validate();
-        var options = settings.NameServers.IsEmpty ? new LookupClientOptions() : new LookupClientOptions([.. settings.NameServers]);
+        var options = settings.NameServers.IsDefaultOrEmpty ? new LookupClientOptions() : new LookupClientOptions([.. settings.NameServers]);
         options.Timeout = settings.QueryTimeout;
         options.Retries = settings.Retries;
         options.UseTcpFallback = settings.UseTcpFallback;
