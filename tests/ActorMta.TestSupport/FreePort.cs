@@ -6,18 +6,28 @@ namespace ActorMta.TestSupport;
 /// <summary>Finds free ports by letting the OS pick one (bind to port 0), for servers that must be told a port up front.</summary>
 public static class FreePort
 {
-    /// <summary>A TCP port that is free on <paramref name="address"/> (default 127.0.0.1) right now.</summary>
+    private static readonly HashSet<int> Given = [];
+
+    /// <summary>
+    /// A TCP port that is free on <paramref name="address"/> (default 127.0.0.1) right now, and never
+    /// one this test process was given before: ports picked in a row for one fleet must not collide.
+    /// </summary>
     public static int Tcp(IPAddress? address = null)
     {
-        var listener = new TcpListener(address ?? IPAddress.Loopback, 0);
-        listener.Start();
-        try
+        while (true)
         {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
+            var listener = new TcpListener(address ?? IPAddress.Loopback, 0);
+            listener.Start();
+            try
+            {
+                var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+                lock (Given)
+                    if (Given.Add(port)) return port;
+            }
+            finally
+            {
+                listener.Stop();
+            }
         }
     }
 

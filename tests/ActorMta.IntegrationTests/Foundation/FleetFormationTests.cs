@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ActorMta.IntegrationTests.Infrastructure;
+using ActorMta.TestSupport;
 
 namespace ActorMta.IntegrationTests.Foundation;
 
@@ -10,8 +11,8 @@ public sealed class FleetFormationTests
     public async Task Three_host_processes_form_one_cluster_of_three_up_members()
     {
         var journal = await PostgresServer.CreateDatabaseAsync();
-        var clusterPorts = Enumerable.Range(0, 3).Select(_ => FreePort.Next()).ToArray();
-        var managementPorts = Enumerable.Range(0, 3).Select(_ => FreePort.Next()).ToArray();
+        var clusterPorts = Enumerable.Range(0, 3).Select(_ => FreePort.Tcp()).ToArray();
+        var managementPorts = Enumerable.Range(0, 3).Select(_ => FreePort.Tcp()).ToArray();
         var seeds = string.Join(",", clusterPorts.Take(2).Select(p => $"akka.tcp://actormta@127.0.0.1:{p}"));
         var directories = Enumerable.Range(0, 3).Select(_ => new TempDirectory()).ToArray();
         var hosts = new List<HostProcess>();

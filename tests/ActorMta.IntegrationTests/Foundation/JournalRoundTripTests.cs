@@ -1,5 +1,6 @@
 using ActorMta.Host;
 using ActorMta.IntegrationTests.Infrastructure;
+using ActorMta.TestSupport;
 using Akka.Actor;
 using Akka.Persistence;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using ActorMta.IntegrationTests.Infrastructure;
+using ActorMta.TestSupport;
 
 namespace ActorMta.IntegrationTests.Foundation;
 

@@ -1,4 +1,5 @@
 using ActorMta.IntegrationTests.Infrastructure;
+using ActorMta.TestSupport;
 
 namespace ActorMta.IntegrationTests.Foundation;
 
@@ -18,7 +19,7 @@ public sealed class ProbeCommandTests
             return await probe.WaitForExitAsync(TimeSpan.FromSeconds(30)) == 0;
         }, TimeSpan.FromSeconds(60), "the probe succeeding against a ready node");
 
-        await using var refused = HostProcess.Start(new Dictionary<string, string>(), "--probe", $"http://127.0.0.1:{FreePort.Next()}/health/ready");
+        await using var refused = HostProcess.Start(new Dictionary<string, string>(), "--probe", $"http://127.0.0.1:{FreePort.Tcp()}/health/ready");
         Assert.Equal(1, await refused.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         Assert.StartsWith("actormta: probe http://127.0.0.1:", refused.Output);
     }

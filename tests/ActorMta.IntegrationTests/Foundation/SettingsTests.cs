@@ -1,5 +1,6 @@
 using System.Net;
 using ActorMta.IntegrationTests.Infrastructure;
+using ActorMta.TestSupport;
 
 namespace ActorMta.IntegrationTests.Foundation;
 
@@ -36,8 +37,8 @@ public sealed class SettingsTests
     public async Task Environment_variables_override_the_config_file()
     {
         using var data = new TempDirectory();
-        var filePort = FreePort.Next();
-        var environmentPort = FreePort.Next();
+        var filePort = FreePort.Tcp();
+        var environmentPort = FreePort.Tcp();
         var file = Path.Combine(data.Path, "operator.conf");
         await File.WriteAllTextAsync(file, $"actormta.management.port = {filePort}\nactormta.node.hostname = \"mx.from-file.example\"\n");
         var environment = TestNode.IsolatedEnvironment(data.Path);

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text;
 
+using ActorMta.TestSupport;
+
 namespace ActorMta.IntegrationTests.Infrastructure;
 
 /// <summary>The real executable in a child process: for exit codes, kill -9, and fleets of separate processes.</summary>

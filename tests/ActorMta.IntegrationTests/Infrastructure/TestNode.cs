@@ -1,6 +1,8 @@
 using ActorMta.Configuration;
 using ActorMta.Host;
 
+using ActorMta.TestSupport;
+
 namespace ActorMta.IntegrationTests.Infrastructure;
 
 /// <summary>Starts in-process nodes from the real defaults file, with per-test ports and data directory.</summary>
@@ -20,18 +22,4 @@ public static class TestNode
 
     public static Task<ActorMtaNode> StartAsync(IDictionary<string, string> environment) =>
         ActorMtaNode.StartAsync(Settings(environment), CancellationToken.None);
-}
-
-/// <summary>A temp directory removed at the end of a test.</summary>
-public sealed class TempDirectory : IDisposable
-{
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "actormta-test-" + Guid.NewGuid().ToString("N"));
-
-    public TempDirectory() => Directory.CreateDirectory(Path);
-
-    public void Dispose()
-    {
-        try { Directory.Delete(Path, recursive: true); }
-        catch (IOException) { /* a process may still hold a file; the OS cleans /tmp */ }
-    }
 }

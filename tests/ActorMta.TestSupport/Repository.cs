@@ -1,4 +1,4 @@
-namespace ActorMta.IntegrationTests.Infrastructure;
+namespace ActorMta.TestSupport;
 
 /// <summary>Paths into the repository and the built host, found from the test assembly's location.</summary>
 public static class Repository

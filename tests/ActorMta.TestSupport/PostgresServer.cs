@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
 
-namespace ActorMta.IntegrationTests.Infrastructure;
+namespace ActorMta.TestSupport;
 
 /// <summary>
 /// A real PostgreSQL 15 for the tests. CI (.ci/run) starts one and passes it in
@@ -42,7 +42,7 @@ public static class PostgresServer
         var asRoot = Environment.UserName == "root";
         if (asRoot) Run("chown", $"postgres {directory}");
         var data = Path.Combine(directory, "data");
-        var port = FreePort.Next();
+        var port = FreePort.Tcp();
         RunPostgres(asRoot, "initdb", $"-D {data} -U postgres -A trust --no-sync -E UTF8");
         RunPostgres(asRoot, "pg_ctl",
             $"-D {data} -l {directory}/server.log -w -t 60 -o \"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=on\" start");

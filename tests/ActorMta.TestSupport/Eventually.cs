@@ -1,4 +1,4 @@
-namespace ActorMta.IntegrationTests.Infrastructure;
+namespace ActorMta.TestSupport;
 
 /// <summary>Waits on a condition with a deadline (never a fixed sleep): polls, and fails with the last observation.</summary>
 public static class Eventually
