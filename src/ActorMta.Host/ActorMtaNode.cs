@@ -1,7 +1,10 @@
 using ActorMta.Configuration;
 using ActorMta.Fleet;
 using ActorMta.Management;
+using ActorMta.Queue;
+using ActorMta.Queue.Bodies;
 using ActorMta.Queue.Journal;
+using ActorMta.Serialization;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Hosting;
@@ -44,6 +47,8 @@ public sealed class ActorMtaNode : IAsyncDisposable
         var journal = new JournalDatabase(settings.Journal);
         Directory.CreateDirectory(settings.Node.DataDirectory);
         await journal.PrepareAsync(cancellation);
+        var bodies = new MessageBodyStore(journal);
+        await bodies.CreateTableAsync(cancellation);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         ConfigureLogging(builder.Logging, settings.Logging);
@@ -52,19 +57,22 @@ public sealed class ActorMtaNode : IAsyncDisposable
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(journal);
         builder.Services.AddHealthChecks();
-        builder.Services.AddAkka(FleetSettings.SystemName, (akka, _) => ConfigureAkka(akka, settings, journal));
+        builder.Services.AddSingleton(bodies);
+        builder.Services.AddAkka(FleetSettings.SystemName, (akka, _) => ConfigureAkka(akka, settings, journal, bodies));
 
         var app = builder.Build();
         app.MapManagementEndpoints();
+        app.MapQueueEndpoints(settings.Queue);
         await app.StartAsync(cancellation);
         return new ActorMtaNode(app, settings);
     }
 
-    private static void ConfigureAkka(AkkaConfigurationBuilder akka, ActorMtaSettings settings, JournalDatabase journal)
+    private static void ConfigureAkka(AkkaConfigurationBuilder akka, ActorMtaSettings settings, JournalDatabase journal, MessageBodyStore bodies)
     {
         var cluster = settings.Fleet;
         // The operator's akka.* settings win over the ones derived from actormta.journal.
         akka.AddHocon(settings.Config.WithFallback(journal.PersistenceConfig()), HoconAddMode.Prepend)
+            .AddHocon(ActorMtaSerializer.Hocon, HoconAddMode.Prepend)
             .AddHocon($"akka.cluster.split-brain-resolver.stable-after = {cluster.SplitBrainStableAfter.TotalMilliseconds:0}ms", HoconAddMode.Prepend)
             .ConfigureLoggers(loggers =>
             {
@@ -89,7 +97,9 @@ public sealed class ActorMtaNode : IAsyncDisposable
                 registry.Register<ClusterMembersView>(system.ActorOf(ClusterMembersView.Props(), "cluster-members"));
                 var probeId = $"journal-probe-{self.SelfAddress.Host}-{self.SelfAddress.Port}";
                 registry.Register<JournalWriteProbe>(system.ActorOf(JournalWriteProbe.SupervisedProps(probeId), "journal-probe"));
-            });
+            })
+            // Delivery and bounces land with the delivery stage; until then dispatches go nowhere.
+            .WithQueue(settings.Queue, bodies, TimeProvider.System, _ => ActorRefs.Nobody, _ => ActorRefs.Nobody);
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging, LoggingSettings settings)

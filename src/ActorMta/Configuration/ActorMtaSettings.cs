@@ -1,5 +1,6 @@
 using ActorMta.Fleet;
 using ActorMta.Management;
+using ActorMta.Queue;
 using ActorMta.Queue.Journal;
 using Akka.Configuration;
 
@@ -14,6 +15,7 @@ public sealed record ActorMtaSettings(
     NodeSettings Node,
     FleetSettings Fleet,
     JournalSettings Journal,
+    QueueSettings Queue,
     ManagementSettings Management,
     LoggingSettings Logging)
 {
@@ -26,6 +28,7 @@ public sealed record ActorMtaSettings(
             node,
             FleetSettings.From(reader),
             JournalSettings.From(reader, node),
+            QueueSettings.From(reader),
             ManagementSettings.From(reader),
             LoggingSettings.From(reader));
     }

@@ -23,6 +23,7 @@ public static class EnvironmentOverrides
         new("ACTORMTA_CLUSTER_ROLES", "actormta.cluster.roles", IsList: true),
         new("ACTORMTA_JOURNAL_PROVIDER", "actormta.journal.provider"),
         new("ACTORMTA_JOURNAL_CONNECTION_STRING", "actormta.journal.connection-string"),
+        new("ACTORMTA_DELIVERY_PAUSED", "actormta.delivery.paused"),
         new("ACTORMTA_MANAGEMENT_HOST", "actormta.management.hostname"),
         new("ACTORMTA_MANAGEMENT_PORT", "actormta.management.port"),
         new("ACTORMTA_LOG_FORMAT", "actormta.logging.format"),

@@ -40,6 +40,14 @@ public sealed class SettingsReader(Config root)
         throw new SettingException(path, value, range);
     }
 
+    public double Double(string path, double min, double max)
+    {
+        var value = Raw(path);
+        if (double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) && d >= min && d <= max)
+            return d;
+        throw new SettingException(path, value, $"a number from {min} to {max}");
+    }
+
     public int Port(string path, bool allowZero = false) => Int(path, allowZero ? 0 : 1, 65535);
 
     public long Size(string path, long min = 0)

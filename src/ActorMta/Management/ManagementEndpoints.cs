@@ -19,7 +19,11 @@ public static class ManagementEndpoints
     public const string LiveTag = "live";
     public const string ReadyTag = "ready";
 
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = false };
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
 
     public static IEndpointRouteBuilder MapManagementEndpoints(this IEndpointRouteBuilder routes)
     {

@@ -1,0 +1,55 @@
+using ActorMta.Queue;
+using ActorMta.Queue.Sharding;
+
+namespace ActorMta.Delivery;
+
+/// <summary>Messages routed to the delivery actor of their destination domain.</summary>
+public interface IWithDomain : Serialization.IActorMtaSerializable
+{
+    string Domain { get; }
+}
+
+/// <summary>
+/// The contract between the queue and delivery. A partition hands a domain's delivery actor one
+/// message's recipients at that domain; the delivery actor answers with one report per request,
+/// within the partition's lease (else the partition tries again). The body is read from the body
+/// store by queue id, never carried in the request.
+/// </summary>
+public sealed record DeliveryRequest(
+    string Domain,
+    int Partition,
+    string QueueId,
+    long DispatchId,
+    string ReversePath,
+    IReadOnlyList<DeliveryRecipient> Recipients,
+    BodyType BodyType,
+    bool SmtpUtf8,
+    long Size,
+    DateTimeOffset ReceivedAt,
+    DateTimeOffset ExpiresAt) : IWithDomain;
+
+/// <param name="Index">The recipient's position in the message's envelope; reports refer to it.</param>
+/// <param name="Attempt">This is the recipient's n-th attempt (1 for the first), as persisted by the partition.</param>
+public sealed record DeliveryRecipient(int Index, string Address, DsnNotify Notify, string? OriginalRecipient, int Attempt);
+
+public sealed record DeliveryReport(int Partition, string QueueId, long DispatchId, IReadOnlyList<RecipientResult> Results) : IWithPartition;
+
+public enum DeliveryOutcome { Delivered, Deferred, Failed }
+
+/// <param name="Reply">What the remote server (or our own resolution/policy, with code and text in SMTP form) said.</param>
+/// <param name="RemoteHost">The MX host name tried, when a connection was made.</param>
+/// <param name="RetryNotBefore">For a deferral: the earliest retry the domain allows (e.g. while it is suspended).</param>
+public sealed record RecipientResult(
+    int Index,
+    DeliveryOutcome Outcome,
+    RemoteReply Reply,
+    string? RemoteHost = null,
+    string? RemoteAddress = null,
+    bool Tls = false,
+    DateTimeOffset? RetryNotBefore = null);
+
+/// <summary>An SMTP reply in the form DSNs and logs need: code, RFC 3463 enhanced code, text.</summary>
+public sealed record RemoteReply(int Code, string? EnhancedCode, string Text)
+{
+    public override string ToString() => EnhancedCode is null ? $"{Code} {Text}" : $"{Code} {EnhancedCode} {Text}";
+}

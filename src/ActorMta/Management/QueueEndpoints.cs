@@ -1,0 +1,39 @@
+using ActorMta.Queue;
+using ActorMta.Queue.Partition;
+using ActorMta.Queue.Query;
+using Akka.Actor;
+using Akka.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace ActorMta.Management;
+
+/// <summary>The read-only queue API: counts by state and destination domain, one message with its history.</summary>
+public static class QueueEndpoints
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    public static IEndpointRouteBuilder MapQueueEndpoints(this IEndpointRouteBuilder routes, QueueSettings settings)
+    {
+        routes.MapGet("/queue", async (ActorRegistry registry, CancellationToken cancellation) =>
+        {
+            var partitions = await registry.GetAsync<QueuePartition>(cancellation);
+            var overview = await QueueOverview.GatherAsync(partitions, settings.Partitions, Timeout, cancellation);
+            return Results.Json(overview, ManagementEndpoints.Json, statusCode: overview.UnansweredPartitions.Count == 0 ? 200 : 503);
+        });
+        routes.MapGet("/queue/messages/{queueId}", async (string queueId, ActorRegistry registry, CancellationToken cancellation) =>
+        {
+            if (!QueueId.TryGetPartition(queueId, out var partition) || partition >= settings.Partitions)
+                return Results.Json(new { error = $"'{queueId}' is not a queue id of this queue" }, ManagementEndpoints.Json, statusCode: 404);
+            var partitions = await registry.GetAsync<QueuePartition>(cancellation);
+            var answer = await partitions.Ask<object>(new QueuePartition.GetMessage(partition, queueId), Timeout, cancellation);
+            return answer switch
+            {
+                QueuePartition.MessageDetails details => Results.Json(details, ManagementEndpoints.Json),
+                _ => Results.Json(new { error = $"message {queueId} is not in the queue" }, ManagementEndpoints.Json, statusCode: 404),
+            };
+        });
+        return routes;
+    }
+}

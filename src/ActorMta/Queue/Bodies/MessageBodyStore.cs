@@ -1,0 +1,173 @@
+using System.Data;
+using System.Data.Common;
+using ActorMta.Queue.Journal;
+using Npgsql;
+
+namespace ActorMta.Queue.Bodies;
+
+/// <summary>A message body as stored: its queue id, its partition and the bytes (trace header included).</summary>
+public sealed record StoredBody(string QueueId, int Partition, ReadOnlyMemory<byte> Body);
+
+/// <summary>
+/// Message bodies, beside the journal in the same database so every node of a fleet can read them.
+///
+/// Durability without a second fsync: bodies are committed without waiting for the disk
+/// (SQLite synchronous=NORMAL in WAL mode; PostgreSQL synchronous_commit=off). The partition's
+/// journal write for the same message comes strictly later and is durable; both databases keep
+/// one sequential log (SQLite's WAL file, PostgreSQL's WAL), so flushing the later commit flushes
+/// the body's commit too. A 250 is given only after that journal write.
+/// </summary>
+public sealed class MessageBodyStore(JournalDatabase database)
+{
+    private const string Table = "actormta_message_body";
+
+    public JournalProvider Provider => database.Settings.Provider;
+
+    public async Task CreateTableAsync(CancellationToken cancellation)
+    {
+        await using var connection = await OpenAsync(cancellation);
+        var blob = Provider == JournalProvider.Sqlite ? "BLOB" : "BYTEA";
+        await ExecuteAsync(connection, $"""
+            CREATE TABLE IF NOT EXISTS {Table} (
+                queue_id VARCHAR(32) NOT NULL PRIMARY KEY,
+                partition_number INTEGER NOT NULL,
+                stored_at BIGINT NOT NULL,
+                body {blob} NOT NULL)
+            """, cancellation);
+        await ExecuteAsync(connection, $"CREATE INDEX IF NOT EXISTS {Table}_partition ON {Table} (partition_number, stored_at)", cancellation);
+    }
+
+    /// <summary>A connection for a body writer: commits that do not wait for the disk (see the class summary).</summary>
+    public async Task<DbConnection> OpenWriterAsync(CancellationToken cancellation)
+    {
+        var connection = await OpenAsync(cancellation);
+        await ExecuteAsync(connection, Provider == JournalProvider.Sqlite ? "PRAGMA synchronous=NORMAL" : "SET synchronous_commit = off", cancellation);
+        return connection;
+    }
+
+    /// <summary>Stores the bodies in one transaction on a writer connection.</summary>
+    public async Task StoreAsync(DbConnection writer, IReadOnlyList<StoredBody> bodies, DateTimeOffset now, CancellationToken cancellation)
+    {
+        await using var transaction = await writer.BeginTransactionAsync(cancellation);
+        if (writer is NpgsqlConnection postgres)
+        {
+            await using var batch = new NpgsqlBatch(postgres, (NpgsqlTransaction)transaction);
+            foreach (var body in bodies)
+            {
+                var insert = new NpgsqlBatchCommand($"INSERT INTO {Table} (queue_id, partition_number, stored_at, body) VALUES ($1, $2, $3, $4)");
+                insert.Parameters.Add(new NpgsqlParameter { Value = body.QueueId });
+                insert.Parameters.Add(new NpgsqlParameter { Value = body.Partition });
+                insert.Parameters.Add(new NpgsqlParameter { Value = now.ToUnixTimeMilliseconds() });
+                insert.Parameters.Add(new NpgsqlParameter { Value = body.Body });
+                batch.BatchCommands.Add(insert);
+            }
+            await batch.ExecuteNonQueryAsync(cancellation);
+        }
+        else
+        {
+            await using var insert = writer.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = $"INSERT INTO {Table} (queue_id, partition_number, stored_at, body) VALUES ($id, $partition, $at, $body)";
+            var id = AddParameter(insert, "$id", DbType.String);
+            var partition = AddParameter(insert, "$partition", DbType.Int32);
+            var at = AddParameter(insert, "$at", DbType.Int64);
+            var blob = AddParameter(insert, "$body", DbType.Binary);
+            foreach (var body in bodies)
+            {
+                id.Value = body.QueueId;
+                partition.Value = body.Partition;
+                at.Value = now.ToUnixTimeMilliseconds();
+                blob.Value = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(body.Body, out var whole) && whole.Offset == 0 && whole.Count == whole.Array!.Length
+                    ? whole.Array
+                    : body.Body.ToArray();
+                await insert.ExecuteNonQueryAsync(cancellation);
+            }
+        }
+        await transaction.CommitAsync(cancellation);
+    }
+
+    /// <summary>The body of a queued message, or null when it is not (or no longer) stored.</summary>
+    public async Task<byte[]?> ReadAsync(string queueId, CancellationToken cancellation)
+    {
+        await using var connection = await OpenAsync(cancellation);
+        await using var select = connection.CreateCommand();
+        select.CommandText = $"SELECT body FROM {Table} WHERE queue_id = {Parameter("id")}";
+        AddParameter(select, Parameter("id"), DbType.String).Value = queueId;
+        return await select.ExecuteScalarAsync(cancellation) as byte[];
+    }
+
+    public async Task DeleteAsync(IReadOnlyCollection<string> queueIds, CancellationToken cancellation)
+    {
+        if (queueIds.Count == 0) return;
+        await using var connection = await OpenWriterAsync(cancellation);
+        await using var transaction = await connection.BeginTransactionAsync(cancellation);
+        await using var delete = connection.CreateCommand();
+        delete.Transaction = transaction;
+        delete.CommandText = $"DELETE FROM {Table} WHERE queue_id = {Parameter("id")}";
+        var id = AddParameter(delete, Parameter("id"), DbType.String);
+        foreach (var queueId in queueIds)
+        {
+            id.Value = queueId;
+            await delete.ExecuteNonQueryAsync(cancellation);
+        }
+        await transaction.CommitAsync(cancellation);
+    }
+
+    /// <summary>
+    /// Deletes a partition's bodies stored before <paramref name="before"/> whose message the
+    /// partition does not hold: left by a crash between the body write and the journal write
+    /// (the client got no 250), or by a completion whose delete was lost.
+    /// </summary>
+    public async Task<int> DeleteOrphansAsync(int partition, DateTimeOffset before, IReadOnlySet<string> live, CancellationToken cancellation)
+    {
+        var orphans = new List<string>();
+        await using (var connection = await OpenAsync(cancellation))
+        await using (var select = connection.CreateCommand())
+        {
+            select.CommandText = $"SELECT queue_id FROM {Table} WHERE partition_number = {Parameter("p")} AND stored_at < {Parameter("t")}";
+            AddParameter(select, Parameter("p"), DbType.Int32).Value = partition;
+            AddParameter(select, Parameter("t"), DbType.Int64).Value = before.ToUnixTimeMilliseconds();
+            await using var reader = await select.ExecuteReaderAsync(cancellation);
+            while (await reader.ReadAsync(cancellation))
+            {
+                var queueId = reader.GetString(0);
+                if (!live.Contains(queueId)) orphans.Add(queueId);
+            }
+        }
+        await DeleteAsync(orphans, cancellation);
+        return orphans.Count;
+    }
+
+    public async Task<long> CountAsync(CancellationToken cancellation)
+    {
+        await using var connection = await OpenAsync(cancellation);
+        await using var count = connection.CreateCommand();
+        count.CommandText = $"SELECT COUNT(*) FROM {Table}";
+        return Convert.ToInt64(await count.ExecuteScalarAsync(cancellation));
+    }
+
+    private async Task<DbConnection> OpenAsync(CancellationToken cancellation)
+    {
+        var connection = database.CreateConnection();
+        await connection.OpenAsync(cancellation);
+        return connection;
+    }
+
+    private string Parameter(string name) => Provider == JournalProvider.Sqlite ? "$" + name : "@" + name;
+
+    private static DbParameter AddParameter(DbCommand command, string name, DbType type)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.DbType = type;
+        command.Parameters.Add(parameter);
+        return parameter;
+    }
+
+    private static async Task ExecuteAsync(DbConnection connection, string sql, CancellationToken cancellation)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellation);
+    }
+}

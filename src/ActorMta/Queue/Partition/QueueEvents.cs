@@ -1,0 +1,35 @@
+using ActorMta.Delivery;
+
+namespace ActorMta.Queue.Partition;
+
+/// <summary>
+/// What happens to a message, as the partition's journal records it. Events are small (the
+/// envelope, never the body) and a partition writes the events of one mailbox turn together.
+/// </summary>
+public interface IQueueEvent : Serialization.IActorMtaSerializable
+{
+    string QueueId { get; }
+    DateTimeOffset At { get; }
+}
+
+public sealed record MessageAccepted(string QueueId, Envelope Envelope, long Size, DateTimeOffset At, DateTimeOffset ExpiresAt) : IQueueEvent;
+
+/// <summary>Recipients handed to their domain's delivery actor; each one's attempt count goes up by one.</summary>
+public sealed record AttemptStarted(string QueueId, long DispatchId, IReadOnlyList<int> Recipients, DateTimeOffset At) : IQueueEvent;
+
+public sealed record RecipientDelivered(string QueueId, int Recipient, RemoteReply Reply, string? RemoteHost, DateTimeOffset At) : IQueueEvent;
+
+public sealed record RecipientDeferred(string QueueId, int Recipient, RemoteReply Reply, string? RemoteHost, DateTimeOffset RetryAt, DateTimeOffset At) : IQueueEvent;
+
+public sealed record RecipientFailed(string QueueId, int Recipient, RemoteReply Reply, string? RemoteHost, DateTimeOffset At) : IQueueEvent;
+
+/// <summary>The maximum queue lifetime passed before the recipient was delivered.</summary>
+public sealed record RecipientExpired(string QueueId, int Recipient, DateTimeOffset At) : IQueueEvent;
+
+public enum DsnKind { Failure, Delay, Success }
+
+/// <summary>A DSN about these recipients was queued as message <paramref name="DsnQueueId"/>.</summary>
+public sealed record DsnQueued(string QueueId, DsnKind Kind, IReadOnlyList<int> Recipients, string DsnQueueId, DateTimeOffset At) : IQueueEvent;
+
+/// <summary>Every recipient is final and every DSN owed is queued: the message leaves the queue.</summary>
+public sealed record MessageCompleted(string QueueId, DateTimeOffset At) : IQueueEvent;

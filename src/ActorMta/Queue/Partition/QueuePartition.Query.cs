@@ -1,0 +1,51 @@
+namespace ActorMta.Queue.Partition;
+
+/// <summary>Read-only answers for the queue API: one message, and counts.</summary>
+public sealed partial class QueuePartition
+{
+    private object Describe(string queueId)
+    {
+        if (_state.Messages.TryGetValue(queueId, out var message))
+        {
+            var recipients = message.Recipients.Select((r, i) => new RecipientView(
+                message.Envelope.Recipients[i].Address,
+                message.Envelope.Recipients[i].Domain,
+                StatusName(r.Status),
+                r.Attempts,
+                r.IsWaiting ? r.DueAt : null,
+                r.LastReply?.ToString(),
+                r.LastRemoteHost)).ToArray();
+            return new MessageDetails(message.QueueId, "queued", message.Envelope, message.Size, message.AcceptedAt, message.ExpiresAt, recipients, message.History.ToArray());
+        }
+        var completed = _state.RecentlyCompleted.FirstOrDefault(c => c.QueueId == queueId);
+        if (completed is null) return new MessageNotFound(queueId);
+        var outcomes = completed.RecipientOutcomes.Select((outcome, i) => new RecipientView(
+            completed.Envelope.Recipients[i].Address, completed.Envelope.Recipients[i].Domain, outcome[(outcome.LastIndexOf(": ", StringComparison.Ordinal) + 2)..], 0, null, null, null)).ToArray();
+        return new MessageDetails(completed.QueueId, "completed", completed.Envelope, null, null, null, outcomes, completed.History);
+    }
+
+    private PartitionCounts Count()
+    {
+        var byStatus = new Dictionary<string, int>(StringComparer.Ordinal);
+        var byDomain = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
+        foreach (var message in _state.Messages.Values)
+        {
+            for (var i = 0; i < message.Recipients.Length; i++)
+            {
+                var status = StatusName(message.Recipients[i].Status);
+                var domain = message.Envelope.Recipients[i].Domain;
+                byStatus[status] = byStatus.GetValueOrDefault(status) + 1;
+                if (!byDomain.TryGetValue(domain, out var counts)) byDomain[domain] = counts = new Dictionary<string, int>(StringComparer.Ordinal);
+                counts[status] = counts.GetValueOrDefault(status) + 1;
+            }
+        }
+        return new PartitionCounts(_partition, _state.Messages.Count, byStatus,
+            byDomain.ToDictionary(d => d.Key, d => (IReadOnlyDictionary<string, int>)d.Value, StringComparer.Ordinal));
+    }
+
+    private static string StatusName(RecipientStatus status) => status switch
+    {
+        RecipientStatus.InFlight => "in-flight",
+        _ => status.ToString().ToLowerInvariant(),
+    };
+}

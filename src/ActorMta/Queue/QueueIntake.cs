@@ -1,0 +1,138 @@
+using System.Data.Common;
+using ActorMta.Queue.Bodies;
+using ActorMta.Queue.Partition;
+using Akka.Actor;
+using Akka.Event;
+
+namespace ActorMta.Queue;
+
+/// <summary>
+/// Where sessions hand in accepted messages (one per node). It names each message (queue id),
+/// writes the bodies of everything that arrived meanwhile in one transaction, then hands the
+/// envelopes of that batch to one queue partition, which makes them durable in one journal
+/// write. Only then does the session hear <see cref="Enqueued"/> and answer 250.
+/// </summary>
+public sealed class QueueIntake : ReceiveActor, IWithTimers
+{
+    /// <param name="Body">The message as it will be relayed: the trace header the session added, then the data.</param>
+    public sealed record Enqueue(Envelope Envelope, ReadOnlyMemory<byte> Body);
+
+    public sealed record Enqueued(string QueueId);
+
+    public sealed record NotEnqueued(string Reason);
+
+    private sealed record Arrived(Envelope Envelope, ReadOnlyMemory<byte> Body, IActorRef ReplyTo, DateTimeOffset Deadline);
+
+    private sealed record Pending(string QueueId, Arrived Message)
+    {
+        public IActorRef ReplyTo => Message.ReplyTo;
+    }
+
+    private sealed record BodiesStored(int Partition, IReadOnlyList<Pending> Batch);
+
+    private sealed record BodiesNotStored(IReadOnlyList<Pending> Batch, string Reason);
+
+    private sealed record ExpireWaiting
+    {
+        public static readonly ExpireWaiting Instance = new();
+    }
+
+    private readonly QueueSettings _settings;
+    private readonly MessageBodyStore _bodies;
+    private readonly IActorRef _partitions;
+    private readonly TimeProvider _clock;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly List<Arrived> _arrived = [];
+    /// <summary>Messages whose envelope is with a partition, by queue id, until it answers.</summary>
+    private readonly Dictionary<string, Pending> _awaitingPartition = new(StringComparer.Ordinal);
+    private DbConnection? _writer;
+    private bool _writing;
+    private int _nextPartition;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public QueueIntake(QueueSettings settings, MessageBodyStore bodies, IActorRef partitions, TimeProvider clock)
+    {
+        _settings = settings;
+        _bodies = bodies;
+        _partitions = partitions;
+        _clock = clock;
+        _nextPartition = Random.Shared.Next(settings.Partitions);
+
+        Receive<Enqueue>(enqueue =>
+        {
+            _arrived.Add(new Arrived(enqueue.Envelope, enqueue.Body, Sender, _clock.GetUtcNow() + _settings.AcceptTimeout));
+            if (!_writing) StoreArrived();
+        });
+        Receive<BodiesStored>(stored =>
+        {
+            _writing = false;
+            foreach (var pending in stored.Batch) _awaitingPartition[pending.QueueId] = pending;
+            _partitions.Tell(new QueuePartition.AcceptBatch(stored.Partition,
+                stored.Batch.Select(p => new QueuePartition.AcceptedEnvelope(p.QueueId, p.Message.Envelope, p.Message.Body.Length, p.Message.Deadline)).ToArray()));
+            if (_arrived.Count > 0) StoreArrived();
+        });
+        Receive<BodiesNotStored>(failed =>
+        {
+            _writing = false;
+            _writer?.Dispose();
+            _writer = null;
+            foreach (var pending in failed.Batch) pending.ReplyTo.Tell(new NotEnqueued(failed.Reason));
+            if (_arrived.Count > 0) StoreArrived();
+        });
+        Receive<QueuePartition.BatchAccepted>(accepted =>
+        {
+            foreach (var queueId in accepted.QueueIds)
+                if (_awaitingPartition.Remove(queueId, out var pending))
+                    pending.ReplyTo.Tell(new Enqueued(queueId));
+        });
+        Receive<QueuePartition.BatchNotAccepted>(refused =>
+        {
+            foreach (var queueId in refused.QueueIds)
+                if (_awaitingPartition.Remove(queueId, out var pending))
+                    pending.ReplyTo.Tell(new NotEnqueued(refused.Reason));
+        });
+        Receive<ExpireWaiting>(_ =>
+        {
+            var now = _clock.GetUtcNow();
+            foreach (var pending in _awaitingPartition.Values.Where(p => p.Message.Deadline <= now).ToArray())
+            {
+                _awaitingPartition.Remove(pending.QueueId);
+                pending.ReplyTo.Tell(new NotEnqueued($"queue partition did not confirm within {_settings.AcceptTimeout.TotalSeconds:0}s"));
+            }
+        });
+    }
+
+    protected override void PreStart() =>
+        Timers.StartPeriodicTimer("expire", ExpireWaiting.Instance, TimeSpan.FromMilliseconds(500));
+
+    protected override void PostStop() => _writer?.Dispose();
+
+    /// <summary>All messages that arrived while the last write ran go together, to one partition.</summary>
+    private void StoreArrived()
+    {
+        var partition = _nextPartition;
+        _nextPartition = (_nextPartition + 1) % _settings.Partitions;
+        var now = _clock.GetUtcNow();
+        var batch = _arrived.Select(a => new Pending(QueueId.New(partition, now), a)).ToArray();
+        _arrived.Clear();
+        _writing = true;
+        StoreAsync(batch, partition).PipeTo(Self,
+            success: () => new BodiesStored(partition, batch),
+            failure: e =>
+            {
+                _log.Warning(e, "Message bodies not stored; {0} client(s) get 451", batch.Length);
+                return new BodiesNotStored(batch, $"message store unavailable: {e.GetBaseException().Message}");
+            });
+    }
+
+    private async Task StoreAsync(IReadOnlyList<Pending> batch, int partition)
+    {
+        using var timeout = new CancellationTokenSource(_settings.AcceptTimeout);
+        _writer ??= await _bodies.OpenWriterAsync(timeout.Token);
+        await _bodies.StoreAsync(_writer, batch.Select(p => new StoredBody(p.QueueId, partition, p.Message.Body)).ToArray(), _clock.GetUtcNow(), timeout.Token);
+    }
+
+    public static Props Props(QueueSettings settings, MessageBodyStore bodies, IActorRef partitions, TimeProvider clock) =>
+        Akka.Actor.Props.Create(() => new QueueIntake(settings, bodies, partitions, clock));
+}

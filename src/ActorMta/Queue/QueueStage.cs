@@ -1,0 +1,51 @@
+using ActorMta.Queue.Bodies;
+using ActorMta.Queue.Partition;
+using ActorMta.Queue.Sharding;
+using Akka.Actor;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Sharding;
+using Akka.Hosting;
+
+namespace ActorMta.Queue;
+
+/// <summary>Wires the queue into a node: the sharded partitions and this node's intake.</summary>
+public static class QueueStage
+{
+    public const string RegionName = "queue-partition";
+
+    /// <param name="delivery">Where partitions send <see cref="Delivery.DeliveryRequest"/>s (resolved when a partition starts).</param>
+    /// <param name="bounces">Where partitions send <see cref="Bounces.DsnRequest"/>s.</param>
+    public static AkkaConfigurationBuilder WithQueue(
+        this AkkaConfigurationBuilder akka,
+        QueueSettings settings,
+        MessageBodyStore bodies,
+        TimeProvider clock,
+        Func<IActorRegistry, IActorRef> delivery,
+        Func<IActorRegistry, IActorRef> bounces)
+    {
+        return akka
+            .WithShardRegion<QueuePartition>(RegionName,
+                (_, registry, _) => entityId =>
+                {
+                    var partition = int.Parse(entityId, System.Globalization.CultureInfo.InvariantCulture);
+                    return PartitionSupervisor.Props(partition,
+                        QueuePartition.Props(partition, settings, delivery(registry), bounces(registry), bodies, clock));
+                },
+                new PartitionMessageExtractor(),
+                new ShardOptions
+                {
+                    // Partitions come back after a restart or on another node with no traffic to wake them.
+                    RememberEntities = true,
+                    RememberEntitiesStore = RememberEntitiesStore.Eventsourced,
+                    HandOffStopMessage = PoisonPill.Instance,
+                })
+            .WithActors((system, registry) =>
+            {
+                var partitions = registry.Get<QueuePartition>();
+                registry.Register<QueueIntake>(system.ActorOf(QueueIntake.Props(settings, bodies, partitions, clock), "queue-intake"));
+                // Belt and braces beside remember-entities: every partition runs from the first start on.
+                for (var partition = 0; partition < settings.Partitions; partition++)
+                    partitions.Tell(new QueuePartition.Wake(partition));
+            });
+    }
+}

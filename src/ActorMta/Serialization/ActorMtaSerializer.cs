@@ -1,0 +1,117 @@
+using System.Collections.Frozen;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using ActorMta.Delivery;
+using ActorMta.Queue.Partition;
+using Akka.Actor;
+using Akka.Serialization;
+using SerializationException = System.Runtime.Serialization.SerializationException;
+
+namespace ActorMta.Serialization;
+
+/// <summary>
+/// JSON (System.Text.Json, source-generated) for events, snapshots and cluster messages, keyed
+/// by a short stable name per type: readable in the database, tolerant of added fields, and
+/// independent of .NET type names, which may move between folders.
+/// </summary>
+public sealed class ActorMtaSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+{
+    public override int Identifier => 4711;
+
+    private static readonly FrozenDictionary<string, JsonTypeInfo> ByName = WireTypes.All.ToFrozenDictionary(t => t.Name, t => t.Info);
+    private static readonly FrozenDictionary<Type, string> NameOf = WireTypes.All.ToFrozenDictionary(t => t.Info.Type, t => t.Name);
+
+    public override string Manifest(object o) =>
+        NameOf.TryGetValue(o.GetType(), out var name) ? name : throw new ArgumentException($"{o.GetType()} has no wire name in {nameof(WireTypes)}");
+
+    public override byte[] ToBinary(object obj) => obj switch
+    {
+        PartitionSnapshotBytes snapshot => snapshot.Json,
+        _ => JsonSerializer.SerializeToUtf8Bytes(obj, ByName[Manifest(obj)]),
+    };
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        if (manifest == WireTypes.SnapshotName) return new PartitionSnapshotBytes(bytes);
+        if (!ByName.TryGetValue(manifest, out var info)) throw new SerializationException($"unknown ActorMta message type '{manifest}'");
+        return JsonSerializer.Deserialize(bytes, info) ?? throw new SerializationException($"empty '{manifest}'");
+    }
+
+    /// <summary>The HOCON that routes every <see cref="IActorMtaSerializable"/> through this serializer.</summary>
+    public const string Hocon = """
+        akka.actor {
+          serializers.actormta = "ActorMta.Serialization.ActorMtaSerializer, ActorMta"
+          serialization-bindings { "ActorMta.Serialization.IActorMtaSerializable, ActorMta" = actormta }
+        }
+        """;
+}
+
+/// <summary>A partition snapshot, serialized inside the partition (its state is mutable) and stored as is.</summary>
+public sealed record PartitionSnapshotBytes(byte[] Json) : IActorMtaSerializable;
+
+public static class QueueJson
+{
+    public static byte[] SerializeSnapshot(PartitionSnapshot snapshot) => JsonSerializer.SerializeToUtf8Bytes(snapshot, WireJsonContext.Default.PartitionSnapshot);
+
+    public static PartitionSnapshot DeserializeSnapshot(byte[] json) =>
+        JsonSerializer.Deserialize(json, WireJsonContext.Default.PartitionSnapshot) ?? throw new SerializationException("empty partition snapshot");
+}
+
+/// <summary>Every type on the wire and its stable name. A new message type is added here (a test checks).</summary>
+public static class WireTypes
+{
+    public const string SnapshotName = "partition-snapshot";
+
+    public static readonly IReadOnlyList<(string Name, JsonTypeInfo Info)> All =
+    [
+        ("message-accepted", WireJsonContext.Default.MessageAccepted),
+        ("attempt-started", WireJsonContext.Default.AttemptStarted),
+        ("recipient-delivered", WireJsonContext.Default.RecipientDelivered),
+        ("recipient-deferred", WireJsonContext.Default.RecipientDeferred),
+        ("recipient-failed", WireJsonContext.Default.RecipientFailed),
+        ("recipient-expired", WireJsonContext.Default.RecipientExpired),
+        ("dsn-queued", WireJsonContext.Default.DsnQueued),
+        ("message-completed", WireJsonContext.Default.MessageCompleted),
+        (SnapshotName, WireJsonContext.Default.PartitionSnapshotBytes),
+        ("accept-batch", WireJsonContext.Default.AcceptBatch),
+        ("batch-accepted", WireJsonContext.Default.BatchAccepted),
+        ("batch-not-accepted", WireJsonContext.Default.BatchNotAccepted),
+        ("wake", WireJsonContext.Default.Wake),
+        ("dsn-enqueued", WireJsonContext.Default.DsnEnqueued),
+        ("dsn-not-enqueued", WireJsonContext.Default.DsnNotEnqueued),
+        ("get-message", WireJsonContext.Default.GetMessage),
+        ("message-details", WireJsonContext.Default.MessageDetails),
+        ("message-not-found", WireJsonContext.Default.MessageNotFound),
+        ("get-counts", WireJsonContext.Default.GetCounts),
+        ("partition-counts", WireJsonContext.Default.PartitionCounts),
+        ("delivery-request", WireJsonContext.Default.DeliveryRequest),
+        ("delivery-report", WireJsonContext.Default.DeliveryReport),
+    ];
+}
+
+[JsonSourceGenerationOptions(UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(MessageAccepted))]
+[JsonSerializable(typeof(AttemptStarted))]
+[JsonSerializable(typeof(RecipientDelivered))]
+[JsonSerializable(typeof(RecipientDeferred))]
+[JsonSerializable(typeof(RecipientFailed))]
+[JsonSerializable(typeof(RecipientExpired))]
+[JsonSerializable(typeof(DsnQueued))]
+[JsonSerializable(typeof(MessageCompleted))]
+[JsonSerializable(typeof(PartitionSnapshot))]
+[JsonSerializable(typeof(PartitionSnapshotBytes))]
+[JsonSerializable(typeof(QueuePartition.AcceptBatch))]
+[JsonSerializable(typeof(QueuePartition.BatchAccepted))]
+[JsonSerializable(typeof(QueuePartition.BatchNotAccepted))]
+[JsonSerializable(typeof(QueuePartition.Wake))]
+[JsonSerializable(typeof(QueuePartition.DsnEnqueued))]
+[JsonSerializable(typeof(QueuePartition.DsnNotEnqueued))]
+[JsonSerializable(typeof(QueuePartition.GetMessage))]
+[JsonSerializable(typeof(QueuePartition.MessageDetails))]
+[JsonSerializable(typeof(QueuePartition.MessageNotFound))]
+[JsonSerializable(typeof(QueuePartition.GetCounts))]
+[JsonSerializable(typeof(QueuePartition.PartitionCounts))]
+[JsonSerializable(typeof(DeliveryRequest))]
+[JsonSerializable(typeof(DeliveryReport))]
+internal sealed partial class WireJsonContext : JsonSerializerContext;
