@@ -209,8 +209,9 @@ public sealed class DataReader
         MessageSize += octets.Length;
         if (MessageSize > _limits.MaxMessageSize)
         {
-            Violations |= DataViolations.TooBig; // keep reading to the end, store no more
-            return;
+            // Keep reading to the end; store up to the limit, however the input was split.
+            Violations |= DataViolations.TooBig;
+            octets = octets[..(int)Math.Max(0, _limits.MaxMessageSize - StoredSize)];
         }
         body.Write(octets);
         StoredSize += octets.Length;
