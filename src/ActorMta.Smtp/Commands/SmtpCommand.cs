@@ -37,7 +37,7 @@ public readonly ref struct SmtpCommand
 
     /// <summary>
     /// HELO/EHLO: the client's domain or address literal. VRFY, HELP, NOOP: the string given.
-    /// AUTH: the SASL mechanism name.
+    /// AUTH: the SASL mechanism name. MAIL, RCPT, BDAT: everything after the verb, for logs.
     /// </summary>
     public ReadOnlySpan<byte> Argument => ArgumentSlice.Of(Line);
 

@@ -76,7 +76,7 @@ public sealed class SmtpCommandParser(SmtpLimits limits)
         if (error == PathError.None && slices.Kind == PathKind.Postmaster) error = PathError.Syntax;
         return error switch
         {
-            PathError.None => new SmtpCommand { Line = line, Verb = SmtpVerb.Mail, Path = slices, Parameters = parameters },
+            PathError.None => new SmtpCommand { Line = line, Verb = SmtpVerb.Mail, ArgumentSlice = argument, Path = slices, Parameters = parameters },
             PathError.TooLong => Fail(line, SmtpVerb.Mail, CommandStatus.AddressTooLong, SmtpReplies.SenderAddressTooLong),
             PathError.NonAscii => Fail(line, SmtpVerb.Mail, CommandStatus.NonAsciiAddress, SmtpReplies.NonAsciiSender),
             _ => Fail(line, SmtpVerb.Mail, CommandStatus.InvalidAddress, SmtpReplies.BadSenderAddress),
@@ -93,7 +93,7 @@ public sealed class SmtpCommandParser(SmtpLimits limits)
         if (error == PathError.None && slices.Kind == PathKind.Null) error = PathError.Syntax;
         return error switch
         {
-            PathError.None => new SmtpCommand { Line = line, Verb = SmtpVerb.Rcpt, Path = slices, Parameters = parameters },
+            PathError.None => new SmtpCommand { Line = line, Verb = SmtpVerb.Rcpt, ArgumentSlice = argument, Path = slices, Parameters = parameters },
             PathError.TooLong => Fail(line, SmtpVerb.Rcpt, CommandStatus.AddressTooLong, SmtpReplies.RecipientAddressTooLong),
             PathError.NonAscii => Fail(line, SmtpVerb.Rcpt, CommandStatus.NonAsciiAddress, SmtpReplies.NonAsciiRecipient),
             _ => Fail(line, SmtpVerb.Rcpt, CommandStatus.InvalidAddress, SmtpReplies.BadRecipientAddress),
@@ -109,7 +109,7 @@ public sealed class SmtpCommandParser(SmtpLimits limits)
         var last = space >= 0 && Ascii.EqualsIgnoreCase(text[SkipSpaces(text, space)..], "LAST"u8);
         // 18 digits keep any size inside a long; a session that cannot read the size cannot stay in step.
         if ((space >= 0 && !last) || !SmtpSyntax.TryParseDigits(sizeText, 18, out var size)) return Syntax(line, SmtpVerb.Bdat);
-        return new SmtpCommand { Line = line, Verb = SmtpVerb.Bdat, ChunkSize = size, IsLastChunk = last };
+        return new SmtpCommand { Line = line, Verb = SmtpVerb.Bdat, ArgumentSlice = argument, ChunkSize = size, IsLastChunk = last };
     }
 
     /// <summary>AUTH SP sasl-mech [SP initial-response] (RFC 4954 section 4).</summary>
