@@ -1,5 +1,5 @@
 using System.Text;
-using static ActorMta.Smtp.Tests.Support.Commands;
+using static ActorMta.Smtp.Tests.Support.CommandLines;
 
 namespace ActorMta.Smtp.Tests.Commands;
 

@@ -1,4 +1,4 @@
-using static ActorMta.Smtp.Tests.Support.Commands;
+using static ActorMta.Smtp.Tests.Support.CommandLines;
 
 namespace ActorMta.Smtp.Tests.Commands;
 

@@ -5,7 +5,7 @@ namespace ActorMta.Smtp.Tests.Support;
 /// <summary>A parsed command copied out of its ref struct, so tests can compare it whole.</summary>
 internal sealed record Parsed(SmtpVerb Verb, CommandStatus Status, string? Reply, string Argument);
 
-internal static class Commands
+internal static class CommandLines
 {
     public const SmtpExtensions Everything = SmtpExtensions.Pipelining | SmtpExtensions.Size | SmtpExtensions.EightBitMime
         | SmtpExtensions.SmtpUtf8 | SmtpExtensions.EnhancedStatusCodes | SmtpExtensions.Chunking | SmtpExtensions.BinaryMime
