@@ -38,16 +38,17 @@ public sealed class SmtpCommandParser(SmtpLimits limits)
                 ? Fail(line, verb, CommandStatus.NotImplemented, SmtpReplies.CommandNotImplemented)
                 : Fail(line, verb, CommandStatus.UnknownVerb, SmtpReplies.CommandUnrecognized);
         }
-        // MAIL and RCPT may use ParameterAllowance beyond the base limit (the line reader caps them).
-        if (lineLength > Limits.CommandLineLength && verb is not (SmtpVerb.Mail or SmtpVerb.Rcpt))
+        // MAIL and RCPT may use ParameterAllowance beyond the base limit; nothing goes past that.
+        if (lineLength > Limits.MaxCommandLineLength
+            || (lineLength > Limits.CommandLineLength && verb is not (SmtpVerb.Mail or SmtpVerb.Rcpt)))
             return Fail(line, verb, CommandStatus.LineTooLong, SmtpReplies.CommandLineTooLong);
 
         var argument = space < 0 ? new LineSlice(line.Length, 0) : LineSlice.Between(SkipSpaces(line, space), line.Length);
         return verb switch
         {
             SmtpVerb.Helo or SmtpVerb.Ehlo => ParseHello(line, verb, argument),
-            SmtpVerb.Mail => ParseMail(line, argument, offered),
-            SmtpVerb.Rcpt => ParseRcpt(line, argument, offered, smtpUtf8Transaction),
+            SmtpVerb.Mail => ParsePathCommand(line, verb, argument, offered, utf8Transaction: false),
+            SmtpVerb.Rcpt => ParsePathCommand(line, verb, argument, offered, smtpUtf8Transaction),
             SmtpVerb.Bdat => ParseBdat(line, argument),
             SmtpVerb.Auth => ParseAuth(line, argument),
             SmtpVerb.Vrfy => argument.IsEmpty ? Syntax(line, verb) : Ok(line, verb, argument),
@@ -66,37 +67,26 @@ public sealed class SmtpCommandParser(SmtpLimits limits)
         return valid ? Ok(line, verb, argument) : Syntax(line, verb);
     }
 
-    private SmtpCommand ParseMail(ReadOnlySpan<byte> line, LineSlice argument, SmtpExtensions offered)
+    /// <summary>
+    /// MAIL FROM:&lt;reverse-path&gt; or RCPT TO:&lt;forward-path&gt;, then parameters. Parameters come
+    /// first because SMTPUTF8 on the MAIL line decides whether the address may be UTF-8.
+    /// </summary>
+    private SmtpCommand ParsePathCommand(ReadOnlySpan<byte> line, SmtpVerb verb, LineSlice argument, SmtpExtensions offered, bool utf8Transaction)
     {
-        if (!TryFindPath(line, argument, "FROM:"u8, out var path)) return Syntax(line, SmtpVerb.Mail);
-        var status = EsmtpParameterParser.Parse(line, path.Start + path.Length, SmtpVerb.Mail, offered, false, out var parameters, out var failed);
-        if (status != CommandStatus.Ok) return ParameterFailure(line, SmtpVerb.Mail, status, failed);
+        var mail = verb == SmtpVerb.Mail;
+        if (!TryFindPath(line, argument, mail ? "FROM:"u8 : "TO:"u8, out var path)) return Syntax(line, verb);
+        var status = EsmtpParameterParser.Parse(line, path.Start + path.Length, verb, offered, utf8Transaction, out var parameters, out var failed);
+        if (status != CommandStatus.Ok) return ParameterFailure(line, verb, status, failed);
 
-        var error = PathParser.Parse(line, path, parameters.SmtpUtf8, Limits, out var slices);
-        if (error == PathError.None && slices.Kind == PathKind.Postmaster) error = PathError.Syntax;
+        var error = PathParser.Parse(line, path, mail ? parameters.SmtpUtf8 : utf8Transaction, Limits, out var slices);
+        // "<>" is only a reverse-path, "<postmaster>" without a domain only a forward-path.
+        if (error == PathError.None && slices.Kind == (mail ? PathKind.Postmaster : PathKind.Null)) error = PathError.Syntax;
         return error switch
         {
-            PathError.None => new SmtpCommand { Line = line, Verb = SmtpVerb.Mail, ArgumentSlice = argument, Path = slices, Parameters = parameters },
-            PathError.TooLong => Fail(line, SmtpVerb.Mail, CommandStatus.AddressTooLong, SmtpReplies.SenderAddressTooLong),
-            PathError.NonAscii => Fail(line, SmtpVerb.Mail, CommandStatus.NonAsciiAddress, SmtpReplies.NonAsciiSender),
-            _ => Fail(line, SmtpVerb.Mail, CommandStatus.InvalidAddress, SmtpReplies.BadSenderAddress),
-        };
-    }
-
-    private SmtpCommand ParseRcpt(ReadOnlySpan<byte> line, LineSlice argument, SmtpExtensions offered, bool utf8)
-    {
-        if (!TryFindPath(line, argument, "TO:"u8, out var path)) return Syntax(line, SmtpVerb.Rcpt);
-        var status = EsmtpParameterParser.Parse(line, path.Start + path.Length, SmtpVerb.Rcpt, offered, utf8, out var parameters, out var failed);
-        if (status != CommandStatus.Ok) return ParameterFailure(line, SmtpVerb.Rcpt, status, failed);
-
-        var error = PathParser.Parse(line, path, utf8, Limits, out var slices);
-        if (error == PathError.None && slices.Kind == PathKind.Null) error = PathError.Syntax;
-        return error switch
-        {
-            PathError.None => new SmtpCommand { Line = line, Verb = SmtpVerb.Rcpt, ArgumentSlice = argument, Path = slices, Parameters = parameters },
-            PathError.TooLong => Fail(line, SmtpVerb.Rcpt, CommandStatus.AddressTooLong, SmtpReplies.RecipientAddressTooLong),
-            PathError.NonAscii => Fail(line, SmtpVerb.Rcpt, CommandStatus.NonAsciiAddress, SmtpReplies.NonAsciiRecipient),
-            _ => Fail(line, SmtpVerb.Rcpt, CommandStatus.InvalidAddress, SmtpReplies.BadRecipientAddress),
+            PathError.None => new SmtpCommand { Line = line, Verb = verb, ArgumentSlice = argument, Path = slices, Parameters = parameters },
+            PathError.TooLong => Fail(line, verb, CommandStatus.AddressTooLong, mail ? SmtpReplies.SenderAddressTooLong : SmtpReplies.RecipientAddressTooLong),
+            PathError.NonAscii => Fail(line, verb, CommandStatus.NonAsciiAddress, mail ? SmtpReplies.NonAsciiSender : SmtpReplies.NonAsciiRecipient),
+            _ => Fail(line, verb, CommandStatus.InvalidAddress, mail ? SmtpReplies.BadSenderAddress : SmtpReplies.BadRecipientAddress),
         };
     }
 

@@ -39,20 +39,22 @@ public sealed class DataReader
     private readonly SmtpLimits _limits;
     private State _state;
     private long _lineLength;
+    private MessageSizeLimit _size;
 
     public DataReader(SmtpLimits limits)
     {
         _limits = limits;
+        _size = new MessageSizeLimit(limits.MaxMessageSize);
     }
 
     /// <summary>Whether the end of data has been read.</summary>
     public bool IsComplete { get; private set; }
 
     /// <summary>Message size after unstuffing, counted to the end even past the limit (RFC 1870 counting).</summary>
-    public long MessageSize { get; private set; }
+    public long MessageSize => _size.MessageSize;
 
-    /// <summary>Octets written to the body writer (stops growing once the message is too big).</summary>
-    public long StoredSize { get; private set; }
+    /// <summary>Octets written to the body writer (stops growing at the size limit).</summary>
+    public long StoredSize => _size.StoredSize;
 
     /// <summary>Octets taken off the wire, dot-stuffing and the final ".\r\n" included.</summary>
     public long WireSize { get; private set; }
@@ -68,7 +70,8 @@ public sealed class DataReader
         _state = State.LineStart;
         _lineLength = 0;
         IsComplete = false;
-        MessageSize = StoredSize = WireSize = NormalizedLineEndings = 0;
+        _size = new MessageSizeLimit(_limits.MaxMessageSize);
+        WireSize = NormalizedLineEndings = 0;
         Violations = DataViolations.None;
     }
 
@@ -206,14 +209,7 @@ public sealed class DataReader
         if (_lineLength > _limits.TextLineLength - 2) Violations |= DataViolations.LineTooLong;
         if (endsLine) _lineLength = 0;
 
-        MessageSize += octets.Length;
-        if (MessageSize > _limits.MaxMessageSize)
-        {
-            // Keep reading to the end; store up to the limit, however the input was split.
-            Violations |= DataViolations.TooBig;
-            octets = octets[..(int)Math.Max(0, _limits.MaxMessageSize - StoredSize)];
-        }
-        body.Write(octets);
-        StoredSize += octets.Length;
+        body.Write(_size.Admit(octets)); // keeps reading to the end; stores up to the limit
+        if (_size.IsExceeded) Violations |= DataViolations.TooBig;
     }
 }

@@ -72,10 +72,10 @@ public class ChunkReaderTests
     }
 
     [Fact]
-    public void Chunks_past_the_size_limit_are_consumed_but_not_stored()
+    public void Chunks_past_the_size_limit_are_consumed_but_stored_only_up_to_the_limit()
     {
         var outcome = ReadEveryWay(new SmtpLimits { MaxMessageSize = 8 }, [(5, false), (5, false), (2, false)], "12345678901$NEXT");
-        Assert.Equal(new ChunkOutcome("12345", "NEXT", 12, 5, DataViolations.TooBig), outcome);
+        Assert.Equal(new ChunkOutcome("12345678", "NEXT", 12, 8, DataViolations.TooBig), outcome);
         Assert.Equal(SmtpReplies.MessageTooBig, outcome.Violations.ToRejectionReply());
     }
 
@@ -91,6 +91,8 @@ public class ChunkReaderTests
     {
         var reader = new ChunkReader(new SmtpLimits { MaxMessageSize = 4 });
         reader.BeginChunk(10);
+        var tooBig = new ReadOnlySequence<byte>(new byte[10]);
+        Assert.True(reader.TryReadChunk(ref tooBig, new ArrayBufferWriter<byte>()));
         Assert.Equal(DataViolations.TooBig, reader.Violations);
         reader.Reset();
         Assert.Equal((0L, 0L, 0L, DataViolations.None), (reader.Remaining, reader.MessageSize, reader.StoredSize, reader.Violations));

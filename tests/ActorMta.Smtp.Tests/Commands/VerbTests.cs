@@ -101,6 +101,14 @@ public class VerbTests
     }
 
     [Fact]
+    public void MAIL_past_the_parameter_allowance_is_500_5_5_6_even_if_the_line_reader_let_it_through()
+    {
+        var line = "MAIL FROM:<a@b.example> ENVID=x " + string.Concat(Enumerable.Repeat("X-PAD=1234567890 ", 90));
+        Assert.True(line.Length + 2 > SmtpLimits.Default.MaxCommandLineLength);
+        Assert.Equal((CommandStatus.LineTooLong, "500 5.5.6 Line too long"), Failure(line));
+    }
+
+    [Fact]
     public void The_base_command_line_limit_is_a_setting()
     {
         var parser = new SmtpCommandParser(new SmtpLimits { CommandLineLength = 1000 });

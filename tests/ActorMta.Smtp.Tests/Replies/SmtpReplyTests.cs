@@ -103,6 +103,25 @@ public class SmtpReplyTests
             (reply.IsPositiveCompletion, reply.IsPositiveIntermediate, reply.IsTransientFailure, reply.IsPermanentFailure));
     }
 
+    public static TheoryData<SmtpReply, string> LineLevelReplies => new()
+    {
+        { SmtpReplies.CommandLineTooLong, "500 5.5.6 Line too long\r\n" },
+        { SmtpReplies.BareLineEndingInCommand, "500 5.5.2 Bare CR or LF in command line; commands end with CRLF\r\n" },
+        { SmtpReplies.CommandUnrecognized, "500 5.5.1 Command unrecognized\r\n" },
+        { SmtpReplies.CommandNotImplemented, "502 5.5.1 Command not implemented\r\n" },
+        { SmtpReplies.BareLineEndingInData, "550 5.5.2 Message contains bare CR or LF; lines must end with CRLF\r\n" },
+        { SmtpReplies.MessageTooBig, "552 5.3.4 Message size exceeds fixed maximum message size\r\n" },
+        { SmtpReplies.StartMailInput, "354 End data with <CR><LF>.<CR><LF>\r\n" },
+        { SmtpReplies.Closing, "221 2.0.0 Bye\r\n" },
+    };
+
+    [Theory]
+    [MemberData(nameof(LineLevelReplies))]
+    public void The_replies_a_session_sends_for_line_level_errors_are_exact(SmtpReply reply, string wire)
+    {
+        Assert.Equal(wire, Written(reply.WriteTo));
+    }
+
     [Fact]
     public void Every_cached_reply_is_well_formed_and_carries_an_enhanced_code_except_354()
     {
