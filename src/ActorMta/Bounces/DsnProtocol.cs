@@ -1,5 +1,6 @@
 using ActorMta.Delivery;
 using ActorMta.Queue;
+using ActorMta.Smtp;
 using ActorMta.Queue.Partition;
 
 namespace ActorMta.Bounces;

@@ -1,4 +1,5 @@
 using ActorMta.Queue;
+using ActorMta.Smtp;
 using ActorMta.Queue.Sharding;
 
 namespace ActorMta.Delivery;

@@ -1,3 +1,5 @@
+using ActorMta.Smtp;
+
 namespace ActorMta.Queue;
 
 /// <summary>
@@ -19,9 +21,9 @@ public sealed record Envelope(
 }
 
 /// <param name="Address">The forward-path mailbox, local@domain, as given (domain case kept for the wire).</param>
-/// <param name="Notify">RCPT NOTIFY= (RFC 3461); <see cref="DsnNotify.Default"/> when not given.</param>
+/// <param name="Notify">RCPT NOTIFY= (RFC 3461); <see cref="DsnNotify.Unspecified"/> when not given.</param>
 /// <param name="OriginalRecipient">RCPT ORCPT= as "addr-type;address" (decoded xtext), if given.</param>
-public sealed record EnvelopeRecipient(string Address, DsnNotify Notify = DsnNotify.Default, string? OriginalRecipient = null)
+public sealed record EnvelopeRecipient(string Address, DsnNotify Notify = DsnNotify.Unspecified, string? OriginalRecipient = null)
 {
     /// <summary>The destination domain, lower-cased: the unit of routing and of delivery limits.</summary>
     public string Domain => MailAddress.DomainOf(Address);
@@ -35,16 +37,6 @@ public sealed record SubmittingClient(
     string? AuthenticatedUser = null,
     string? TlsProtocol = null,
     string? TlsCipher = null);
-
-/// <summary>MAIL BODY= (RFC 6152, RFC 3030).</summary>
-public enum BodyType { SevenBit, EightBitMime, BinaryMime }
-
-/// <summary>MAIL RET= (RFC 3461): what a failure DSN carries of the original message.</summary>
-public enum DsnReturn { Unspecified, Full, Headers }
-
-/// <summary>RCPT NOTIFY= (RFC 3461). Default means "not given": failure and delay DSNs as the server sees fit.</summary>
-[Flags]
-public enum DsnNotify { Default = 0, Never = 1, Success = 2, Failure = 4, Delay = 8 }
 
 public static class MailAddress
 {

@@ -1,4 +1,5 @@
 using ActorMta.Bounces;
+using ActorMta.Smtp;
 using Akka.Actor;
 
 namespace ActorMta.Queue.Partition;
@@ -48,7 +49,7 @@ public sealed partial class QueuePartition
 
     /// <summary>Failure DSNs unless NOTIFY excludes them: not given (the default), or naming FAILURE.</summary>
     private static bool WantsFailureDsn(DsnNotify notify) =>
-        notify == DsnNotify.Default || notify.HasFlag(DsnNotify.Failure);
+        notify == DsnNotify.Unspecified || notify.HasFlag(DsnNotify.Failure);
 
     /// <summary>Delay DSNs only when NOTIFY asks for them, once per recipient.</summary>
     private static bool WantsDelayDsn(QueuedMessage message, int index) =>
