@@ -1,5 +1,7 @@
 using ActorMta.Configuration;
+using System.Net;
 using ActorMta.Fleet;
+using ActorMta.Ingress;
 using ActorMta.Management;
 using ActorMta.Queue;
 using ActorMta.Queue.Bodies;
@@ -28,11 +30,13 @@ namespace ActorMta.Host;
 public sealed class ActorMtaNode : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly IngressStage _ingress;
 
-    private ActorMtaNode(WebApplication app, ActorMtaSettings settings)
+    private ActorMtaNode(WebApplication app, ActorMtaSettings settings, IngressStage ingress)
     {
         _app = app;
         Settings = settings;
+        _ingress = ingress;
     }
 
     public ActorMtaSettings Settings { get; }
@@ -42,6 +46,9 @@ public sealed class ActorMtaNode : IAsyncDisposable
     /// <summary>The management endpoint as bound (port 0 in settings resolves here).</summary>
     public Uri ManagementUri => new(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
+    /// <summary>The SMTP listeners as bound, by name (port 0 in settings resolves here).</summary>
+    public IReadOnlyDictionary<string, IPEndPoint> SmtpEndPoints => _ingress.EndPoints;
+
     public static async Task<ActorMtaNode> StartAsync(ActorMtaSettings settings, CancellationToken cancellation)
     {
         var journal = new JournalDatabase(settings.Journal);
@@ -49,6 +56,22 @@ public sealed class ActorMtaNode : IAsyncDisposable
         await journal.PrepareAsync(cancellation);
         var bodies = new MessageBodyStore(journal);
         await bodies.CreateTableAsync(cancellation);
+        // Certificate, credentials and listening sockets before the actor system: a bad one stops the start here.
+        var ingress = IngressStage.Open(settings.Ingress, settings.Node);
+        try
+        {
+            return await StartAsync(settings, journal, bodies, ingress, cancellation);
+        }
+        catch
+        {
+            ingress.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<ActorMtaNode> StartAsync(ActorMtaSettings settings, JournalDatabase journal, MessageBodyStore bodies,
+        IngressStage ingress, CancellationToken cancellation)
+    {
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         ConfigureLogging(builder.Logging, settings.Logging);
@@ -58,16 +81,17 @@ public sealed class ActorMtaNode : IAsyncDisposable
         builder.Services.AddSingleton(journal);
         builder.Services.AddHealthChecks();
         builder.Services.AddSingleton(bodies);
-        builder.Services.AddAkka(FleetSettings.SystemName, (akka, _) => ConfigureAkka(akka, settings, journal, bodies));
+        builder.Services.AddAkka(FleetSettings.SystemName, (akka, _) => ConfigureAkka(akka, settings, journal, bodies, ingress));
 
         var app = builder.Build();
         app.MapManagementEndpoints();
         app.MapQueueEndpoints(settings.Queue);
         await app.StartAsync(cancellation);
-        return new ActorMtaNode(app, settings);
+        return new ActorMtaNode(app, settings, ingress);
     }
 
-    private static void ConfigureAkka(AkkaConfigurationBuilder akka, ActorMtaSettings settings, JournalDatabase journal, MessageBodyStore bodies)
+    private static void ConfigureAkka(AkkaConfigurationBuilder akka, ActorMtaSettings settings, JournalDatabase journal, MessageBodyStore bodies,
+        IngressStage ingress)
     {
         var cluster = settings.Fleet;
         // The operator's akka.* settings win over the ones derived from actormta.journal.
@@ -99,7 +123,8 @@ public sealed class ActorMtaNode : IAsyncDisposable
                 registry.Register<JournalWriteProbe>(system.ActorOf(JournalWriteProbe.SupervisedProps(probeId), "journal-probe"));
             })
             // Delivery and bounces land with the delivery stage; until then dispatches go nowhere.
-            .WithQueue(settings.Queue, bodies, TimeProvider.System, _ => ActorRefs.Nobody, _ => ActorRefs.Nobody);
+            .WithQueue(settings.Queue, bodies, TimeProvider.System, _ => ActorRefs.Nobody, _ => ActorRefs.Nobody)
+            .WithIngress(ingress, settings.Queue.AcceptTimeout, TimeProvider.System, registry => registry.Get<QueueIntake>());
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging, LoggingSettings settings)
@@ -131,5 +156,6 @@ public sealed class ActorMtaNode : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        _ingress.Dispose();
     }
 }

@@ -4,16 +4,18 @@ namespace ActorMta.Host;
 
 /// <summary>
 /// `ActorMta.Host [--config FILE]` runs a node; `--probe URL` checks a management URL and exits
-/// 0 when it answers 200 (the container HEALTHCHECK: the runtime image has no curl).
+/// 0 when it answers 200 (the container HEALTHCHECK: the runtime image has no curl);
+/// `adduser USER [--config FILE]` adds or updates an SMTP AUTH user, password on stdin.
 /// Bad usage is reported like a bad setting: one line, exit 2.
 /// </summary>
-public sealed record CommandLine(string? ConfigFile, bool Help, Uri? ProbeUrl = null)
+public sealed record CommandLine(string? ConfigFile, bool Help, Uri? ProbeUrl = null, string? AddUser = null)
 {
-    public const string Usage = "usage: ActorMta.Host [--config FILE] | --probe URL   (FILE: HOCON layered over actormta.conf; env ACTORMTA_* win over both)";
+    public const string Usage = "usage: ActorMta.Host [--config FILE] | --probe URL | adduser USER [--config FILE]   (FILE: HOCON layered over actormta.conf; env ACTORMTA_* win over both; adduser reads the password from stdin)";
 
     public static CommandLine Parse(IReadOnlyList<string> args)
     {
         string? configFile = null;
+        string? addUser = null;
         for (var i = 0; i < args.Count; i++)
         {
             switch (args[i])
@@ -25,6 +27,9 @@ public sealed record CommandLine(string? ConfigFile, bool Help, Uri? ProbeUrl = 
                     break;
                 case "--probe" when i + 1 < args.Count && Uri.TryCreate(args[i + 1], UriKind.Absolute, out var url):
                     return new CommandLine(null, Help: false, url);
+                case "adduser" when i == 0 && i + 1 < args.Count:
+                    addUser = args[++i];
+                    break;
                 case var arg when arg.StartsWith("--config=", StringComparison.Ordinal):
                     configFile = arg["--config=".Length..];
                     break;
@@ -32,6 +37,6 @@ public sealed record CommandLine(string? ConfigFile, bool Help, Uri? ProbeUrl = 
                     throw new SettingException("command line", args[i], Usage["usage: ".Length..]);
             }
         }
-        return new CommandLine(configFile, Help: false);
+        return new CommandLine(configFile, Help: false, AddUser: addUser);
     }
 }

@@ -15,6 +15,8 @@ try
         return await Probe.RunAsync(probeUrl);
     var config = ActorMtaConfig.Load(commandLine.ConfigFile, Environment.GetEnvironmentVariables());
     var settings = ActorMtaSettings.From(config);
+    if (commandLine.AddUser is { } user)
+        return AddUser.Run(user, settings);
     await using var node = await ActorMtaNode.StartAsync(settings, CancellationToken.None);
     await node.WaitForShutdownAsync();
     return 0;

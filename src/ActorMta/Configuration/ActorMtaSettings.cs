@@ -1,4 +1,5 @@
 using ActorMta.Fleet;
+using ActorMta.Ingress;
 using ActorMta.Management;
 using ActorMta.Queue;
 using ActorMta.Queue.Journal;
@@ -15,6 +16,7 @@ public sealed record ActorMtaSettings(
     NodeSettings Node,
     FleetSettings Fleet,
     JournalSettings Journal,
+    IngressSettings Ingress,
     QueueSettings Queue,
     ManagementSettings Management,
     LoggingSettings Logging)
@@ -28,6 +30,7 @@ public sealed record ActorMtaSettings(
             node,
             FleetSettings.From(reader),
             JournalSettings.From(reader, node),
+            IngressSettings.From(reader, node),
             QueueSettings.From(reader),
             ManagementSettings.From(reader),
             LoggingSettings.From(reader));

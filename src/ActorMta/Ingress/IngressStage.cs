@@ -1,0 +1,133 @@
+using System.Net;
+using System.Net.Sockets;
+using ActorMta.Configuration;
+using ActorMta.Ingress.Auth;
+using ActorMta.Ingress.Listeners;
+using ActorMta.Ingress.Policy;
+using ActorMta.Ingress.Sessions;
+using ActorMta.Ingress.Tls;
+using Akka;
+using Akka.Actor;
+using Akka.Hosting;
+
+namespace ActorMta.Ingress;
+
+/// <summary>
+/// Wires the SMTP ingress into a node. <see cref="Open"/> runs before the actor system starts, so a
+/// bad certificate, an unreadable credentials file or a port that cannot be bound stops the start
+/// with one line (<see cref="SettingException"/>) before anything else happens. Then
+/// <see cref="WithIngress"/> starts the listeners and hooks them into CoordinatedShutdown.
+/// </summary>
+public sealed class IngressStage : IDisposable
+{
+    private readonly List<(ListenerSettings Listener, Socket Socket)> _bound;
+    private bool _started;
+
+    private IngressStage(IngressSettings settings, string hostname, ServerCertificate certificate, CredentialStore credentials,
+        List<(ListenerSettings, Socket)> bound)
+    {
+        Settings = settings;
+        Hostname = hostname;
+        Certificate = certificate;
+        Credentials = credentials;
+        _bound = bound;
+        EndPoints = bound.ToDictionary(b => b.Item1.Name, b => (IPEndPoint)b.Item2.LocalEndPoint!);
+        Policy = new RelayPolicy(settings.TrustedNetworks, settings.AcceptedDomains);
+    }
+
+    public IngressSettings Settings { get; }
+    public string Hostname { get; }
+    public ServerCertificate Certificate { get; }
+    public CredentialStore Credentials { get; }
+    public RelayPolicy Policy { get; }
+
+    /// <summary>Where each listener is bound, by name (port 0 in the settings resolves here).</summary>
+    public IReadOnlyDictionary<string, IPEndPoint> EndPoints { get; }
+
+    public static IngressStage Open(IngressSettings settings, NodeSettings node)
+    {
+        var certificate = ServerCertificate.Load(settings.Tls, node.DataDirectory, node.Hostname);
+        CredentialStore credentials;
+        try
+        {
+            credentials = new CredentialStore(settings.Auth.CredentialsFile);
+        }
+        catch (FormatException e)
+        {
+            throw new SettingException("actormta.smtp.auth.credentials-file", settings.Auth.CredentialsFile, $"a readable credentials file ({e.Message})");
+        }
+
+        var bound = new List<(ListenerSettings, Socket)>();
+        try
+        {
+            foreach (var listener in settings.Listeners) bound.Add((listener, Bind(listener)));
+        }
+        catch
+        {
+            foreach (var (_, socket) in bound) socket.Dispose();
+            throw;
+        }
+        return new IngressStage(settings, node.Hostname, certificate, credentials, bound);
+    }
+
+    /// <summary>The session setups the listeners share, one per listener.</summary>
+    public IReadOnlyList<(SessionSetup Setup, Socket Socket)> Setups(TimeSpan acceptTimeout, TimeProvider clock)
+    {
+        var authFailures = new AuthFailures(Settings.Auth.PenaltyTime, clock);
+        return _bound.Select(b => (new SessionSetup(Hostname, b.Listener, Settings, Policy, Certificate, Credentials, authFailures, acceptTimeout, clock), b.Socket))
+            .ToArray();
+    }
+
+    /// <summary>Hands the bound sockets to the actor system; from here the listeners own them.</summary>
+    public IActorRef Start(ActorSystem system, IActorRef queueIntake, TimeSpan acceptTimeout, TimeProvider clock)
+    {
+        _started = true;
+        var limiter = new ConnectionLimiter(Settings.MaxConnections, Settings.MaxConnectionsPerClient);
+        var ingress = system.ActorOf(SmtpIngress.Props(Setups(acceptTimeout, clock), limiter, queueIntake), "smtp-ingress");
+        var shutdown = CoordinatedShutdown.Get(system);
+        var phases = system.Settings.Config.GetConfig("akka.coordinated-shutdown.phases");
+        shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "smtp-stop-accepting",
+            () => ingress.Ask<Done>(SmtpIngress.StopAccepting.Instance, phases.GetTimeSpan("service-unbind.timeout")));
+        shutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "smtp-end-sessions",
+            () => ingress.Ask<Done>(SmtpIngress.EndSessions.Instance, phases.GetTimeSpan("service-requests-done.timeout")));
+        return ingress;
+    }
+
+    /// <summary>Closes the sockets if the node never got as far as starting the listeners.</summary>
+    public void Dispose()
+    {
+        if (_started) return;
+        foreach (var (_, socket) in _bound) socket.Dispose();
+    }
+
+    private static Socket Bind(ListenerSettings listener)
+    {
+        var socket = new Socket(listener.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (listener.EndPoint.Address.Equals(IPAddress.IPv6Any)) socket.DualMode = true;
+            socket.Bind(listener.EndPoint);
+            socket.Listen(1024);
+            return socket;
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            var prefix = $"actormta.smtp.listeners.{listener.Name}";
+            throw e.SocketErrorCode == SocketError.AddressNotAvailable
+                ? new SettingException($"{prefix}.hostname", listener.EndPoint.Address.ToString(), $"an address of this host ({e.Message})")
+                : new SettingException($"{prefix}.port", listener.EndPoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    $"a port free on {listener.EndPoint.Address} ({e.Message})");
+        }
+    }
+}
+
+/// <summary>Akka.Hosting wiring for the ingress.</summary>
+public static class IngressHosting
+{
+    /// <param name="queueIntake">Where sessions hand messages in (the node's <c>QueueIntake</c>).</param>
+    public static AkkaConfigurationBuilder WithIngress(this AkkaConfigurationBuilder akka, IngressStage stage, TimeSpan acceptTimeout,
+        TimeProvider clock, Func<IActorRegistry, IActorRef> queueIntake) =>
+        akka.WithActors((system, registry) =>
+            registry.Register<SmtpIngress>(stage.Start(system, queueIntake(registry), acceptTimeout, clock)));
+}

@@ -1,0 +1,54 @@
+using System.Net;
+
+namespace ActorMta.Ingress.Listeners;
+
+/// <summary>Whether a new connection may have a session.</summary>
+public enum Admission
+{
+    Admitted,
+    /// <summary>The node has max-connections open: 421 4.7.0.</summary>
+    TooManyConnections,
+    /// <summary>This client address has max-connections-per-client open: 421 4.7.0.</summary>
+    TooManyFromClient,
+}
+
+/// <summary>
+/// Open connections of the node, in total and per client address, for all listeners together.
+/// Clients in the trusted networks count toward the total but have no per-address cap
+/// (Postfix's smtpd_client_connection_limit_exceptions = $mynetworks): they are our own systems.
+/// </summary>
+public sealed class ConnectionLimiter(int maxConnections, int maxPerClient)
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<IPAddress, int> _perClient = [];
+    private int _open;
+
+    public int Open
+    {
+        get { lock (_gate) return _open; }
+    }
+
+    public Admission TryAdmit(IPAddress client, bool exemptFromPerClientLimit)
+    {
+        lock (_gate)
+        {
+            if (_open >= maxConnections) return Admission.TooManyConnections;
+            _perClient.TryGetValue(client, out var fromClient);
+            if (!exemptFromPerClientLimit && fromClient >= maxPerClient) return Admission.TooManyFromClient;
+            _perClient[client] = fromClient + 1;
+            _open++;
+            return Admission.Admitted;
+        }
+    }
+
+    public void Release(IPAddress client)
+    {
+        lock (_gate)
+        {
+            if (!_perClient.TryGetValue(client, out var fromClient)) return;
+            if (fromClient <= 1) _perClient.Remove(client);
+            else _perClient[client] = fromClient - 1;
+            _open--;
+        }
+    }
+}

@@ -1,0 +1,225 @@
+using System.Buffers;
+using ActorMta.Ingress.Policy;
+using ActorMta.Ingress.Trace;
+using ActorMta.Queue;
+using ActorMta.Smtp;
+using Akka.Actor;
+using Akka.Event;
+
+namespace ActorMta.Ingress.Sessions;
+
+/// <summary>The mail transaction: MAIL, RCPT (relay policy, recipient limit), DATA and BDAT, the trace header, the hand-off to the queue.</summary>
+public sealed partial class SessionActor
+{
+    /// <summary>The intake's answer (<see cref="QueueIntake.Enqueued"/> / <see cref="QueueIntake.NotEnqueued"/>), or null when none came in time.</summary>
+    private sealed record QueueAnswered(object? Answer, string? Failure);
+
+    private MailTransaction? _transaction;
+    private MessageBuffer? _body;
+    private DataReader? _data;
+    private ChunkReader? _chunks;
+    private bool _lastChunk;
+    private int _transactions;
+    private int _traceLength;
+
+    private void Mail(SmtpCommand command)
+    {
+        if (_setup.Listener.RequiresAuth && _authenticatedUser is null)
+        {
+            Refuse(_connection.IsTls ? SessionReplies.AuthenticationRequired : SessionReplies.MustStartTls);
+            return;
+        }
+        var parameters = command.MailParameters;
+        if (parameters.Size > _setup.Limits.MaxMessageSize)
+        {
+            Refuse(SmtpReplies.MessageTooBig);
+            return;
+        }
+        _transaction = new MailTransaction(command.ToReversePath(), parameters, command.ToEnvelopeId());
+        _state = SmtpSessionState.MailStarted;
+        Reply(SmtpReplies.SenderOk);
+    }
+
+    private void Recipient(SmtpCommand command)
+    {
+        var transaction = _transaction!;
+        if (transaction.Recipients.Count >= _setup.Limits.MaxRecipients)
+        {
+            // Not an error: RFC 5321 4.5.3.1.10, the client sends the rest in another transaction.
+            Reply(SessionReplies.TooManyRecipients);
+            return;
+        }
+        var path = command.ToForwardPath();
+        switch (_setup.Policy.Check(path, MayRelay))
+        {
+            case RelayVerdict.RelayDenied:
+                Refuse(SessionReplies.RelayDenied);
+                return;
+            case RelayVerdict.RoutingDenied:
+                Refuse(SessionReplies.RoutingDenied);
+                return;
+        }
+        var address = path.Mailbox?.ToString() ?? $"postmaster@{_setup.Hostname}";
+        var original = command.ToOriginalRecipient();
+        transaction.Add(new EnvelopeRecipient(address, command.RecipientParameters.Notify,
+            original is null ? null : $"{original.AddressType};{original.Address}"));
+        _state = SmtpSessionState.RecipientsGiven;
+        Reply(SmtpReplies.RecipientOk);
+    }
+
+    private void Data()
+    {
+        BeginBody();
+        _connection.Write(SmtpReplies.StartMailInput);
+        _data ??= new DataReader(_setup.SmtpLimits);
+        _data.Reset();
+        _phase = Phase.Data;
+        Run(_connection.ReadDataAsync(_data, _body!, _setup.Timeouts.DataBlock, _setup.Timeouts.DataTermination));
+    }
+
+    private void Chunk(long size, bool last)
+    {
+        if ((_offered & SmtpExtensions.Chunking) == 0)
+        {
+            RefuseChunk(SessionReplies.BdatWithoutChunking, size);
+            return;
+        }
+        var transaction = _transaction!;
+        if (!transaction.BodyStarted)
+        {
+            BeginBody();
+            (_chunks ??= new ChunkReader(_setup.SmtpLimits)).Reset();
+        }
+        var chunks = _chunks!;
+        if (chunks.MessageSize + size > _setup.Limits.MaxMessageSize)
+        {
+            // Refuse at once rather than read it all; the transaction is over (RFC 3030: the client sends RSET).
+            _refused++;
+            ResetTransaction();
+            _state = SmtpSessionState.Greeted;
+            RefuseChunk(SmtpReplies.MessageTooBig, size);
+            return;
+        }
+        chunks.BeginChunk(size);
+        _lastChunk = last;
+        _phase = Phase.Chunk;
+        Run(_connection.ReadChunkAsync(chunks, _body, _setup.Timeouts.DataBlock, DataTimeLeft()));
+    }
+
+    /// <summary>A BDAT refused before its chunk was read: answer, then read past the chunk to the next command.</summary>
+    private void RefuseChunk(SmtpReply reply, long size)
+    {
+        _connection.Write(reply);
+        _errors++;
+        var skipper = _chunks ??= new ChunkReader(_setup.SmtpLimits);
+        skipper.BeginSkip(size);
+        _phase = Phase.SkipChunk;
+        Run(_connection.ReadChunkAsync(skipper, null, _setup.Timeouts.DataBlock, _setup.Timeouts.DataTermination));
+    }
+
+    private void OnInputComplete()
+    {
+        switch (_phase)
+        {
+            case Phase.SkipChunk:
+                NextCommand();
+                break;
+            case Phase.Data:
+                EndOfMessage(_data!.Violations);
+                break;
+            case Phase.Chunk when !_lastChunk:
+                _state = SmtpSessionState.InBdat;
+                _connection.Write(250, new EnhancedStatusCode(2, 0, 0), $"Ok: {_chunks!.MessageSize} octets received");
+                NextCommand();
+                break;
+            case Phase.Chunk:
+                EndOfMessage(_chunks!.Violations);
+                break;
+        }
+    }
+
+    /// <summary>The body's first octets are the trace header; everything is known by now but the queue id.</summary>
+    private void BeginBody()
+    {
+        var transaction = _transaction!;
+        transaction.BodyStarted = true;
+        transaction.BodyStartedAt = _setup.Clock.GetTimestamp();
+        _transactions++;
+        var trace = ReceivedHeader.Format(new ReceivedTrace(
+            _heloName!,
+            _connection.ClientAddress,
+            _setup.Hostname,
+            _extendedHello,
+            transaction.Parameters.SmtpUtf8,
+            $"{_sessionId}-{_transactions}",
+            _tlsProtocol,
+            _tlsCipher,
+            _authenticatedUser,
+            transaction.Recipients.Count == 1 ? transaction.Recipients[0].Address : null,
+            _setup.Clock.GetLocalNow()));
+        _body ??= new MessageBuffer();
+        _body.Clear();
+        _body.Write(trace);
+        _traceLength = trace.Length;
+    }
+
+    private TimeSpan DataTimeLeft()
+    {
+        var left = _setup.Timeouts.DataTermination - _setup.Clock.GetElapsedTime(_transaction!.BodyStartedAt);
+        return left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1);
+    }
+
+    private void EndOfMessage(DataViolations violations)
+    {
+        if (!_setup.Limits.RejectLongTextLines) violations &= ~DataViolations.LineTooLong;
+        var refusal = violations.ToRejectionReply();
+        var message = refusal is null ? _body!.ToArray() : [];
+        _body!.Clear();
+        if (refusal is null && HopCount.Count(message.AsSpan(_traceLength)) > _setup.Limits.MaxReceivedHeaders) refusal = SessionReplies.MailLoop;
+        if (refusal is not null)
+        {
+            _refused++;
+            ResetTransaction();
+            _state = SmtpSessionState.Greeted;
+            Refuse(refusal);
+            return;
+        }
+
+        var client = new ActorMta.Queue.SubmittingClient(_connection.ClientAddress.ToString(), _heloName!, _setup.Listener.Name,
+            _authenticatedUser, _tlsProtocol, _tlsCipher);
+        var envelope = _transaction!.ToEnvelope(client, _setup.Clock.GetUtcNow());
+        _phase = Phase.Queue;
+        // Ask: a late answer goes to the ask's own temporary actor, never to a later transaction.
+        _queue.Ask<object>(new QueueIntake.Enqueue(envelope, message), _setup.AcceptTimeout)
+            .PipeTo(Self, success: answer => new QueueAnswered(answer, null), failure: e => new QueueAnswered(null, e.GetBaseException().Message));
+    }
+
+    private void OnQueueAnswered(QueueAnswered answered)
+    {
+        if (_phase != Phase.Queue) return;
+        ResetTransaction();
+        _state = SmtpSessionState.Greeted;
+        switch (answered.Answer)
+        {
+            case QueueIntake.Enqueued enqueued:
+                _accepted++;
+                _connection.Write(250, new EnhancedStatusCode(2, 0, 0), $"Ok: queued as {enqueued.QueueId}");
+                break;
+            default:
+                // The client keeps the message and tries again; it did nothing wrong, so no error is counted.
+                _refused++;
+                var reason = answered.Answer is QueueIntake.NotEnqueued refused ? refused.Reason
+                    : $"no answer within {_setup.AcceptTimeout.TotalSeconds:0.###}s ({answered.Failure})";
+                _log.Warning("smtp {0} session {1}: message not queued, client told 451: {2}", _setup.Listener.Name, _sessionId, reason);
+                _connection.Write(SessionReplies.QueueUnavailable);
+                break;
+        }
+        NextCommand();
+    }
+
+    private void ResetTransaction()
+    {
+        _transaction = null;
+        if (!_operationRunning) _body?.Clear();
+    }
+}

@@ -1,0 +1,205 @@
+using System.Net.Sockets;
+using ActorMta.Ingress.Connections;
+using ActorMta.Smtp;
+using Akka.Actor;
+using Akka.Event;
+
+namespace ActorMta.Ingress.Sessions;
+
+/// <summary>
+/// One SMTP connection: owns the RFC 5321 state machine, the policy checks and the limits of one
+/// client. Its <see cref="SmtpConnection"/> does the socket I/O; the actor asks it for one unit of
+/// input at a time (a command line, a DATA body, a BDAT chunk, a TLS handshake) and gets the outcome
+/// back as a message, so a command is always handled in the state its predecessors left.
+/// </summary>
+/// <remarks>
+/// Never crashes the node: every end, orderly or not, closes the socket (PostStop) and logs one line.
+/// After the end of data the message goes to the queue's intake; 250 follows only once it is durable.
+/// </remarks>
+public sealed partial class SessionActor : ReceiveActor, IWithTimers
+{
+    /// <summary>Node shutdown: 421 now if the session waits for a command, else as soon as its current transaction is answered.</summary>
+    public sealed record EndSession
+    {
+        public static readonly EndSession Instance = new();
+    }
+
+    private enum Phase { Starting, Command, AuthExchange, Verifying, Data, Chunk, SkipChunk, Tls, Queue, Closing }
+
+    private readonly SessionSetup _setup;
+    private readonly IActorRef _queue;
+    private readonly string _sessionId;
+    private readonly SmtpConnection _connection;
+    private readonly SmtpLineReader _lines;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly long _startedAt;
+    private readonly bool _trusted;
+    private Phase _phase = Phase.Starting;
+    private bool _operationRunning;
+    private bool _ending;
+    private bool _greeted;
+    private string _endReason = "session failed";
+    private int _errors;
+    private int _accepted;
+    private int _refused;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public SessionActor(SessionSetup setup, Socket socket, IActorRef queue, string sessionId)
+    {
+        _setup = setup;
+        _queue = queue;
+        _sessionId = sessionId;
+        _connection = new SmtpConnection(socket, setup.Clock);
+        _lines = new SmtpLineReader(setup.SmtpLimits.MaxCommandLineLength);
+        _startedAt = setup.Clock.GetTimestamp();
+        _trusted = setup.Policy.IsTrusted(_connection.ClientAddress);
+
+        Receive<LineRead>(read => Handled(() => OnLine(read)));
+        Receive<InputComplete>(_ => Handled(OnInputComplete));
+        Receive<StayedSilent>(_ => Handled(Greet));
+        Receive<SpokeFirst>(_ => Handled(() => Fail(SessionReplies.TalkedBeforeGreeting, "client spoke before the greeting")));
+        Receive<TlsEstablished>(tls => Handled(() => OnTlsEstablished(tls)));
+        Receive<Closed>(_ => Handled(() => Context.Stop(Self)));
+        Receive<ClientClosed>(_ => Handled(() => Abort("client disconnected")));
+        Receive<IoFailed>(failed => Handled(() => Abort($"connection error: {failed.Reason}")));
+        Receive<TimedOut>(_ => Handled(OnTimeout));
+        Receive<Interrupted>(_ => Handled(() => Fail(_setup.Replies.ShuttingDown, "node shutting down")));
+        Receive<Status.Failure>(failure => Handled(() => Abort($"internal error: {failure.Cause.GetBaseException().Message}")));
+        Receive<QueueAnswered>(OnQueueAnswered);
+        Receive<AuthChecked>(OnAuthChecked);
+        Receive<EndSession>(_ => OnEndSession());
+    }
+
+    public static Props Props(SessionSetup setup, Socket socket, IActorRef queue, string sessionId) =>
+        Akka.Actor.Props.Create(() => new SessionActor(setup, socket, queue, sessionId));
+
+    private bool MayRelay => _trusted || _authenticatedUser is not null;
+
+    protected override void PreStart()
+    {
+        if (_setup.Listener.ImplicitTls)
+        {
+            _phase = Phase.Tls;
+            Run(_connection.StartTlsAsync(_setup.Certificate.ServerOptions, _setup.Timeouts.Greeting));
+        }
+        else if (_setup.Listener.PregreetWait > TimeSpan.Zero && !_trusted)
+        {
+            Run(_connection.WaitForSilenceAsync(_setup.Listener.PregreetWait));
+        }
+        else
+        {
+            Greet();
+        }
+    }
+
+    protected override void PostStop()
+    {
+        _connection.Dispose();
+        // A read still running may be writing into the body's pooled segments: leave them to the GC then.
+        if (!_operationRunning) _body?.Clear();
+        var seconds = _setup.Clock.GetElapsedTime(_startedAt).TotalSeconds;
+        var tls = _tlsProtocol is null ? "" : $"; {_tlsProtocol} {_tlsCipher}";
+        var auth = _authenticatedUser is null ? "" : $"; authenticated as {_authenticatedUser}";
+        _log.Info($"smtp {_setup.Listener.Name} session {_sessionId} from {_connection.ClientAddress} ended: {_endReason}; "
+            + $"{_accepted} accepted, {_refused} refused{tls}{auth}; {seconds:0.###}s");
+    }
+
+    private void Greet()
+    {
+        _greeted = true;
+        _connection.Write(_setup.Replies.Greeting);
+        ReadCommand(_setup.Timeouts.Greeting);
+    }
+
+    /// <summary>Waits for the next command, unless the error limit is reached or the node is shutting down.</summary>
+    private void NextCommand()
+    {
+        if (_errors >= _setup.Limits.MaxErrors)
+            Fail(_setup.Replies.TooManyErrors, $"{_errors} errors");
+        else
+            ReadCommand(_setup.Timeouts.Command);
+    }
+
+    private void ReadCommand(TimeSpan timeout)
+    {
+        if (_ending)
+        {
+            Fail(_setup.Replies.ShuttingDown, "node shutting down");
+            return;
+        }
+        _phase = Phase.Command;
+        _lines.MaxLineLength = _setup.SmtpLimits.MaxCommandLineLength;
+        Run(_connection.ReadLineAsync(_lines, timeout));
+    }
+
+    /// <summary>Answers with an error (4yz/5yz) that counts toward the error limit, then waits for the next command.</summary>
+    private void Refuse(SmtpReply reply)
+    {
+        _connection.Write(reply);
+        _errors++;
+        NextCommand();
+    }
+
+    private void Reply(SmtpReply reply)
+    {
+        _connection.Write(reply);
+        NextCommand();
+    }
+
+    /// <summary>Sends a last reply and closes.</summary>
+    private void Fail(SmtpReply reply, string reason)
+    {
+        _connection.Write(reply);
+        Close(reason);
+    }
+
+    private void Close(string reason)
+    {
+        _endReason = reason;
+        _phase = Phase.Closing;
+        Run(_connection.CloseAsync(_setup.CloseTimeout));
+    }
+
+    /// <summary>Ends at once: the connection is broken or gone, there is no one to answer.</summary>
+    private void Abort(string reason)
+    {
+        _endReason = reason;
+        _connection.Dispose();
+        Context.Stop(Self);
+    }
+
+    private void OnTimeout()
+    {
+        if (_phase == Phase.Tls) Abort("TLS handshake timed out");
+        else Fail(_setup.Replies.Timeout, $"timeout ({PhaseName})");
+    }
+
+    private void OnEndSession()
+    {
+        _ending = true;
+        if (_phase is Phase.Command or Phase.AuthExchange or Phase.Starting) _connection.Interrupt();
+    }
+
+    private string PhaseName => _phase switch
+    {
+        Phase.Starting => "before the greeting",
+        Phase.Command => "waiting for a command",
+        Phase.AuthExchange => "during AUTH",
+        Phase.Data or Phase.Chunk or Phase.SkipChunk => "reading message data",
+        _ => _phase.ToString(),
+    };
+
+    private void Run(Task<ConnectionEvent> operation)
+    {
+        _operationRunning = true;
+        operation.PipeTo(Self);
+    }
+
+    /// <summary>Every connection event ends the operation that was running.</summary>
+    private void Handled(Action handle)
+    {
+        _operationRunning = false;
+        handle();
+    }
+}
