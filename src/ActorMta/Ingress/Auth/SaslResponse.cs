@@ -28,17 +28,13 @@ public static class SaslResponse
         }
     }
 
-    /// <summary>
-    /// PLAIN: authzid NUL authcid NUL passwd. An authorization identity other than the user's own
-    /// is refused (no proxy authorization), so the result is false for it.
-    /// </summary>
-    public static bool TryParsePlain(string message, out string user, out string password)
+    /// <summary>PLAIN: authzid NUL authcid NUL passwd (RFC 4616 section 2). False when it is not three parts with a user.</summary>
+    public static bool TryParsePlain(string message, out string authorizationId, out string user, out string password)
     {
-        user = password = "";
+        authorizationId = user = password = "";
         var parts = message.Split('\0');
         if (parts.Length != 3 || parts[1].Length == 0) return false;
-        if (parts[0].Length > 0 && parts[0] != parts[1]) return false;
-        (user, password) = (parts[1], parts[2]);
+        (authorizationId, user, password) = (parts[0], parts[1], parts[2]);
         return true;
     }
 }

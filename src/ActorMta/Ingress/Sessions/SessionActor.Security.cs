@@ -138,8 +138,10 @@ public sealed partial class SessionActor
         }
         switch (step)
         {
-            case AuthStep.PlainResponse when SaslResponse.TryParsePlain(text, out var user, out var password):
-                Verify(user, password);
+            case AuthStep.PlainResponse when SaslResponse.TryParsePlain(text, out var authorizationId, out var user, out var password):
+                // No acting for another user (proxy authorization): an authzid other than one's own fails like a wrong password.
+                if (authorizationId.Length > 0 && authorizationId != user) OnAuthChecked(new AuthChecked(user, Valid: false, Delayed: false));
+                else Verify(user, password);
                 break;
             case AuthStep.PlainResponse:
                 Refuse(SessionReplies.CannotDecode);
