@@ -27,7 +27,8 @@ public sealed class TrustedNetworks
         var networks = new List<IPNetwork>();
         foreach (var block in blocks)
         {
-            if (IPNetwork.TryParse(block, out var network))
+            // Host bits after the prefix ("10.0.0.1/8") are refused, not masked: it is a typo for /32 as often as for 10.0.0.0/8.
+            if (IPNetwork.TryParse(block, out var network) && network.BaseAddress.Equals(IPAddress.Parse(block.Split('/')[0])))
                 networks.Add(network);
             else if (!block.Contains('/') && IPAddress.TryParse(block, out var single))
                 networks.Add(new IPNetwork(single, single.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128));
