@@ -128,6 +128,7 @@ public static class IngressHosting
     /// <param name="queueIntake">Where sessions hand messages in (the node's <c>QueueIntake</c>).</param>
     public static AkkaConfigurationBuilder WithIngress(this AkkaConfigurationBuilder akka, IngressStage stage, TimeSpan acceptTimeout,
         TimeProvider clock, Func<IActorRegistry, IActorRef> queueIntake) =>
-        akka.WithActors((system, registry) =>
-            registry.Register<SmtpIngress>(stage.Start(system, queueIntake(registry), acceptTimeout, clock)));
+        akka.AddHocon(SessionMailbox.Hocon, HoconAddMode.Append)
+            .WithActors((system, registry) =>
+                registry.Register<SmtpIngress>(stage.Start(system, queueIntake(registry), acceptTimeout, clock)));
 }

@@ -14,6 +14,9 @@ public static class TestNode
         ["ACTORMTA_DATA_DIR"] = dataDirectory,
         ["ACTORMTA_CLUSTER_PORT"] = "0",
         ["ACTORMTA_MANAGEMENT_PORT"] = "0",
+        ["ACTORMTA_SMTP_RELAY_PORT"] = "0",
+        ["ACTORMTA_SMTP_SUBMISSION_PORT"] = "0",
+        ["ACTORMTA_SMTP_SMTPS_PORT"] = "0",
         ["ACTORMTA_LOG_LEVEL"] = "Warning",
     };
 

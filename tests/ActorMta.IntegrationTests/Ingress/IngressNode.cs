@@ -36,9 +36,6 @@ public sealed class IngressNode : IAsyncLifetime
     public static Dictionary<string, string> Environment(string dataDirectory)
     {
         var environment = TestNode.IsolatedEnvironment(dataDirectory);
-        environment["ACTORMTA_SMTP_RELAY_PORT"] = "0";
-        environment["ACTORMTA_SMTP_SUBMISSION_PORT"] = "0";
-        environment["ACTORMTA_SMTP_SMTPS_PORT"] = "0";
         environment["ACTORMTA_ACCEPTED_DOMAINS"] = AcceptedDomain;
         environment["ACTORMTA_DELIVERY_PAUSED"] = "on";
         environment["ACTORMTA_HOSTNAME"] = "mx.node.test";

@@ -108,27 +108,64 @@ public sealed class SmtpConnection : IDisposable
     });
 
     /// <summary>Reads one CRLF-terminated line (flushing pending replies first if none is buffered).</summary>
-    public Task<ConnectionEvent> ReadLineAsync(SmtpLineReader lines, TimeSpan timeout) => RunAsync(timeout, async () =>
+    /// <remarks>
+    /// Written out in one method rather than through <see cref="RunAsync"/> and <see cref="ReadAsync"/>:
+    /// every idle connection waits in here, and each async layer is a heap object held while the client is silent.
+    /// </remarks>
+    public async Task<ConnectionEvent> ReadLineAsync(SmtpLineReader lines, TimeSpan timeout)
     {
-        while (true)
+        if (Volatile.Read(ref _disposed) != 0) return new IoFailed("connection closed");
+        Arm(timeout);
+        try
         {
-            var (result, stop) = await ReadAsync();
-            if (stop is not null) return stop;
-            var buffer = result.Buffer;
-            var status = lines.TryRead(ref buffer, out var line);
-            if (status != LineStatus.NeedMoreData)
+            while (true)
             {
-                var copy = line.ToArray();
-                var more = !buffer.IsEmpty || (_tls is null && _socket.Available > 0);
-                _reader.AdvanceTo(buffer.Start);
-                _unexamined = !buffer.IsEmpty;
-                return new LineRead(copy, status, more);
+                if (!_unexamined && await FlushPendingAsync() is { } flushStop) return flushStop;
+                if (StopBeforeRead() is { } stop) return stop;
+                ReadResult result;
+                try
+                {
+                    result = await _reader.ReadAsync();
+                }
+                finally
+                {
+                    _reading = false;
+                }
+                if (result.IsCanceled)
+                {
+                    if (StopAfterCancel(result) is { } cancelled) return cancelled;
+                    continue;
+                }
+                if (LineFrom(lines, result) is { } read) return read;
             }
-            _reader.AdvanceTo(buffer.Start, buffer.End);
-            _unexamined = false;
-            if (result.IsCompleted) return ClientClosed.Instance;
         }
-    });
+        catch (Exception e) when (IsConnectionError(e))
+        {
+            return new IoFailed(e.GetBaseException().Message);
+        }
+        finally
+        {
+            Disarm();
+        }
+    }
+
+    /// <summary>A line off the buffer, copied (the pipe's memory goes back once advanced); null when more input is needed.</summary>
+    private ConnectionEvent? LineFrom(SmtpLineReader lines, ReadResult result)
+    {
+        var buffer = result.Buffer;
+        var status = lines.TryRead(ref buffer, out var line);
+        if (status != LineStatus.NeedMoreData)
+        {
+            var copy = line.ToArray();
+            var more = !buffer.IsEmpty || (_tls is null && _socket.Available > 0);
+            _reader.AdvanceTo(buffer.Start);
+            _unexamined = !buffer.IsEmpty;
+            return new LineRead(copy, status, more);
+        }
+        _reader.AdvanceTo(buffer.Start, buffer.End);
+        _unexamined = false;
+        return result.IsCompleted ? ClientClosed.Instance : null;
+    }
 
     /// <summary>Reads a DATA body to its final dot into <paramref name="body"/>; commands pipelined after it stay buffered.</summary>
     public Task<ConnectionEvent> ReadDataAsync(DataReader data, IBufferWriter<byte> body, TimeSpan block, TimeSpan total) =>
@@ -262,16 +299,18 @@ public sealed class SmtpConnection : IDisposable
         {
             return await operation();
         }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or AuthenticationException
-                                      or InvalidOperationException or OperationCanceledException)
+        catch (Exception e) when (IsConnectionError(e))
         {
             return new IoFailed(e.GetBaseException().Message);
         }
         finally
         {
-            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            Disarm();
         }
     }
+
+    private static bool IsConnectionError(Exception e) =>
+        e is IOException or SocketException or ObjectDisposedException or AuthenticationException or InvalidOperationException or OperationCanceledException;
 
     /// <summary>
     /// One read: flushes pending replies first when nothing is buffered (we are about to wait for the
@@ -279,12 +318,10 @@ public sealed class SmtpConnection : IDisposable
     /// </summary>
     private async ValueTask<(ReadResult Result, ConnectionEvent? Stop)> ReadAsync()
     {
-        if (!_unexamined && await FlushPendingAsync() is { } stop) return (default, stop);
+        if (!_unexamined && await FlushPendingAsync() is { } flushStop) return (default, flushStop);
         while (true)
         {
-            _reading = true;
-            if (_interrupted) return (default, Interrupted.Instance);
-            if (Expired) return (default, TimedOut.Instance);
+            if (StopBeforeRead() is { } stop) return (default, stop);
             ReadResult result;
             try
             {
@@ -295,11 +332,26 @@ public sealed class SmtpConnection : IDisposable
                 _reading = false;
             }
             if (!result.IsCanceled) return (result, null);
-            _reader.AdvanceTo(result.Buffer.Start);
-            if (_interrupted) return (default, Interrupted.Instance);
-            if (Expired) return (default, TimedOut.Instance);
-            RearmRemaining();
+            if (StopAfterCancel(result) is { } cancelled) return (default, cancelled);
         }
+    }
+
+    /// <summary>Marks a read as pending (so the timer may cancel it), unless it should not start at all.</summary>
+    private ConnectionEvent? StopBeforeRead()
+    {
+        _reading = true;
+        if (_interrupted) return Interrupted.Instance;
+        return Expired ? TimedOut.Instance : null;
+    }
+
+    /// <summary>A cancelled read: interrupted, timed out, or a stale cancel before the deadline (wait out the rest).</summary>
+    private ConnectionEvent? StopAfterCancel(ReadResult result)
+    {
+        _reader.AdvanceTo(result.Buffer.Start);
+        if (_interrupted) return Interrupted.Instance;
+        if (Expired) return TimedOut.Instance;
+        RearmRemaining();
+        return null;
     }
 
     private async ValueTask<ConnectionEvent?> FlushPendingAsync()
@@ -331,6 +383,8 @@ public sealed class SmtpConnection : IDisposable
     private bool Expired => _clock.GetTimestamp() >= Volatile.Read(ref _deadline);
 
     private void Arm(TimeSpan timeout) => ArmUntil(_clock.GetTimestamp() + ToTicks(timeout));
+
+    private void Disarm() => _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
 
     private void ArmUntil(long deadline)
     {

@@ -44,6 +44,7 @@ public sealed class SmtpListener : ReceiveActor, IWithTimers
     private readonly ConnectionLimiter _limiter;
     private readonly IActorRef _queue;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly ILoggingAdapter _sessionLog;
     private readonly Dictionary<IActorRef, IPAddress> _sessions = [];
     private readonly List<IActorRef> _waitingForEnd = [];
     private bool _stopped;
@@ -56,6 +57,7 @@ public sealed class SmtpListener : ReceiveActor, IWithTimers
         _listenSocket = listenSocket;
         _limiter = limiter;
         _queue = queue;
+        _sessionLog = Logging.GetLogger(Context.System, $"smtp-{setup.Listener.Name}");
 
         Receive<Accepted>(accepted =>
         {
@@ -135,7 +137,7 @@ public sealed class SmtpListener : ReceiveActor, IWithTimers
                 return;
         }
         var id = Interlocked.Increment(ref _lastSessionNumber).ToString("X6", System.Globalization.CultureInfo.InvariantCulture);
-        var session = Context.ActorOf(SessionActor.Props(_setup, socket, _queue, id), "session-" + id);
+        var session = Context.ActorOf(SessionActor.Props(_setup, socket, _queue, id, _sessionLog), "session-" + id);
         Context.Watch(session);
         _sessions[session] = client;
     }

@@ -21,6 +21,7 @@ public sealed partial class SessionActor
     private int _authFailures;
     private AuthStep _authStep;
     private string _loginUser = "";
+    private ICancelable? _delayedAuthAnswer;
 
     private void StartTls()
     {
@@ -170,7 +171,8 @@ public sealed partial class SessionActor
     {
         if (!check.Delayed && _setup.AuthFailures.IsPenalized(_connection.ClientAddress))
         {
-            Timers.StartSingleTimer("auth-answer", check with { Delayed = true }, _setup.AuthFailureDelay);
+            // A scheduler entry only while it waits, cancelled in PostStop: no per-actor timer set for a rare case.
+            _delayedAuthAnswer = Context.System.Scheduler.ScheduleTellOnceCancelable(_setup.AuthFailureDelay, Self, check with { Delayed = true }, Self);
             return;
         }
         if (check.Valid)

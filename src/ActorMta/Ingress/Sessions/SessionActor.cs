@@ -15,8 +15,10 @@ namespace ActorMta.Ingress.Sessions;
 /// <remarks>
 /// Never crashes the node: every end, orderly or not, closes the socket (PostStop) and logs one line.
 /// After the end of data the message goes to the queue's intake; 250 follows only once it is durable.
+/// An untyped actor with <see cref="SessionMailbox"/>: a thousand idle sessions should cost little,
+/// and a ReceiveActor builds its handler delegates anew for every instance.
 /// </remarks>
-public sealed partial class SessionActor : ReceiveActor, IWithTimers
+public sealed partial class SessionActor : UntypedActor
 {
     /// <summary>Node shutdown: 421 now if the session waits for a command, else as soon as its current transaction is answered.</summary>
     public sealed record EndSession
@@ -31,7 +33,7 @@ public sealed partial class SessionActor : ReceiveActor, IWithTimers
     private readonly string _sessionId;
     private readonly SmtpConnection _connection;
     private readonly SmtpLineReader _lines;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly ILoggingAdapter _log;
     private readonly long _startedAt;
     private readonly bool _trusted;
     private Phase _phase = Phase.Starting;
@@ -43,36 +45,79 @@ public sealed partial class SessionActor : ReceiveActor, IWithTimers
     private int _accepted;
     private int _refused;
 
-    public ITimerScheduler Timers { get; set; } = null!;
-
-    public SessionActor(SessionSetup setup, Socket socket, IActorRef queue, string sessionId)
+    /// <param name="log">The listener's logger, shared: a logger per actor is an object and a path string per connection.</param>
+    public SessionActor(SessionSetup setup, Socket socket, IActorRef queue, string sessionId, ILoggingAdapter log)
     {
         _setup = setup;
+        _log = log;
         _queue = queue;
         _sessionId = sessionId;
         _connection = new SmtpConnection(socket, setup.Clock);
         _lines = new SmtpLineReader(setup.SmtpLimits.MaxCommandLineLength);
         _startedAt = setup.Clock.GetTimestamp();
         _trusted = setup.Policy.IsTrusted(_connection.ClientAddress);
-
-        Receive<LineRead>(read => Handled(() => OnLine(read)));
-        Receive<InputComplete>(_ => Handled(OnInputComplete));
-        Receive<StayedSilent>(_ => Handled(Greet));
-        Receive<SpokeFirst>(_ => Handled(() => Fail(SessionReplies.TalkedBeforeGreeting, "client spoke before the greeting")));
-        Receive<TlsEstablished>(tls => Handled(() => OnTlsEstablished(tls)));
-        Receive<Closed>(_ => Handled(() => Context.Stop(Self)));
-        Receive<ClientClosed>(_ => Handled(() => Abort("client disconnected")));
-        Receive<IoFailed>(failed => Handled(() => Abort($"connection error: {failed.Reason}")));
-        Receive<TimedOut>(_ => Handled(OnTimeout));
-        Receive<Interrupted>(_ => Handled(() => Fail(_setup.Replies.ShuttingDown, "node shutting down")));
-        Receive<Status.Failure>(failure => Handled(() => Abort($"internal error: {failure.Cause.GetBaseException().Message}")));
-        Receive<QueueAnswered>(OnQueueAnswered);
-        Receive<AuthChecked>(OnAuthChecked);
-        Receive<EndSession>(_ => OnEndSession());
     }
 
-    public static Props Props(SessionSetup setup, Socket socket, IActorRef queue, string sessionId) =>
-        Akka.Actor.Props.Create(() => new SessionActor(setup, socket, queue, sessionId));
+    /// <param name="mailbox">Null: the actor system's default (tests that do not configure <see cref="SessionMailbox"/>).</param>
+    public static Props Props(SessionSetup setup, Socket socket, IActorRef queue, string sessionId, ILoggingAdapter log, string? mailbox = SessionMailbox.ConfigPath)
+    {
+        var props = Akka.Actor.Props.Create(() => new SessionActor(setup, socket, queue, sessionId, log));
+        return mailbox is null ? props : props.WithMailbox(mailbox);
+    }
+
+    protected override void OnReceive(object message)
+    {
+        // Every connection event ends the operation that was running.
+        if (message is ConnectionEvent or Status.Failure) _operationRunning = false;
+        switch (message)
+        {
+            case LineRead read:
+                OnLine(read);
+                break;
+            case InputComplete:
+                OnInputComplete();
+                break;
+            case StayedSilent:
+                Greet();
+                break;
+            case SpokeFirst:
+                Fail(SessionReplies.TalkedBeforeGreeting, "client spoke before the greeting");
+                break;
+            case TlsEstablished tls:
+                OnTlsEstablished(tls);
+                break;
+            case Closed:
+                Context.Stop(Self);
+                break;
+            case ClientClosed:
+                Abort("client disconnected");
+                break;
+            case IoFailed failed:
+                Abort($"connection error: {failed.Reason}");
+                break;
+            case TimedOut:
+                OnTimeout();
+                break;
+            case Interrupted:
+                Fail(_setup.Replies.ShuttingDown, "node shutting down");
+                break;
+            case Status.Failure failure:
+                Abort($"internal error: {failure.Cause.GetBaseException().Message}");
+                break;
+            case QueueAnswered answered:
+                OnQueueAnswered(answered);
+                break;
+            case AuthChecked check:
+                OnAuthChecked(check);
+                break;
+            case EndSession:
+                OnEndSession();
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
 
     private bool MayRelay => _trusted || _authenticatedUser is not null;
 
@@ -95,6 +140,7 @@ public sealed partial class SessionActor : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
+        _delayedAuthAnswer?.Cancel();
         _connection.Dispose();
         // A read still running may be writing into the body's pooled segments: leave them to the GC then.
         if (!_operationRunning) _body?.Clear();
@@ -194,12 +240,5 @@ public sealed partial class SessionActor : ReceiveActor, IWithTimers
     {
         _operationRunning = true;
         operation.PipeTo(Self);
-    }
-
-    /// <summary>Every connection event ends the operation that was running.</summary>
-    private void Handled(Action handle)
-    {
-        _operationRunning = false;
-        handle();
     }
 }

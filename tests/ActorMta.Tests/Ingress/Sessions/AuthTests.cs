@@ -1,11 +1,10 @@
 using ActorMta.Tests.Ingress.Support;
-using Akka.TestKit.Xunit2;
 using static ActorMta.Tests.Ingress.Support.IngressTestBed;
 
 namespace ActorMta.Tests.Ingress.Sessions;
 
 /// <summary>AUTH PLAIN and LOGIN (RFC 4954, RFC 4616), only under TLS, against the PBKDF2 credentials file.</summary>
-public sealed class AuthTests : TestKit
+public sealed class AuthTests : IngressTestKit
 {
     [Fact]
     public async Task Auth_without_tls_is_refused()

@@ -1,10 +1,9 @@
 using ActorMta.Tests.Ingress.Support;
-using Akka.TestKit.Xunit2;
 
 namespace ActorMta.Tests.Ingress.Sessions;
 
 /// <summary>BDAT (RFC 3030) at the session level: chunks, LAST, refused chunks skipped, size, mixing with DATA.</summary>
-public sealed class ChunkingTests : TestKit
+public sealed class ChunkingTests : IngressTestKit
 {
     [Fact]
     public async Task Chunks_make_one_message_exactly_as_sent()

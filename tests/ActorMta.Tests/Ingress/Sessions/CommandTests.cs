@@ -1,10 +1,9 @@
 using ActorMta.Tests.Ingress.Support;
-using Akka.TestKit.Xunit2;
 
 namespace ActorMta.Tests.Ingress.Sessions;
 
 /// <summary>Each verb's reply at the session level, the parser's verdicts, and the state table's 503s.</summary>
-public sealed class CommandTests : TestKit
+public sealed class CommandTests : IngressTestKit
 {
     [Theory]
     [InlineData("NOOP", "250 2.0.0 Ok")]

@@ -1,10 +1,9 @@
 using ActorMta.Ingress.Listeners;
 using ActorMta.Tests.Ingress.Support;
-using Akka.TestKit.Xunit2;
 
 namespace ActorMta.Tests.Ingress.Sessions;
 
-public sealed class GreetingAndHelloTests : TestKit
+public sealed class GreetingAndHelloTests : IngressTestKit
 {
     [Fact]
     public async Task The_greeting_names_the_host_and_the_configured_text()

@@ -1,12 +1,11 @@
 using System.Text;
 using ActorMta.Tests.Ingress.Support;
-using Akka.TestKit.Xunit2;
 using static ActorMta.Tests.Ingress.Support.IngressTestBed;
 
 namespace ActorMta.Tests.Ingress.Sessions;
 
 /// <summary>Errors, timeouts (RFC 5321 4.5.3.2), connections and mail loops: each limit from its setting.</summary>
-public sealed class LimitTests : TestKit
+public sealed class LimitTests : IngressTestKit
 {
     [Fact]
     public async Task Too_many_errors_close_the_session()

@@ -1,10 +1,9 @@
 using ActorMta.Tests.Ingress.Support;
-using Akka.TestKit.Xunit2;
 
 namespace ActorMta.Tests.Ingress.Sessions;
 
 /// <summary>RFC 2920 and hardened Postfix's discipline: groups answered together and in order; no talking out of turn.</summary>
-public sealed class PipeliningTests : TestKit
+public sealed class PipeliningTests : IngressTestKit
 {
     [Fact]
     public async Task A_pipelined_group_is_answered_in_order_in_one_write()

@@ -1,11 +1,10 @@
 using ActorMta.Tests.Ingress.Support;
-using Akka.TestKit.Xunit2;
 using static ActorMta.Tests.Ingress.Support.IngressTestBed;
 
 namespace ActorMta.Tests.Ingress.Sessions;
 
 /// <summary>No open relay (design invariant 3), checked per RCPT on the relay listener.</summary>
-public sealed class RelayPolicyTests : TestKit
+public sealed class RelayPolicyTests : IngressTestKit
 {
     private const string Accepted = "actormta.smtp.accepted-domains = [\"accepted.example\", \".sub.example\"]";
 

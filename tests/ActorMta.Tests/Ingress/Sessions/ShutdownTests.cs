@@ -2,12 +2,11 @@ using ActorMta.Ingress.Listeners;
 using ActorMta.Tests.Ingress.Support;
 using Akka;
 using Akka.Actor;
-using Akka.TestKit.Xunit2;
 
 namespace ActorMta.Tests.Ingress.Sessions;
 
 /// <summary>CoordinatedShutdown's two steps as the listener sees them: stop accepting, then end the sessions with 421.</summary>
-public sealed class ShutdownTests : TestKit
+public sealed class ShutdownTests : IngressTestKit
 {
     [Fact]
     public async Task An_idle_session_hears_421_and_the_listener_answers_once_all_have_ended()

@@ -1,5 +1,4 @@
 using ActorMta.Tests.Ingress.Support;
-using Akka.TestKit.Xunit2;
 
 namespace ActorMta.Tests.Ingress.Sessions;
 
@@ -7,7 +6,7 @@ namespace ActorMta.Tests.Ingress.Sessions;
 /// SMTP smuggling (CVE-2023-51764 and kin): a second message hidden behind an end-of-data marker
 /// built from bare CR or LF. The session must never see two messages where the client sent one.
 /// </summary>
-public sealed class SmugglingTests : TestKit
+public sealed class SmugglingTests : IngressTestKit
 {
     private const string Smuggled = "MAIL FROM:<ceo@victim.example>\r\nRCPT TO:<target@victim.example>\r\nDATA\r\nSubject: smuggled\r\n\r\nwire money\r\n";
 

@@ -1,11 +1,10 @@
 using ActorMta.Ingress.Listeners;
 using ActorMta.Tests.Ingress.Support;
-using Akka.TestKit.Xunit2;
 
 namespace ActorMta.Tests.Ingress.Sessions;
 
 /// <summary>The submission and smtps roles: TLS, then AUTH, before MAIL; then mail may go anywhere.</summary>
-public sealed class SubmissionTests : TestKit
+public sealed class SubmissionTests : IngressTestKit
 {
     [Fact]
     public async Task Submission_wants_starttls_then_auth_before_mail()

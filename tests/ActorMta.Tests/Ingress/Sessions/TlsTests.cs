@@ -1,10 +1,9 @@
 using ActorMta.Tests.Ingress.Support;
-using Akka.TestKit.Xunit2;
 
 namespace ActorMta.Tests.Ingress.Sessions;
 
 /// <summary>STARTTLS (RFC 3207): the session starts over inside TLS, and plaintext sent behind STARTTLS never runs.</summary>
-public sealed class TlsTests : TestKit
+public sealed class TlsTests : IngressTestKit
 {
     [Fact]
     public async Task After_starttls_the_client_must_say_ehlo_again()

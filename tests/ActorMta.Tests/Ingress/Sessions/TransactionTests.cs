@@ -1,12 +1,11 @@
 using ActorMta.Queue;
 using ActorMta.Smtp;
 using ActorMta.Tests.Ingress.Support;
-using Akka.TestKit.Xunit2;
 
 namespace ActorMta.Tests.Ingress.Sessions;
 
 /// <summary>MAIL, RCPT and DATA to the queue's intake: the envelope, the body, and the reply for each answer.</summary>
-public sealed class TransactionTests : TestKit
+public sealed class TransactionTests : IngressTestKit
 {
     [Fact]
     public async Task A_message_goes_to_the_queue_and_250_waits_for_durability()
