@@ -23,9 +23,10 @@ public abstract class QueueTestKit : Akka.TestKit.Xunit2.TestKit
         Bodies.CreateTableAsync(CancellationToken.None).GetAwaiter().GetResult();
     }
 
-    protected QueueTestKit() : this(new TempDirectory()) { }
+    /// <param name="busyTimeoutSeconds">How long a journal write waits on SQLite's lock before it fails.</param>
+    protected QueueTestKit(int busyTimeoutSeconds = 30) : this(new TempDirectory(), busyTimeoutSeconds) { }
 
-    private QueueTestKit(TempDirectory directory) : this(directory, SqliteJournal(directory)) { }
+    private QueueTestKit(TempDirectory directory, int busyTimeoutSeconds) : this(directory, SqliteJournal(directory, busyTimeoutSeconds)) { }
 
     protected TempDirectory Directory { get; }
     protected JournalDatabase Journal { get; }
@@ -48,6 +49,7 @@ public abstract class QueueTestKit : Akka.TestKit.Xunit2.TestKit
         ConfigurationFactory.ParseString(ActorMtaSerializer.Hocon + """
 
             akka.loglevel = WARNING
+            akka.stdout-loglevel = WARNING
             akka.actor.provider = local
             akka.persistence.journal.sql.circuit-breaker.reset-timeout = 1s
             """).WithFallback(journal.PersistenceConfig());
