@@ -51,6 +51,8 @@ public abstract class QueueTestKit : Akka.TestKit.Xunit2.TestKit
             akka.loglevel = WARNING
             akka.stdout-loglevel = WARNING
             akka.actor.provider = local
+            # The first write creates the journal tables; on a busy 2-core machine that can take seconds.
+            akka.test.single-expect-default = 10s
             akka.persistence.journal.sql.circuit-breaker.reset-timeout = 1s
             """).WithFallback(journal.PersistenceConfig());
 
