@@ -91,7 +91,8 @@ internal static class QueueMetricsTotals
         var listener = new System.Diagnostics.Metrics.MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument == QueueMetrics.JournalWrites) l.EnableMeasurementEvents(instrument);
+            // By name: the instrument is published while QueueMetrics' static fields are still being assigned.
+            if (instrument.Name == "actormta_queue_journal_writes") l.EnableMeasurementEvents(instrument);
         };
         listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _journalWrites, value));
         listener.Start();

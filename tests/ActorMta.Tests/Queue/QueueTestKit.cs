@@ -74,7 +74,8 @@ public abstract class QueueTestKit : Akka.TestKit.Xunit2.TestKit
         DeliveryLease: lease ?? TimeSpan.FromMinutes(10),
         MaxInFlightPerDomain: maxInFlightPerDomain,
         RecentlyCompleted: 100,
-        DeliveryPaused: paused);
+        DeliveryPaused: paused,
+        IntakeSlice: TimeSpan.Zero);
 
     public static SmtpEnvelope Envelope(string sender, params string[] recipients) => new(
         sender,
