@@ -6,13 +6,6 @@ namespace ActorMta.Smtp.Tests.Client;
 /// <summary>The conversation itself, against scripted servers: grouping, order, timeouts, broken peers.</summary>
 public class ProtocolTests
 {
-    private static async Task GreetAsync(ScriptedPeer peer, string extensions)
-    {
-        await peer.SendAsync("220 mx.test ESMTP\r\n");
-        await peer.ExpectAsync("EHLO client.test");
-        await peer.SendAsync(extensions.Length == 0 ? "250 mx.test\r\n" : $"250-mx.test\r\n{extensions}");
-    }
-
     [Fact]
     public async Task Pipelined_commands_go_as_one_group_and_replies_map_to_recipients_in_order()
     {
@@ -20,7 +13,7 @@ public class ProtocolTests
         string? content = null;
         await using var server = ScriptedServer.Start(async peer =>
         {
-            await GreetAsync(peer, "250 PIPELINING\r\n");
+            await peer.GreetAsync("PIPELINING");
             // The whole group must arrive before any reply: a lock-step client would wait here forever.
             for (var i = 0; i < 5; i++) group.Add((await peer.ReadLineAsync())!);
             await peer.SendAsync("250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n550 5.1.1 Unknown\r\n450 4.2.0 Greylisted\r\n354 Go ahead\r\n");
@@ -43,7 +36,7 @@ public class ProtocolTests
         string? afterRefusal = null;
         await using var server = ScriptedServer.Start(async peer =>
         {
-            await GreetAsync(peer, "250 8BITMIME\r\n");
+            await peer.GreetAsync("8BITMIME");
             await peer.ExpectAsync("MAIL FROM:<sender@client.test>");
             await peer.SendAsync("550 5.7.1 Go away\r\n");
             // A pipelining client would have sent RCPT already; a lock-step one stops at the refused MAIL.
@@ -67,7 +60,7 @@ public class ProtocolTests
         string? content = null;
         await using var server = ScriptedServer.Start(async peer =>
         {
-            await GreetAsync(peer, "250 PIPELINING\r\n");
+            await peer.GreetAsync("PIPELINING");
             for (var i = 0; i < 3; i++) await peer.ReadLineAsync();
             await peer.SendAsync("250 Ok\r\n550 5.1.1 Unknown\r\n354 Go ahead anyway\r\n");
             content = await peer.ReadContentAsync();
@@ -93,7 +86,7 @@ public class ProtocolTests
     {
         await using var server = ScriptedServer.Start(async peer =>
         {
-            await GreetAsync(peer, "");
+            await peer.GreetAsync();
             await peer.ExpectAsync("MAIL");
             await peer.WaitForCloseAsync(); // never answers
         });
@@ -113,7 +106,7 @@ public class ProtocolTests
     {
         await using var server = ScriptedServer.Start(async peer =>
         {
-            await GreetAsync(peer, "");
+            await peer.GreetAsync();
             await peer.ExpectAsync("MAIL");
             await peer.SendAsync("250 Ok\r\n");
             await peer.ExpectAsync("RCPT");
@@ -139,7 +132,7 @@ public class ProtocolTests
     {
         await using var server = ScriptedServer.Start(async peer =>
         {
-            await GreetAsync(peer, "250 PIPELINING\r\n");
+            await peer.GreetAsync("PIPELINING");
             await peer.ExpectAsync("MAIL");
             await peer.SendAsync(answer);
         });
@@ -159,7 +152,7 @@ public class ProtocolTests
         {
             await peer.SendAsync("220-mx.test ESMTP\r\n220-second greeting line\r\n220 ready\r\n");
             await peer.ExpectAsync("EHLO");
-            await peer.SendAsync("250-mx.test\r\n250-PIPELINING\r\n250 CHUNKING\r\n");
+            await peer.SendAsync("250-mx.test\r\n250-PIPELINING\r\n250 CHUNKING\r\n"); // multi-line, as every EHLO reply
             await peer.ExpectAsync("MAIL");
             await peer.ExpectAsync("RCPT");
             await peer.SendAsync("250 Ok\r\n550-5.7.1 Policy says no\r\n550-5.7.1 see https://mx.test/why\r\n550 5.7.1 really\r\n");

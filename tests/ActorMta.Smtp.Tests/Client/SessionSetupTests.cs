@@ -142,9 +142,7 @@ public class SessionSetupTests
     {
         await using var server = ScriptedServer.Start(async peer =>
         {
-            await peer.SendAsync("220 mx ESMTP\r\n");
-            await peer.ExpectAsync("EHLO");
-            await peer.SendAsync("250 mx\r\n");
+            await peer.GreetAsync();
             await peer.SendAsync("421 4.4.2 mx Error: timeout exceeded\r\n");
         });
         await using var session = await Outbound.ConnectAsync(server.EndPoint);

@@ -44,13 +44,9 @@ public class TlsAndAuthTests
     {
         await using var server = ScriptedServer.Start(async peer =>
         {
-            await peer.SendAsync("220 mx ESMTP\r\n");
-            await peer.ExpectAsync("EHLO");
-            await peer.SendAsync("250-mx\r\n250 STARTTLS\r\n");
-            await peer.ExpectAsync("STARTTLS");
+            await peer.OfferStartTlsAsync();
             await peer.SendAsync("454 4.7.0 TLS not available due to temporary reason\r\n");
-            await peer.ExpectAsync("QUIT");
-            await peer.SendAsync("221 2.0.0 Bye\r\n");
+            await peer.SayGoodbyeAsync();
         });
         var session = await Outbound.ConnectAsync(server.EndPoint, Outbound.Options(TlsPolicy.Opportunistic));
 
@@ -101,10 +97,7 @@ public class TlsAndAuthTests
     {
         await using var server = ScriptedServer.Start(async peer =>
         {
-            await peer.SendAsync("220 mx ESMTP\r\n");
-            await peer.ExpectAsync("EHLO");
-            await peer.SendAsync("250-mx\r\n250 STARTTLS\r\n");
-            await peer.ExpectAsync("STARTTLS");
+            await peer.OfferStartTlsAsync();
             await peer.SendAsync("220 2.0.0 Ready to start TLS\r\n");
             await peer.SendAsync("this is not a TLS server hello\r\n");
             await peer.WaitForCloseAsync();
@@ -126,16 +119,12 @@ public class TlsAndAuthTests
         string? ehloInsideTls = null;
         await using var server = ScriptedServer.Start(async peer =>
         {
-            await peer.SendAsync("220 mx ESMTP\r\n");
-            await peer.ExpectAsync("EHLO");
-            await peer.SendAsync("250-mx\r\n250 STARTTLS\r\n");
-            await peer.ExpectAsync("STARTTLS");
+            await peer.OfferStartTlsAsync();
             await peer.SendAsync("220 2.0.0 Ready to start TLS\r\n" + injected); // one write: arrives with the 220
             await peer.StartTlsAsync();
             ehloInsideTls = await peer.ExpectAsync("EHLO");
             await peer.SendAsync("250-real.example\r\n250-PIPELINING\r\n250 SIZE 4096\r\n");
-            await peer.ExpectAsync("QUIT");
-            await peer.SendAsync("221 2.0.0 Bye\r\n");
+            await peer.SayGoodbyeAsync();
         });
 
         var session = await Outbound.ConnectAsync(server.EndPoint, Outbound.Options(TlsPolicy.Opportunistic));
@@ -228,22 +217,18 @@ public class TlsAndAuthTests
         var responses = new List<string>();
         await using var server = ScriptedServer.Start(async peer =>
         {
-            await peer.SendAsync("220 mx ESMTP\r\n");
-            await peer.ExpectAsync("EHLO");
-            await peer.SendAsync("250-mx\r\n250 STARTTLS\r\n");
-            await peer.ExpectAsync("STARTTLS");
+            await peer.OfferStartTlsAsync();
             await peer.SendAsync("220 2.0.0 Go ahead\r\n");
             await peer.StartTlsAsync();
             await peer.ExpectAsync("EHLO");
-            await peer.SendAsync("250-mx\r\n250 AUTH=LOGIN\r\n");
+            await peer.SendAsync("250-mx.test\r\n250 AUTH=LOGIN\r\n");
             await peer.ExpectAsync("AUTH LOGIN");
             await peer.SendAsync("334 VXNlcm5hbWU6\r\n");
             responses.Add((await peer.ReadLineAsync())!);
             await peer.SendAsync("334 UGFzc3dvcmQ6\r\n");
             responses.Add((await peer.ReadLineAsync())!);
             await peer.SendAsync(outcome + "\r\n");
-            await peer.ExpectAsync("QUIT");
-            await peer.SendAsync("221 2.0.0 Bye\r\n");
+            await peer.SayGoodbyeAsync();
         });
         var options = Outbound.Options(TlsPolicy.Opportunistic) with { Credentials = new NetworkCredential("user", "pässword") };
 

@@ -96,6 +96,28 @@ internal sealed class ScriptedPeer(NetworkStream network, CancellationToken stop
         return line;
     }
 
+    /// <summary>The greeting, EHLO, and a reply offering <paramref name="keywords"/> (e.g. "PIPELINING", "STARTTLS").</summary>
+    public async Task GreetAsync(params string[] keywords)
+    {
+        await SendAsync("220 mx.test ESMTP\r\n");
+        await ExpectAsync("EHLO client.test");
+        await SendAsync(string.Concat(keywords.Prepend("mx.test").Select((k, i) => $"250{(i == keywords.Length ? ' ' : '-')}{k}\r\n")));
+    }
+
+    /// <summary>Greets offering STARTTLS and waits for the client to ask for it.</summary>
+    public async Task OfferStartTlsAsync()
+    {
+        await GreetAsync("STARTTLS");
+        await ExpectAsync("STARTTLS");
+    }
+
+    /// <summary>Waits for QUIT and answers it.</summary>
+    public async Task SayGoodbyeAsync()
+    {
+        await ExpectAsync("QUIT");
+        await SendAsync("221 2.0.0 Bye\r\n");
+    }
+
     /// <summary>Reads DATA content up to the lone "." line; returns it still dot-stuffed, CRLFs included.</summary>
     public async Task<string> ReadContentAsync()
     {
