@@ -23,7 +23,11 @@ public sealed partial class SmtpClientSession
         ArgumentNullException.ThrowIfNull(message);
         if (message.Recipients.Count == 0) throw new ArgumentException("a transaction needs at least one recipient", nameof(message));
         ClientCommands.EnsureSafe(message.ReversePath, "the reverse-path");
-        foreach (var recipient in message.Recipients) ClientCommands.EnsureSafe(recipient.Address, "a recipient address");
+        foreach (var recipient in message.Recipients)
+        {
+            ClientCommands.EnsureSafe(recipient.Address, "a recipient address");
+            if (recipient.OriginalRecipient is { } original) ClientCommands.EnsureSafe(original, "an ORCPT");
+        }
 
         if (TransactionPlan.Decide(message, Extensions, _options, out var verdict) is not { } plan)
             return TransactionResult.Local(verdict!, message.Recipients.Count);

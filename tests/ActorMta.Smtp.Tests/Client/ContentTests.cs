@@ -82,12 +82,14 @@ public class ContentTests
         Assert.Equal(["BDAT 1000", "BDAT 1000", "BDAT 750 LAST"], sink.CommandLines().Where(l => l.StartsWith("BDAT")));
     }
 
-    [Fact]
-    public async Task A_refused_chunk_fails_the_message_and_the_next_transaction_starts_with_RSET()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_refused_DATA_or_first_chunk_fails_the_message_and_the_next_transaction_starts_with_RSET(bool chunking)
     {
         await using var sink = TestSmtpSink.Start();
         sink.Replies.OnData().Times(1).Reply(554, "5.7.1 Not from you");
-        await using var session = await Outbound.ConnectAsync(sink, Options(chunking: true, pipelining: false) with { MaxChunkSize = 10 });
+        await using var session = await Outbound.ConnectAsync(sink, Options(chunking, pipelining: false) with { MaxChunkSize = 10 });
 
         var refused = await session.SendAsync(Outbound.Message("0123456789abcdefghij", "r@sink.test"));
         var next = await session.SendAsync(Outbound.Message("second\r\n", "r@sink.test"));
@@ -96,7 +98,8 @@ public class ContentTests
         Assert.Equal(554, refused.DataReply!.Code);
         Assert.Equal([RecipientOutcome.Delivered], next.Outcomes());
         var lines = sink.CommandLines();
-        Assert.Equal(["BDAT 10", "RSET", "MAIL FROM:<sender@client.test> SIZE=8"], lines.SkipWhile(l => !l.StartsWith("BDAT")).Take(3));
+        Assert.Equal([chunking ? "BDAT 10" : "DATA", "RSET", "MAIL FROM:<sender@client.test> SIZE=8"],
+            lines.SkipWhile(l => !l.StartsWith(chunking ? "BDAT" : "DATA")).Take(3));
         Assert.Equal("second\r\n", Assert.Single(sink.Messages).BodyText);
     }
 
