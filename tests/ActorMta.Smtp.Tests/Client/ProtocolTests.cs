@@ -166,4 +166,28 @@ public class ProtocolTests
         Assert.Equal(["Policy says no", "see https://mx.test/why", "really"], result.RecipientReplies[0]!.Lines);
         Assert.Equal(RecipientOutcome.Failed, result.OutcomeOf(0));
     }
+
+    [Fact]
+    public async Task After_a_421_nothing_more_is_sent_even_if_the_server_keeps_the_connection_open()
+    {
+        List<string>? lines = null;
+        await using var server = ScriptedServer.Start(async peer =>
+        {
+            await peer.GreetAsync();
+            await peer.ExpectAsync("MAIL");
+            await peer.SendAsync("421 4.7.0 Too many errors, closing\r\n");
+            await peer.WaitForCloseAsync(); // but does not close
+            lines = peer.Lines;
+        });
+        var session = await Outbound.ConnectAsync(server.EndPoint);
+
+        var result = await session.SendAsync(Outbound.Message("x\r\n", "r@x.test"));
+
+        Assert.Equal([RecipientOutcome.Deferred], result.Outcomes());
+        Assert.False(session.IsUsable);
+        await Assert.ThrowsAsync<SmtpClientException>(() => session.SendAsync(Outbound.Message("y\r\n", "r@x.test")));
+        await session.QuitAsync(CancellationToken.None); // closes without QUIT: the server has said goodbye
+        await server.Completion.WaitAsync(Outbound.Patience);
+        Assert.Equal(["EHLO client.test", "MAIL FROM:<sender@client.test>"], lines);
+    }
 }
