@@ -297,14 +297,19 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
         return new DeliveryRecipient(index, recipient.Address, recipient.Notify, recipient.OriginalRecipient, message.Recipients[index].Attempts);
     }
 
+    /// <summary>
+    /// When the message needs looking at again. Recipients that cannot be dispatched anyway
+    /// (delivery paused, or waiting for a domain slot, which wakes them) do not count: only their expiry does.
+    /// </summary>
     private DateTimeOffset NextDue(QueuedMessage message)
     {
         var next = message.ExpiresAt;
+        var blocked = _settings.DeliveryPaused || _dispatches.IsWaitingForSlot(message.QueueId);
         for (var i = 0; i < message.Recipients.Length; i++)
         {
             var recipient = message.Recipients[i];
             if (recipient.IsFinal) continue;
-            if (recipient.DueAt < next && !(recipient.IsWaiting && _dispatches.IsWaitingForSlot(message.QueueId))) next = recipient.DueAt;
+            if (recipient.DueAt < next && !(recipient.IsWaiting && blocked)) next = recipient.DueAt;
             if (WantsDelayDsn(message, i) && message.AcceptedAt + _settings.DelayDsnAfter < next) next = message.AcceptedAt + _settings.DelayDsnAfter;
         }
         return next;
