@@ -35,8 +35,7 @@ public sealed class DsnBuilder(BounceSettings settings, TimeSpan maxLifetime)
         var status = DeliveryStatusFields.Create(request, settings.ReportingMta, willRetryUntil, utf8);
         var report = new MultipartReport("delivery-status") { explanation, status };
         if (originalPart is not null) report.Add(originalPart);
-        if (status.StatusGroups.SelectMany(fields => fields).Any(field => !Ascii.IsValid(field.RawValue))) status.Headers.Add(HeaderId.ContentTransferEncoding, "8bit");
-        if (report.Any(part => part.Headers.Contains(HeaderId.ContentTransferEncoding) && part.Headers[HeaderId.ContentTransferEncoding] == "8bit"))
+        if (report.Any(part => part.Headers[HeaderId.ContentTransferEncoding] == "8bit"))
             report.Headers.Add(HeaderId.ContentTransferEncoding, "8bit");
 
         var message = new MimeMessage
@@ -51,7 +50,7 @@ public sealed class DsnBuilder(BounceSettings settings, TimeSpan maxLifetime)
         // RFC 3834: an automatic response; well-behaved software does not answer it.
         message.Headers.Add("Auto-Submitted", "auto-replied");
 
-        var bytes = Write(message, utf8);
+        var bytes = Write(message);
         var envelope = new Envelope(
             ReversePath: "",
             Recipients: [new EnvelopeRecipient(request.Envelope.ReversePath, DsnNotify.Never)],
@@ -64,26 +63,23 @@ public sealed class DsnBuilder(BounceSettings settings, TimeSpan maxLifetime)
         return new DsnMessage(envelope, bytes, returned);
     }
 
-    /// <summary>To: the original sender; an address MimeKit will not parse (e.g. "a..b@c") is written as given.</summary>
+    /// <summary>
+    /// To: the original sender, written as given (MimeKit would rewrite a UTF-8 address, and
+    /// refuses some that SMTP accepts, e.g. "first..last@example.com").
+    /// </summary>
     private static void AddRecipient(MimeMessage message, string reversePath, bool utf8)
     {
-        try
-        {
-            message.To.Add(new MailboxAddress("", reversePath));
-        }
-        catch (ParseException)
-        {
-            var to = new Header(HeaderId.To, "");
-            to.SetRawValue(DsnText.RawHeaderValue("To", $"<{DsnText.Clean(reversePath, utf8)}>"));
-            message.Headers.Add(to);
-        }
+        var to = new Header(HeaderId.To, "");
+        to.SetRawValue(Encoding.UTF8.GetBytes(DsnText.FoldedValue("To", $"<{DsnText.Clean(reversePath, utf8)}>")));
+        message.Headers.Add(to);
     }
 
-    private static byte[] Write(MimeMessage message, bool utf8)
+    private static byte[] Write(MimeMessage message)
     {
         var format = FormatOptions.Default.Clone();
         format.NewLineFormat = NewLineFormat.Dos;
-        format.International = utf8;
+        // Not International: MimeKit would then rewrite the returned message's address headers.
+        // UTF-8 reaches the wire anyway where it is raw (To:, the status part, the original).
         using var stream = new MemoryStream();
         message.WriteTo(format, stream);
         return stream.ToArray();

@@ -31,11 +31,12 @@ public static class DsnText
         Ascii.IsValid(address) || !utf8 ? $"rfc822; {Clean(address, utf8)}" : $"utf-8; {Clean(address, utf8)}";
 
     /// <summary>
-    /// A header's raw value (leading space, folded at spaces to keep lines near 78 characters,
-    /// CRLF at the end), so MimeKit writes it as is: RFC 2047 encoded-words have no place in
-    /// delivery-status fields, and UTF-8 stays UTF-8 in message/global-delivery-status.
+    /// A field's value as written after "Name:" (leading space, folded at spaces to keep lines
+    /// near 78 characters, CRLF at the end). Written as is, never through MimeKit's header
+    /// encoder: RFC 2047 encoded-words have no place in delivery-status fields, and UTF-8 stays
+    /// UTF-8 in message/global-delivery-status.
     /// </summary>
-    public static byte[] RawHeaderValue(string name, string value)
+    public static string FoldedValue(string name, string value)
     {
         const int width = 78;
         var raw = new StringBuilder(value.Length + 8);
@@ -50,6 +51,6 @@ public static class DsnText
             raw.Append(' ').Append(word);
             lineLength += 1 + word.Length;
         }
-        return Encoding.UTF8.GetBytes(raw.Append("\r\n").ToString());
+        return raw.Append("\r\n").ToString();
     }
 }
