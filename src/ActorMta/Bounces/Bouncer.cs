@@ -55,6 +55,8 @@ public sealed class Bouncer : ReceiveActor, IWithTimers
     private readonly Queue<DsnRequest> _waiting = new();
     /// <summary>Requests waiting or in the works: a partition that asks again meanwhile (after a restart) is not served twice.</summary>
     private readonly HashSet<(int Partition, string QueueId, DsnKind Kind)> _known = [];
+    /// <summary>Answers given before the queue's region was known; sent once it is.</summary>
+    private readonly List<object> _unsentAnswers = [];
     private Routes? _routes;
     private int _inProgress;
 
@@ -74,6 +76,8 @@ public sealed class Bouncer : ReceiveActor, IWithTimers
         Receive<Routes>(routes =>
         {
             _routes = routes;
+            foreach (var answer in _unsentAnswers) routes.Partitions.Tell(answer);
+            _unsentAnswers.Clear();
             StartWaiting();
         });
         Receive<RoutesUnavailable>(failed =>
@@ -105,14 +109,14 @@ public sealed class Bouncer : ReceiveActor, IWithTimers
         {
             _log.Error("Bounces: partition {0} asked for a {1} DSN for {2} with {3}; none is sent, the recipients count as reported",
                 request.Partition, request.Kind, request.QueueId, request.Recipients.Count == 0 ? "no recipients" : "a null reverse-path");
-            Sender.Tell(Enqueued(request, dsnQueueId: ""));
+            Reply(Enqueued(request, dsnQueueId: ""));
             return;
         }
         if (!_known.Add(Key(request))) return;
-        if (_waiting.Count >= _settings.MaxWaiting && _inProgress >= _settings.MaxConcurrent)
+        if (_inProgress + _waiting.Count >= _settings.MaxConcurrent + _settings.MaxWaiting)
         {
             _known.Remove(Key(request));
-            Sender.Tell(new QueuePartition.DsnNotEnqueued(request.Partition, request.QueueId, request.Kind, $"bounce stage busy ({_waiting.Count} DSNs waiting)"));
+            Reply(new QueuePartition.DsnNotEnqueued(request.Partition, request.QueueId, request.Kind, $"bounce stage busy ({_waiting.Count} DSNs waiting)"));
             return;
         }
         _waiting.Enqueue(request);
@@ -175,8 +179,7 @@ public sealed class Bouncer : ReceiveActor, IWithTimers
         _inProgress = Math.Max(0, _inProgress - 1);
         var request = finished.Request;
         _known.Remove(Key(request));
-        // Through the region: the partition may have moved or restarted since it asked.
-        _routes?.Partitions.Tell(finished.Answer);
+        Reply(finished.Answer);
         if (finished.Dsn is { } dsn && finished.Answer is QueuePartition.DsnEnqueued enqueued)
             _log.Info("{0}", $"DSN {Kind(request)} for {request.QueueId} queued as {enqueued.DsnQueueId} to <{request.Envelope.ReversePath}>: "
                 + string.Join(", ", request.Recipients.Select(r => $"<{r.Recipient.Address}> {DsnOutcome.Action(request.Kind)} {DsnOutcome.Status(request.Kind, r)}"))
@@ -184,6 +187,13 @@ public sealed class Bouncer : ReceiveActor, IWithTimers
         else if (finished.Answer is QueuePartition.DsnNotEnqueued failed)
             _log.Warning("DSN {0} for {1} not queued: {2}", Kind(request), request.QueueId, failed.Reason);
         StartWaiting();
+    }
+
+    /// <summary>Through the queue's region: the partition may have moved or restarted since it asked.</summary>
+    private void Reply(object answer)
+    {
+        if (_routes is { } routes) routes.Partitions.Tell(answer);
+        else _unsentAnswers.Add(answer);
     }
 
     private static string Kind(DsnRequest request) => request.Kind.ToString().ToLowerInvariant();
