@@ -51,7 +51,7 @@ public sealed class DsnBuilder(BounceSettings settings, TimeSpan maxLifetime)
         message.Headers.Add("Auto-Submitted", "auto-replied");
 
         var bytes = Write(message);
-        var envelope = new Envelope(
+        var envelope = new SmtpEnvelope(
             ReversePath: "",
             Recipients: [new EnvelopeRecipient(request.Envelope.ReversePath, DsnNotify.Never)],
             BodyType: bytes.AsSpan().ContainsAnyInRange((byte)0x80, (byte)0xff) ? BodyType.EightBitMime : BodyType.SevenBit,

@@ -17,4 +17,4 @@ public enum ReturnedContent
 /// A DSN ready to queue: its own envelope (null reverse-path, one recipient: the original
 /// sender, NOTIFY=NEVER, so it can never cause another DSN) and the RFC 5322 bytes.
 /// </summary>
-public sealed record DsnMessage(Envelope Envelope, byte[] Body, ReturnedContent Returned);
+public sealed record DsnMessage(SmtpEnvelope Envelope, byte[] Body, ReturnedContent Returned);

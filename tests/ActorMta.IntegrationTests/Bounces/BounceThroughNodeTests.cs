@@ -40,7 +40,7 @@ public sealed class BounceThroughNodeTests : IDisposable
         var partitions = await registry.GetAsync<QueuePartition>();
         var bodies = node.Services.GetRequiredService<MessageBodyStore>();
 
-        var envelope = new ActorMta.Queue.Envelope("sender@origin.example", [new EnvelopeRecipient("rcpt@dest.example", DsnNotify.Unspecified, "rfc822;list@origin.example")],
+        var envelope = new SmtpEnvelope("sender@origin.example", [new EnvelopeRecipient("rcpt@dest.example", DsnNotify.Unspecified, "rfc822;list@origin.example")],
             BodyType.SevenBit, false, DsnReturn.Full, "ENV-42", new SubmittingClient("127.0.0.1", "client.example", "relay"), DateTimeOffset.UtcNow);
         var original = "From: <sender@origin.example>\r\nTo: <rcpt@dest.example>\r\nSubject: will expire\r\n\r\nHello\r\n"u8.ToArray();
         var queued = await intake.Ask<QueueIntake.Enqueued>(new QueueIntake.Enqueue(envelope, original), TimeSpan.FromSeconds(30));

@@ -28,7 +28,7 @@ internal static class DsnSamples
 
     public static DsnBuilder Builder(BounceSettings? settings = null) => new(settings ?? Settings(), MaxLifetime);
 
-    public static Envelope Envelope(
+    public static SmtpEnvelope Envelope(
         IReadOnlyList<EnvelopeRecipient> recipients,
         string sender = Sender,
         DsnReturn ret = DsnReturn.Unspecified,
@@ -37,11 +37,11 @@ internal static class DsnSamples
         bool smtpUtf8 = false) =>
         new(sender, recipients, bodyType, smtpUtf8, ret, envelopeId, new SubmittingClient("127.0.0.1", "client.example", "relay"), AcceptedAt.AddSeconds(-1));
 
-    public static DsnRequest Request(DsnKind kind, Envelope envelope, params DsnRecipient[] recipients) =>
+    public static DsnRequest Request(DsnKind kind, SmtpEnvelope envelope, params DsnRecipient[] recipients) =>
         new(3, "Q0003ABCDEF", kind, envelope, 1234, AcceptedAt, recipients);
 
     /// <summary>A request about every recipient of the envelope, each in the given state.</summary>
-    public static DsnRequest Request(DsnKind kind, Envelope envelope, RecipientStatus status, RemoteReply? reply, string? host = "mx.dest.example", int attempts = 1) =>
+    public static DsnRequest Request(DsnKind kind, SmtpEnvelope envelope, RecipientStatus status, RemoteReply? reply, string? host = "mx.dest.example", int attempts = 1) =>
         Request(kind, envelope, envelope.Recipients.Select((r, i) => new DsnRecipient(i, r, status, reply, host, attempts, Now.AddMinutes(-i))).ToArray());
 
     public static readonly RemoteReply NoSuchUser = new(550, "5.1.1", "<rcpt@dest.example>: no such user");
