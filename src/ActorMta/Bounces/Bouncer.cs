@@ -91,6 +91,14 @@ public sealed class Bouncer : ReceiveActor, IWithTimers
     // The queue's intake and shard region are registered after this actor (partitions need it first).
     protected override void PreStart() => Resolve();
 
+    /// <summary>Requests still in line would be lost with this instance: their partitions ask again.</summary>
+    protected override void PreRestart(Exception reason, object message)
+    {
+        foreach (var request in _waiting)
+            Reply(new QueuePartition.DsnNotEnqueued(request.Partition, request.QueueId, request.Kind, "bounce stage restarted"));
+        base.PreRestart(reason, message);
+    }
+
     private void Resolve()
     {
         var registry = _registry;

@@ -22,12 +22,12 @@ public sealed class DsnBuilder(BounceSettings settings, TimeSpan maxLifetime)
     public const string ListenerName = "bounces";
 
     /// <param name="original">The stored body of the original message; null when it is no longer stored.</param>
-    public DsnMessage Build(DsnRequest request, ReadOnlyMemory<byte>? original, DateTimeOffset now)
+    public DsnMessage Build(DsnRequest request, byte[]? original, DateTimeOffset now)
     {
         var utf8 = request.Envelope.SmtpUtf8;
         var willRetryUntil = request.AcceptedAt + maxLifetime;
-        var returned = original is { } body ? ReturnedOriginal.Choose(request, body.Length, settings) : ReturnedContent.Nothing;
-        var originalPart = original is { } stored && returned != ReturnedContent.Nothing ? ReturnedOriginal.Create(stored, returned, utf8) : null;
+        var returned = original is null ? ReturnedContent.Nothing : ReturnedOriginal.Choose(request, original.Length, settings);
+        var originalPart = original is null || returned == ReturnedContent.Nothing ? null : ReturnedOriginal.Create(original, returned, utf8);
         if (originalPart is null) returned = ReturnedContent.Nothing;
 
         var explanation = new TextPart("plain") { Text = DsnExplanation.Write(request, settings.ReportingMta, willRetryUntil, returned, utf8) };

@@ -28,14 +28,14 @@ internal static class ReturnedOriginal
     }
 
     /// <summary>The part to attach, or null when the stored body cannot be parsed (nothing is returned then).</summary>
-    public static MimeEntity? Create(ReadOnlyMemory<byte> body, ReturnedContent returned, bool utf8)
+    public static MimeEntity? Create(byte[] body, ReturnedContent returned, bool utf8)
     {
         try
         {
-            using var stream = new MemoryStream(body.ToArray(), writable: false);
+            using var stream = new MemoryStream(body, writable: false);
             return returned == ReturnedContent.FullMessage
-                ? Labelled(new MessagePart(utf8 ? "global" : "rfc822") { Message = MimeMessage.Load(stream) }, body.Span)
-                : Labelled(Headers(HeaderList.Load(stream), utf8), HeaderSection(body.Span));
+                ? Labelled(new MessagePart(utf8 ? "global" : "rfc822") { Message = MimeMessage.Load(stream) }, body)
+                : Labelled(Headers(HeaderList.Load(stream), utf8), HeaderSection(body));
         }
         catch (FormatException)
         {
