@@ -205,7 +205,7 @@ public sealed class BouncerTests : Akka.TestKit.Xunit2.TestKit
 
     private async Task<MessageBodyStore> BodyStoreAsync(bool createTable = true)
     {
-        var journal = new JournalDatabase(new JournalSettings(JournalProvider.Sqlite, $"Data Source={Path.Combine(_directory.Path, "journal.db")};Pooling=False", TimeSpan.FromSeconds(5)));
+        var journal = new JournalDatabase(JournalSettings.Sqlite($"Data Source={Path.Combine(_directory.Path, "journal.db")};Pooling=False", TimeSpan.FromSeconds(5)));
         await journal.PrepareAsync(CancellationToken.None);
         var bodies = new MessageBodyStore(journal);
         if (createTable) await bodies.CreateTableAsync(CancellationToken.None);
