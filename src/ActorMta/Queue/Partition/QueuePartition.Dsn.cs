@@ -21,10 +21,10 @@ public sealed partial class QueuePartition
 
     private void RequestDsn(QueuedMessage message, DsnKind kind, IEnumerable<int> indexes, Turn turn)
     {
-        if (_dsnRequested.Contains((message.QueueId, kind))) return;
+        if (_dsnRequested.TryGetValue((message.QueueId, kind), out var asked) && turn.Now - asked < DsnAnswerTimeout) return;
         var recipients = indexes.Select(i => ToDsnRecipient(message, i, turn.Now)).ToArray();
         if (recipients.Length == 0) return;
-        _dsnRequested.Add((message.QueueId, kind));
+        _dsnRequested[(message.QueueId, kind)] = turn.Now;
         var request = new DsnRequest(_partition, message.QueueId, kind, message.Envelope, message.Size, message.AcceptedAt, recipients);
         turn.AfterCommit(() => _bounces.Tell(request));
     }

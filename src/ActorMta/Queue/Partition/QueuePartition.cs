@@ -47,7 +47,8 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
     private readonly DispatchBook _dispatches;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<(object Command, IActorRef Sender)> _inbox = [];
-    private readonly HashSet<(string QueueId, DsnKind Kind)> _dsnRequested = [];
+    /// <summary>DSNs asked for and not yet answered, with when they were asked (not persisted: asked again after a restart).</summary>
+    private readonly Dictionary<(string QueueId, DsnKind Kind), DateTimeOffset> _dsnRequested = [];
     private readonly Random _random = new();
     private bool _turnScheduled;
     private Turn? _persisting;
@@ -254,13 +255,17 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
         }
         if (!expired && !_settings.DeliveryPaused) Dispatch(message, turn);
         RequestDsns(message, turn);
-        if (message.AllFinal && !OwesDsn(message))
+        var owesDsn = OwesDsn(message);
+        if (message.AllFinal && !owesDsn)
         {
             turn.Emit(new MessageCompleted(message.QueueId, now));
             turn.Completed(message.QueueId);
             return;
         }
-        _dispatches.DueAt(message.QueueId, NextDue(message));
+        var next = NextDue(message);
+        // An owed DSN whose answer never came (lost with a node) is asked for again.
+        if (owesDsn && now + DsnAnswerTimeout < next) next = now + DsnAnswerTimeout;
+        _dispatches.DueAt(message.QueueId, next);
     }
 
     private void Dispatch(QueuedMessage message, Turn turn)
@@ -363,6 +368,8 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
     }
 
     private static readonly TimeSpan MaxTimer = TimeSpan.FromMinutes(1);
+
+    private static readonly TimeSpan DsnAnswerTimeout = TimeSpan.FromMinutes(10);
 
     private static readonly RemoteReply LeaseExpiredReply = new(451, "4.4.7", "no delivery report within the lease; trying again");
 
