@@ -1,5 +1,6 @@
-using ActorMta.Configuration;
 using System.Net;
+using ActorMta.Bounces;
+using ActorMta.Configuration;
 using ActorMta.Fleet;
 using ActorMta.Ingress;
 using ActorMta.Management;
@@ -122,8 +123,10 @@ public sealed class ActorMtaNode : IAsyncDisposable
                 var probeId = $"journal-probe-{self.SelfAddress.Host}-{self.SelfAddress.Port}";
                 registry.Register<JournalWriteProbe>(system.ActorOf(JournalWriteProbe.SupervisedProps(probeId), "journal-probe"));
             })
-            // Delivery and bounces land with the delivery stage; until then dispatches go nowhere.
-            .WithQueue(settings.Queue, bodies, TimeProvider.System, _ => ActorRefs.Nobody, _ => ActorRefs.Nobody)
+            // The bounce stage before the queue: partitions look it up when they start.
+            .WithBounces(settings.Bounces, settings.Queue, bodies, TimeProvider.System)
+            // Delivery lands with the delivery stage; until then dispatches go nowhere.
+            .WithQueue(settings.Queue, bodies, TimeProvider.System, _ => ActorRefs.Nobody, registry => registry.Get<Bouncer>())
             .WithIngress(ingress, settings.Queue.AcceptTimeout, TimeProvider.System, registry => registry.Get<QueueIntake>());
     }
 

@@ -1,11 +1,16 @@
 namespace ActorMta.Benchmarks;
 
+/// <summary>
+/// BenchmarkDotNet micro-benchmarks by default; `queue-intake ...` runs the queue's accept path
+/// under load without SMTP in front (see Queue/QueueIntakeLoad.cs); `idle-connections ...` measures
+/// memory per idle SMTP connection (see Ingress/IdleConnections.cs).
+/// </summary>
 public static class Program
 {
-    /// <summary>`idle-connections ...` runs the ingress memory tool; anything else goes to BenchmarkDotNet.</summary>
-    public static int Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
-        if (args is ["idle-connections", .. var options]) return Ingress.IdleConnections.RunAsync(options).GetAwaiter().GetResult();
+        if (args is ["queue-intake", .. var rest]) return await Queue.QueueIntakeLoad.RunAsync(rest);
+        if (args is ["idle-connections", .. var options]) return await Ingress.IdleConnections.RunAsync(options);
         BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

@@ -1,3 +1,4 @@
+using ActorMta.Bounces;
 using ActorMta.Fleet;
 using ActorMta.Ingress;
 using ActorMta.Management;
@@ -18,6 +19,7 @@ public sealed record ActorMtaSettings(
     JournalSettings Journal,
     IngressSettings Ingress,
     QueueSettings Queue,
+    BounceSettings Bounces,
     ManagementSettings Management,
     LoggingSettings Logging)
 {
@@ -32,6 +34,7 @@ public sealed record ActorMtaSettings(
             JournalSettings.From(reader, node),
             IngressSettings.From(reader, node),
             QueueSettings.From(reader),
+            BounceSettings.From(reader, node),
             ManagementSettings.From(reader),
             LoggingSettings.From(reader));
     }

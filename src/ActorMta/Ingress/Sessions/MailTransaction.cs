@@ -21,7 +21,7 @@ public sealed class MailTransaction(ReversePath reversePath, MailParameters para
 
     public void Add(EnvelopeRecipient recipient) => _recipients.Add(recipient);
 
-    public Envelope ToEnvelope(SubmittingClient client, DateTimeOffset receivedAt) => new(
+    public SmtpEnvelope ToEnvelope(SubmittingClient client, DateTimeOffset receivedAt) => new(
         ReversePath.Mailbox?.ToString() ?? "",
         _recipients.ToArray(),
         Parameters.Body,
