@@ -28,10 +28,15 @@ public sealed class HostProcess : IAsyncDisposable
         get { lock (_output) return _output.ToString(); }
     }
 
-    public static HostProcess Start(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    public static HostProcess Start(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        StartWithInput(environment, null, arguments);
+
+    /// <summary>Starts the host with <paramref name="standardInput"/> as all of its stdin (then closed), e.g. a password for `adduser`.</summary>
+    public static HostProcess StartWithInput(IReadOnlyDictionary<string, string> environment, string? standardInput, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
+            RedirectStandardInput = standardInput is not null,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = Path.GetTempPath(),
@@ -39,7 +44,13 @@ public sealed class HostProcess : IAsyncDisposable
         start.ArgumentList.Add(Repository.HostDll);
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         foreach (var (name, value) in environment) start.Environment[name] = value;
-        return new HostProcess(Process.Start(start) ?? throw new InvalidOperationException("cannot start the host"));
+        var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start the host");
+        if (standardInput is not null)
+        {
+            process.StandardInput.Write(standardInput);
+            process.StandardInput.Close();
+        }
+        return new HostProcess(process);
     }
 
     public async Task<int> WaitForExitAsync(TimeSpan within)

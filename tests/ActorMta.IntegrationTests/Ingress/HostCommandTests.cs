@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using ActorMta.IntegrationTests.Infrastructure;
@@ -84,23 +83,8 @@ public sealed class HostCommandTests
     /// <summary>Runs the host to its end with <paramref name="stdin"/> as its input; returns the exit code and all it wrote.</summary>
     private static async Task<(int ExitCode, string Output)> RunHostAsync(IReadOnlyDictionary<string, string> environment, string stdin, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetTempPath(),
-        };
-        start.ArgumentList.Add(Repository.HostDll);
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        foreach (var (name, value) in environment) start.Environment[name] = value;
-        using var process = Process.Start(start)!;
-        await process.StandardInput.WriteAsync(stdin);
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(deadline.Token);
-        return (process.ExitCode, await output + await error);
+        await using var host = HostProcess.StartWithInput(environment, stdin, arguments);
+        var exitCode = await host.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        return (exitCode, host.Output);
     }
 }

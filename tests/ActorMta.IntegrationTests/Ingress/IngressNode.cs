@@ -93,4 +93,14 @@ public sealed class IngressNode : IAsyncLifetime
     {
         await client.ConnectAsync(endPoint.Address.ToString(), endPoint.Port, security);
     }
+
+    /// <summary>A MailKit client connected to <paramref name="endPoint"/>, under TLS, authenticated as <see cref="User"/>.</summary>
+    public static async Task<SmtpClient> SubmitterAsync(IPEndPoint endPoint, SecureSocketOptions security)
+    {
+        var client = MailKit();
+        await ConnectAsync(client, endPoint, security);
+        Assert.True(client.IsSecure);
+        await client.AuthenticateAsync(User, Password);
+        return client;
+    }
 }

@@ -9,10 +9,7 @@ public sealed class MailKitTests(IngressNode node) : IClassFixture<IngressNode>
     [Fact]
     public async Task Submission_with_starttls_and_auth_puts_the_message_in_the_queue()
     {
-        using var client = IngressNode.MailKit();
-        await IngressNode.ConnectAsync(client, node.Submission, SecureSocketOptions.StartTls);
-        Assert.True(client.IsSecure);
-        await client.AuthenticateAsync(IngressNode.User, IngressNode.Password);
+        using var client = await IngressNode.SubmitterAsync(node.Submission, SecureSocketOptions.StartTls);
 
         var queueId = IngressNode.QueueIdOf(await client.SendAsync(IngressNode.Message("submission test", to: "someone@far-away.example")));
         await client.DisconnectAsync(quit: true);
@@ -57,10 +54,7 @@ public sealed class MailKitTests(IngressNode node) : IClassFixture<IngressNode>
     [Fact]
     public async Task Smtps_speaks_tls_from_the_first_octet()
     {
-        using var client = IngressNode.MailKit();
-        await IngressNode.ConnectAsync(client, node.Smtps, SecureSocketOptions.SslOnConnect);
-        Assert.True(client.IsSecure);
-        await client.AuthenticateAsync(IngressNode.User, IngressNode.Password);
+        using var client = await IngressNode.SubmitterAsync(node.Smtps, SecureSocketOptions.SslOnConnect);
 
         var queueId = IngressNode.QueueIdOf(await client.SendAsync(IngressNode.Message("smtps test")));
 

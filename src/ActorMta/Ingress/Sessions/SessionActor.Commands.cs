@@ -13,19 +13,13 @@ public sealed partial class SessionActor
 
     private void OnLine(LineRead read)
     {
-        if (_phase == Phase.AuthExchange)
+        var inAuthExchange = _phase == Phase.AuthExchange;
+        _phase = Phase.Command;
+        if (RefusedAsLine(read)) return;
+        if (inAuthExchange)
         {
-            OnAuthResponse(read);
+            OnAuthResponse(_authStep, read.Line);
             return;
-        }
-        switch (read.Status)
-        {
-            case LineStatus.TooLong:
-                Refuse(SmtpReplies.CommandLineTooLong);
-                return;
-            case LineStatus.BareLineEnding:
-                Refuse(SmtpReplies.BareLineEndingInCommand);
-                return;
         }
 
         var command = _setup.Parser.Parse(read.Line, _offered, _transaction?.Parameters.SmtpUtf8 == true);
@@ -90,6 +84,19 @@ public sealed partial class SessionActor
                 Authenticate(command);
                 break;
         }
+    }
+
+    /// <summary>An over-long line or one with a bare CR/LF is answered as such, whatever it was meant to be.</summary>
+    private bool RefusedAsLine(LineRead read)
+    {
+        var reply = read.Status switch
+        {
+            LineStatus.TooLong => SmtpReplies.CommandLineTooLong,
+            LineStatus.BareLineEnding => SmtpReplies.BareLineEndingInCommand,
+            _ => null,
+        };
+        if (reply is not null) Refuse(reply);
+        return reply is not null;
     }
 
     /// <summary>

@@ -110,21 +110,6 @@ public sealed partial class SessionActor
         Run(_connection.ReadLineAsync(_lines, _setup.Timeouts.Command));
     }
 
-    private void OnAuthResponse(LineRead read)
-    {
-        _phase = Phase.Command;
-        switch (read.Status)
-        {
-            case LineStatus.TooLong:
-                Refuse(SmtpReplies.CommandLineTooLong);
-                return;
-            case LineStatus.BareLineEnding:
-                Refuse(SmtpReplies.BareLineEndingInCommand);
-                return;
-        }
-        OnAuthResponse(_authStep, read.Line);
-    }
-
     private void OnAuthResponse(AuthStep step, byte[] response)
     {
         if (SaslResponse.IsCancel(response))
