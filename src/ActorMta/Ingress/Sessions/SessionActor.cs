@@ -52,7 +52,15 @@ public sealed partial class SessionActor : UntypedActor
         _log = log;
         _queue = queue;
         _sessionId = sessionId;
-        _connection = new SmtpConnection(socket, setup.Clock);
+        try
+        {
+            _connection = new SmtpConnection(socket, setup.Clock);
+        }
+        catch
+        {
+            socket.Dispose(); // the client went away before the session began; PostStop will not run
+            throw;
+        }
         _lines = new SmtpLineReader(setup.SmtpLimits.MaxCommandLineLength);
         _startedAt = setup.Clock.GetTimestamp();
         _trusted = setup.Policy.IsTrusted(_connection.ClientAddress);
