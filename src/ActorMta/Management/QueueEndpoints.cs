@@ -27,7 +27,16 @@ public static class QueueEndpoints
             if (!QueueId.TryGetPartition(queueId, out var partition) || partition >= settings.Partitions)
                 return Results.Json(new { error = $"'{queueId}' is not a queue id of this queue" }, ManagementEndpoints.Json, statusCode: 404);
             var partitions = await registry.GetAsync<QueuePartition>(cancellation);
-            var answer = await partitions.Ask<object>(new QueuePartition.GetMessage(partition, queueId), Timeout, cancellation);
+            object answer;
+            try
+            {
+                answer = await partitions.Ask<object>(new QueuePartition.GetMessage(partition, queueId), Timeout, cancellation);
+            }
+            catch (AskTimeoutException)
+            {
+                // "Not found" would be a lie: the partition that knows is recovering or restarting.
+                return Results.Json(new { error = $"queue partition {partition} did not answer within {Timeout.TotalSeconds:0}s; try again" }, ManagementEndpoints.Json, statusCode: 503);
+            }
             return answer switch
             {
                 QueuePartition.MessageDetails details => Results.Json(details, ManagementEndpoints.Json),
