@@ -1,4 +1,6 @@
 using ActorMta.Configuration;
+using ActorMta.Delivery;
+using ActorMta.Delivery.Log;
 using ActorMta.Fleet;
 using ActorMta.Management;
 using ActorMta.Queue;
@@ -58,16 +60,18 @@ public sealed class ActorMtaNode : IAsyncDisposable
         builder.Services.AddSingleton(journal);
         builder.Services.AddHealthChecks();
         builder.Services.AddSingleton(bodies);
-        builder.Services.AddAkka(FleetSettings.SystemName, (akka, _) => ConfigureAkka(akka, settings, journal, bodies));
+        builder.Services.AddSingleton(services => new DeliveryLog(settings.Delivery.Log, services.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddAkka(FleetSettings.SystemName, (akka, services) => ConfigureAkka(akka, settings, journal, bodies, services.GetRequiredService<DeliveryLog>()));
 
         var app = builder.Build();
         app.MapManagementEndpoints();
         app.MapQueueEndpoints(settings.Queue);
+        app.MapDeliveryEndpoints();
         await app.StartAsync(cancellation);
         return new ActorMtaNode(app, settings);
     }
 
-    private static void ConfigureAkka(AkkaConfigurationBuilder akka, ActorMtaSettings settings, JournalDatabase journal, MessageBodyStore bodies)
+    private static void ConfigureAkka(AkkaConfigurationBuilder akka, ActorMtaSettings settings, JournalDatabase journal, MessageBodyStore bodies, DeliveryLog deliveryLog)
     {
         var cluster = settings.Fleet;
         // The operator's akka.* settings win over the ones derived from actormta.journal.
@@ -98,8 +102,9 @@ public sealed class ActorMtaNode : IAsyncDisposable
                 var probeId = $"journal-probe-{self.SelfAddress.Host}-{self.SelfAddress.Port}";
                 registry.Register<JournalWriteProbe>(system.ActorOf(JournalWriteProbe.SupervisedProps(probeId), "journal-probe"));
             })
-            // Delivery and bounces land with the delivery stage; until then dispatches go nowhere.
-            .WithQueue(settings.Queue, bodies, TimeProvider.System, _ => ActorRefs.Nobody, _ => ActorRefs.Nobody);
+            // Before the queue: partitions look the delivery region up when they start.
+            .WithDelivery(settings.Delivery, settings.Queue, bodies, deliveryLog, TimeProvider.System)
+            .WithQueue(settings.Queue, bodies, TimeProvider.System, registry => registry.Get<DomainDelivery>(), _ => ActorRefs.Nobody);
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging, LoggingSettings settings)

@@ -1,3 +1,4 @@
+using ActorMta.Delivery;
 using ActorMta.Fleet;
 using ActorMta.Management;
 using ActorMta.Queue;
@@ -16,6 +17,7 @@ public sealed record ActorMtaSettings(
     FleetSettings Fleet,
     JournalSettings Journal,
     QueueSettings Queue,
+    DeliverySettings Delivery,
     ManagementSettings Management,
     LoggingSettings Logging)
 {
@@ -29,6 +31,7 @@ public sealed record ActorMtaSettings(
             FleetSettings.From(reader),
             JournalSettings.From(reader, node),
             QueueSettings.From(reader),
+            DeliverySettings.From(reader, node),
             ManagementSettings.From(reader),
             LoggingSettings.From(reader));
     }
