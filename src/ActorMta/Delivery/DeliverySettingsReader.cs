@@ -134,7 +134,8 @@ internal static class DeliverySettingsReader
         if (policy.Config.HasPath("reply-patterns"))
         {
             var list = policy.Config.GetValue("reply-patterns");
-            if (!list.IsArray()) throw policy.Error("reply-patterns", "a list of { match = regex, action = suspend | throttle, for = duration, factor = 0.5 }");
+            // Akka's HOCON does not call an empty list an array.
+            if (!list.IsArray() && (list.IsString() || list.IsObject() || list.GetArray().Count > 0)) throw policy.Error("reply-patterns", "a list of { match = regex, action = suspend | throttle, for = duration, factor = 0.5 }");
             var items = list.GetArray();
             for (var i = 0; i < items.Count; i++)
             {

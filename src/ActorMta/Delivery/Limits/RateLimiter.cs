@@ -13,16 +13,8 @@ internal sealed class RateLimiter
     /// <param name="perSecond">Events per second; zero or less means unlimited.</param>
     public bool TryTake(DateTimeOffset now, double perSecond, out DateTimeOffset allowedAt)
     {
-        allowedAt = now;
-        if (perSecond <= 0) return true;
-        var interval = TimeSpan.FromSeconds(1 / perSecond);
-        var earliest = _theoreticalArrival - interval;
-        if (now < earliest)
-        {
-            allowedAt = earliest;
-            return false;
-        }
-        _theoreticalArrival = (_theoreticalArrival > now ? _theoreticalArrival : now) + interval;
+        if (!Allows(now, perSecond, out allowedAt)) return false;
+        if (perSecond > 0) _theoreticalArrival = (_theoreticalArrival > now ? _theoreticalArrival : now) + Interval(perSecond);
         return true;
     }
 
@@ -30,10 +22,12 @@ internal sealed class RateLimiter
     public bool Allows(DateTimeOffset now, double perSecond, out DateTimeOffset allowedAt)
     {
         allowedAt = now;
-        if (perSecond <= 0) return true;
-        var earliest = _theoreticalArrival - TimeSpan.FromSeconds(1 / perSecond);
+        if (perSecond <= 0 || _theoreticalArrival <= now) return true;
+        var earliest = _theoreticalArrival - Interval(perSecond);
         if (now >= earliest) return true;
         allowedAt = earliest;
         return false;
     }
+
+    private static TimeSpan Interval(double perSecond) => TimeSpan.FromSeconds(1 / perSecond);
 }
