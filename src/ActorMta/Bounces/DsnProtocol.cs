@@ -16,7 +16,7 @@ public sealed record DsnRequest(
     int Partition,
     string QueueId,
     DsnKind Kind,
-    Envelope Envelope,
+    SmtpEnvelope Envelope,
     long Size,
     DateTimeOffset AcceptedAt,
     IReadOnlyList<DsnRecipient> Recipients);

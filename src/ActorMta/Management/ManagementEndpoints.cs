@@ -7,12 +7,13 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Prometheus;
 
 namespace ActorMta.Management;
 
 /// <summary>
 /// The node's management HTTP routes, in Akka.Management's shape: /health/alive, /health/ready,
-/// /cluster/members. Served by the node's own Kestrel (see ../shared/PACKAGES.md).
+/// /cluster/members, and /metrics for Prometheus. Served by the node's own Kestrel (see ../shared/PACKAGES.md).
 /// </summary>
 public static class ManagementEndpoints
 {
@@ -29,6 +30,8 @@ public static class ManagementEndpoints
     {
         routes.MapHealthChecks("/health/alive", HealthOptions(LiveTag));
         routes.MapHealthChecks("/health/ready", HealthOptions(ReadyTag));
+        // Prometheus text format; .NET Meters (ActorMta.Queue, ...) are exported through prometheus-net's meter adapter.
+        routes.MapMetrics("/metrics");
         routes.MapGet("/cluster/members", async (ActorRegistry registry, CancellationToken cancellation) =>
         {
             var view = await registry.GetAsync<ClusterMembersView>(cancellation);

@@ -15,13 +15,13 @@ namespace ActorMta.Queue;
 public sealed class QueueIntake : ReceiveActor, IWithTimers
 {
     /// <param name="Body">The message as it will be relayed: the trace header the session added, then the data.</param>
-    public sealed record Enqueue(Envelope Envelope, ReadOnlyMemory<byte> Body);
+    public sealed record Enqueue(SmtpEnvelope Envelope, ReadOnlyMemory<byte> Body);
 
     public sealed record Enqueued(string QueueId);
 
     public sealed record NotEnqueued(string Reason);
 
-    private sealed record Arrived(Envelope Envelope, ReadOnlyMemory<byte> Body, IActorRef ReplyTo, DateTimeOffset Deadline);
+    private sealed record Arrived(SmtpEnvelope Envelope, ReadOnlyMemory<byte> Body, IActorRef ReplyTo, DateTimeOffset Deadline);
 
     private sealed record Pending(string QueueId, Arrived Message)
     {

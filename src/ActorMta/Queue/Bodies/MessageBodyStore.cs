@@ -1,6 +1,7 @@
 using System.Data;
 using System.Data.Common;
 using ActorMta.Queue.Journal;
+using Microsoft.Data.Sqlite;
 using Npgsql;
 
 namespace ActorMta.Queue.Bodies;
@@ -37,12 +38,29 @@ public sealed class MessageBodyStore(JournalDatabase database)
         await ExecuteAsync(connection, $"CREATE INDEX IF NOT EXISTS {Table}_partition ON {Table} (partition_number, stored_at)", cancellation);
     }
 
-    /// <summary>A connection for a body writer: commits that do not wait for the disk (see the class summary).</summary>
+    /// <summary>
+    /// A connection for a body writer: commits that do not wait for the disk (see the class summary).
+    /// Never from the journal's pool: a pooled connection keeps its session settings, and one that
+    /// does not wait for the disk must never be handed to the journal. Writers get a pool of their
+    /// own through a connection string that differs only in a setting with no effect (SQLite's
+    /// default private cache; PostgreSQL's application name).
+    /// </summary>
     public async Task<DbConnection> OpenWriterAsync(CancellationToken cancellation)
     {
-        var connection = await OpenAsync(cancellation);
+        var connection = Provider == JournalProvider.Sqlite
+            ? (DbConnection)new SqliteConnection(WriterConnectionString(new SqliteConnectionStringBuilder(database.Settings.ConnectionString) { Cache = SqliteCacheMode.Private }))
+            : new NpgsqlConnection(WriterConnectionString(new NpgsqlConnectionStringBuilder(database.Settings.ConnectionString) { ApplicationName = "actormta-body-writer" }));
+        await connection.OpenAsync(cancellation);
         await ExecuteAsync(connection, Provider == JournalProvider.Sqlite ? "PRAGMA synchronous=NORMAL" : "SET synchronous_commit = off", cancellation);
         return connection;
+    }
+
+    /// <summary>If the operator's connection string already says the same, writers go unpooled instead.</summary>
+    private string WriterConnectionString(DbConnectionStringBuilder writer)
+    {
+        if (string.Equals(writer.ConnectionString, database.Settings.ConnectionString, StringComparison.Ordinal))
+            writer["Pooling"] = false;
+        return writer.ConnectionString;
     }
 
     /// <summary>Stores the bodies in one transaction on a writer connection.</summary>

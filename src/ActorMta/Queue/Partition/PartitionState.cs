@@ -132,7 +132,7 @@ public sealed class PartitionState
 
     private static string Via(string? host) => host is null ? "" : $" (from {host})";
 
-    private Envelope Interned(Envelope envelope) => envelope with
+    private SmtpEnvelope Interned(SmtpEnvelope envelope) => envelope with
     {
         ReversePath = Intern(envelope.ReversePath),
         Client = envelope.Client with

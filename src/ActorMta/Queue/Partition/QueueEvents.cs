@@ -12,7 +12,7 @@ public interface IQueueEvent : Serialization.IActorMtaSerializable
     DateTimeOffset At { get; }
 }
 
-public sealed record MessageAccepted(string QueueId, Envelope Envelope, long Size, DateTimeOffset At, DateTimeOffset ExpiresAt) : IQueueEvent;
+public sealed record MessageAccepted(string QueueId, SmtpEnvelope Envelope, long Size, DateTimeOffset At, DateTimeOffset ExpiresAt) : IQueueEvent;
 
 /// <summary>Recipients handed to their domain's delivery actor; each one's attempt count goes up by one.</summary>
 public sealed record AttemptStarted(string QueueId, long DispatchId, IReadOnlyList<int> Recipients, DateTimeOffset At) : IQueueEvent;

@@ -6,7 +6,7 @@ namespace ActorMta.Queue.Partition;
 public sealed partial class QueuePartition
 {
     /// <param name="Deadline">After this the intake has told the client 451: the partition must not queue it.</param>
-    public sealed record AcceptedEnvelope(string QueueId, Envelope Envelope, long Size, DateTimeOffset Deadline);
+    public sealed record AcceptedEnvelope(string QueueId, SmtpEnvelope Envelope, long Size, DateTimeOffset Deadline);
 
     /// <summary>From the intake: envelopes whose bodies are stored. Answered once they are durable.</summary>
     public sealed record AcceptBatch(int Partition, IReadOnlyList<AcceptedEnvelope> Messages) : IWithPartition;
@@ -29,7 +29,7 @@ public sealed partial class QueuePartition
     public sealed record MessageDetails(
         string QueueId,
         string State,
-        Envelope Envelope,
+        SmtpEnvelope Envelope,
         long? Size,
         DateTimeOffset? AcceptedAt,
         DateTimeOffset? ExpiresAt,

@@ -114,6 +114,7 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
         Timers.StartSingleTimer("sweep-after-recovery", SweepBodies.Instance, _settings.AcceptTimeout * 2 + TimeSpan.FromSeconds(5));
         Timers.StartPeriodicTimer("sweep", SweepBodies.Instance, TimeSpan.FromHours(1));
         Buffer(Tick.Instance);
+        Context.Parent.Tell(PartitionSupervisor.PartitionReady.Instance);
     }
 
     private void Buffer(object command)
@@ -372,6 +373,13 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
         base.OnPersistRejected(cause, @event, sequenceNr);
         // The turn's events were applied in memory ahead of the write: start again from the journal.
         Context.Stop(Self);
+    }
+
+    protected override void OnRecoveryFailure(Exception reason, object? message = null)
+    {
+        _log.Error(reason, "Partition {0}: recovery from the journal failed: {1}", _partition, reason.GetBaseException().Message);
+        FailTurn($"queue partition {_partition} could not recover from the journal");
+        base.OnRecoveryFailure(reason, message);
     }
 
     private void FailTurn(string reason)

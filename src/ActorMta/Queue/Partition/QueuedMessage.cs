@@ -12,7 +12,7 @@ public enum RecipientStatus { Pending, InFlight, Delivered, Deferred, Failed, Ex
 public sealed class QueuedMessage
 {
     public required string QueueId { get; init; }
-    public required Envelope Envelope { get; init; }
+    public required SmtpEnvelope Envelope { get; init; }
     public required long Size { get; init; }
     public required DateTimeOffset AcceptedAt { get; init; }
     public required DateTimeOffset ExpiresAt { get; init; }
@@ -45,4 +45,4 @@ public enum DsnKinds { None = 0, Failure = 1, Delay = 2, Success = 4 }
 public sealed record HistoryEntry(DateTimeOffset At, string Event, string Detail);
 
 /// <summary>What the queue API still shows of a message after it completed.</summary>
-public sealed record CompletedMessage(string QueueId, DateTimeOffset CompletedAt, Envelope Envelope, IReadOnlyList<string> RecipientOutcomes, IReadOnlyList<HistoryEntry> History);
+public sealed record CompletedMessage(string QueueId, DateTimeOffset CompletedAt, SmtpEnvelope Envelope, IReadOnlyList<string> RecipientOutcomes, IReadOnlyList<HistoryEntry> History);

@@ -6,11 +6,20 @@ namespace ActorMta.Queue.Sharding;
 
 /// <summary>
 /// The sharded entity for one partition. A persistent actor stops when the journal fails; this
-/// parent starts it again with backoff until the database is back (no node restart), and while
-/// no partition is running it refuses accepts at once, so clients hear 451 without waiting.
+/// parent starts it again with backoff until the database is back (no node restart).
+///
+/// Accepts pass through here so that none goes unanswered: while the partition recovers they
+/// wait; once it is ready they go in; if it stops before answering, every one it held is refused
+/// at once (the client hears 451, never silence and never a 250 for an unwritten message).
 /// </summary>
 public sealed class PartitionSupervisor : ReceiveActor, IWithTimers
 {
+    /// <summary>From the partition: recovered, taking commands.</summary>
+    public sealed record PartitionReady
+    {
+        public static readonly PartitionReady Instance = new();
+    }
+
     private sealed record StartPartition
     {
         public static readonly StartPartition Instance = new();
@@ -18,11 +27,17 @@ public sealed class PartitionSupervisor : ReceiveActor, IWithTimers
 
     private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
+    private const int MaxWaitingMessages = 20_000;
 
     private readonly Props _partitionProps;
     private readonly int _partition;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    /// <summary>Accepts given to the partition and not yet answered: queue id → the intake to answer.</summary>
+    private readonly Dictionary<string, IActorRef> _unanswered = new(StringComparer.Ordinal);
+    /// <summary>Accepts that arrived while the partition was recovering.</summary>
+    private readonly List<(QueuePartition.AcceptBatch Batch, IActorRef Intake)> _waiting = [];
     private IActorRef? _child;
+    private bool _ready;
     private TimeSpan _backoff = MinBackoff;
     private DateTime _startedAt;
 
@@ -33,28 +48,36 @@ public sealed class PartitionSupervisor : ReceiveActor, IWithTimers
         _partition = partition;
         _partitionProps = partitionProps;
         Receive<StartPartition>(_ => Start());
+        Receive<PartitionReady>(_ =>
+        {
+            _ready = true;
+            foreach (var (batch, intake) in _waiting) PassOn(batch, intake);
+            _waiting.Clear();
+        });
+        Receive<QueuePartition.AcceptBatch>(batch =>
+        {
+            if (_child is null) Refuse(batch, Sender, $"queue partition {_partition} is restarting after a journal failure");
+            else if (_ready) PassOn(batch, Sender);
+            else if (_waiting.Sum(w => w.Batch.Messages.Count) + batch.Messages.Count > MaxWaitingMessages) Refuse(batch, Sender, $"queue partition {_partition} is still recovering");
+            else _waiting.Add((batch, Sender));
+        });
+        Receive<QueuePartition.BatchAccepted>(accepted => Answer(accepted.QueueIds, ids => new QueuePartition.BatchAccepted(ids)));
+        Receive<QueuePartition.BatchNotAccepted>(refused => Answer(refused.QueueIds, ids => new QueuePartition.BatchNotAccepted(ids, refused.Reason)));
         Receive<Terminated>(terminated =>
         {
             if (!terminated.ActorRef.Equals(_child)) return;
             _child = null;
+            _ready = false;
+            RefuseEverythingHeld($"queue partition {_partition} stopped before recording the message (journal failure)");
             // A partition that ran for a while before failing starts over from the shortest backoff.
             if (DateTime.UtcNow - _startedAt > TimeSpan.FromSeconds(30)) _backoff = MinBackoff;
             _log.Warning("Queue partition {0} stopped (journal failure?); starting it again in {1}", _partition, _backoff);
             Timers.StartSingleTimer("start", StartPartition.Instance, _backoff);
             _backoff = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, _backoff.Ticks * 2));
         });
-        ReceiveAny(message =>
-        {
-            if (_child is not null)
-            {
-                _child.Forward(message);
-                return;
-            }
-            if (message is QueuePartition.AcceptBatch batch)
-                Sender.Tell(new QueuePartition.BatchNotAccepted(batch.Messages.Select(m => m.QueueId).ToArray(),
-                    $"queue partition {_partition} is restarting after a journal failure"));
-            // Other messages are dropped: reports come again (lease), queries time out, Wake is moot.
-        });
+        // Reports, queries, DSN answers: the partition stashes them while it recovers. If it stops,
+        // they are lost and come again (leases, retries); queries time out.
+        ReceiveAny(message => _child?.Forward(message));
     }
 
     protected override void PreStart() => Start();
@@ -62,11 +85,45 @@ public sealed class PartitionSupervisor : ReceiveActor, IWithTimers
     private void Start()
     {
         _startedAt = DateTime.UtcNow;
+        _ready = false;
         _child = Context.Watch(Context.ActorOf(_partitionProps, "partition"));
     }
 
-    /// <summary>Failures inside the partition restart it (it recovers from the journal); stops are handled above.</summary>
-    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Restart);
+    private void PassOn(QueuePartition.AcceptBatch batch, IActorRef intake)
+    {
+        foreach (var message in batch.Messages) _unanswered[message.QueueId] = intake;
+        _child!.Tell(batch, Self);
+    }
+
+    private void Answer(IReadOnlyList<string> queueIds, Func<IReadOnlyList<string>, object> answer)
+    {
+        var byIntake = new Dictionary<IActorRef, List<string>>();
+        foreach (var queueId in queueIds)
+        {
+            if (!_unanswered.Remove(queueId, out var intake)) continue;
+            if (!byIntake.TryGetValue(intake, out var ids)) byIntake[intake] = ids = [];
+            ids.Add(queueId);
+        }
+        foreach (var (intake, ids) in byIntake) intake.Tell(answer(ids));
+    }
+
+    private void RefuseEverythingHeld(string reason)
+    {
+        foreach (var group in _unanswered.GroupBy(u => u.Value, u => u.Key))
+            group.Key.Tell(new QueuePartition.BatchNotAccepted(group.ToArray(), reason));
+        _unanswered.Clear();
+        foreach (var (batch, intake) in _waiting) Refuse(batch, intake, reason);
+        _waiting.Clear();
+    }
+
+    private static void Refuse(QueuePartition.AcceptBatch batch, IActorRef intake, string reason) =>
+        intake.Tell(new QueuePartition.BatchNotAccepted(batch.Messages.Select(m => m.QueueId).ToArray(), reason));
+
+    /// <summary>
+    /// A failing partition is stopped, never restarted in place: the restart goes through the
+    /// backoff above, and whatever it held is refused rather than left unanswered.
+    /// </summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
     public static Props Props(int partition, Props partitionProps) =>
         Akka.Actor.Props.Create(() => new PartitionSupervisor(partition, partitionProps));

@@ -6,7 +6,7 @@ namespace ActorMta.Queue;
 /// The SMTP envelope of an accepted message, as the session received it: who sent it, to whom,
 /// with which ESMTP parameters, and from which client. The body lives beside it in the body store.
 /// </summary>
-public sealed record Envelope(
+public sealed record SmtpEnvelope(
     string ReversePath,
     IReadOnlyList<EnvelopeRecipient> Recipients,
     BodyType BodyType,

@@ -1,0 +1,97 @@
+using ActorMta.Queue;
+using ActorMta.Queue.Bodies;
+using ActorMta.Queue.Journal;
+using ActorMta.TestSupport;
+
+namespace ActorMta.Tests.Queue;
+
+public sealed class MessageBodyStoreTests
+{
+    public static TheoryData<string> Providers => new() { "sqlite", "postgresql" };
+
+    private static async Task<(JournalDatabase Journal, TempDirectory Directory)> Database(string provider)
+    {
+        var directory = new TempDirectory();
+        if (provider == "sqlite") return (QueueTestKit.SqliteJournal(directory), directory);
+        var settings = new JournalSettings(JournalProvider.PostgreSql, await PostgresServer.CreateDatabaseAsync(), TimeSpan.FromSeconds(10));
+        var journal = new JournalDatabase(settings);
+        await journal.PrepareAsync(CancellationToken.None);
+        return (journal, directory);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Bodies_are_stored_read_byte_exact_and_deleted(string provider)
+    {
+        var (journal, directory) = await Database(provider);
+        using var _ = directory;
+        var store = new MessageBodyStore(journal);
+        await store.CreateTableAsync(CancellationToken.None);
+        await store.CreateTableAsync(CancellationToken.None); // idempotent on every start
+
+        var bodies = Enumerable.Range(0, 50).Select(i => new StoredBody(QueueId.New(i % 4, DateTimeOffset.UtcNow), i % 4,
+            Enumerable.Range(0, 1000 + i).Select(b => (byte)(b * 7 + i)).ToArray())).ToArray();
+        await using (var writer = await store.OpenWriterAsync(CancellationToken.None))
+            await store.StoreAsync(writer, bodies, DateTimeOffset.UtcNow, CancellationToken.None);
+
+        foreach (var body in bodies)
+            Assert.Equal(body.Body.ToArray(), await store.ReadAsync(body.QueueId, CancellationToken.None));
+        Assert.Equal(50, await store.CountAsync(CancellationToken.None));
+
+        await store.DeleteAsync(bodies.Take(20).Select(b => b.QueueId).ToArray(), CancellationToken.None);
+        Assert.Equal(30, await store.CountAsync(CancellationToken.None));
+        Assert.Null(await store.ReadAsync(bodies[0].QueueId, CancellationToken.None));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Orphan_sweep_deletes_only_old_bodies_of_its_partition_that_it_does_not_hold(string provider)
+    {
+        var (journal, directory) = await Database(provider);
+        using var _ = directory;
+        var store = new MessageBodyStore(journal);
+        await store.CreateTableAsync(CancellationToken.None);
+        var old = DateTimeOffset.UtcNow.AddHours(-1);
+        var live = new StoredBody(QueueId.New(1, old), 1, new byte[] { 1 });
+        var orphan = new StoredBody(QueueId.New(1, old), 1, new byte[] { 2 });
+        var otherPartition = new StoredBody(QueueId.New(2, old), 2, new byte[] { 3 });
+        var recent = new StoredBody(QueueId.New(1, DateTimeOffset.UtcNow), 1, new byte[] { 4 });
+        await using (var writer = await store.OpenWriterAsync(CancellationToken.None))
+        {
+            await store.StoreAsync(writer, [live, orphan, otherPartition], old, CancellationToken.None);
+            await store.StoreAsync(writer, [recent], DateTimeOffset.UtcNow, CancellationToken.None);
+        }
+
+        var deleted = await store.DeleteOrphansAsync(1, DateTimeOffset.UtcNow.AddMinutes(-10), new HashSet<string> { live.QueueId }, CancellationToken.None);
+
+        Assert.Equal(1, deleted);
+        Assert.Null(await store.ReadAsync(orphan.QueueId, CancellationToken.None));
+        Assert.NotNull(await store.ReadAsync(live.QueueId, CancellationToken.None));
+        Assert.NotNull(await store.ReadAsync(otherPartition.QueueId, CancellationToken.None));
+        Assert.NotNull(await store.ReadAsync(recent.QueueId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_body_writer_never_hands_its_fast_commits_to_a_journal_connection()
+    {
+        using var directory = new TempDirectory();
+        var journal = QueueTestKit.SqliteJournal(directory);
+        var store = new MessageBodyStore(journal);
+        await store.CreateTableAsync(CancellationToken.None);
+        for (var i = 0; i < 3; i++)
+        {
+            await using var writer = await store.OpenWriterAsync(CancellationToken.None);
+            await store.StoreAsync(writer, [new StoredBody(QueueId.New(0, DateTimeOffset.UtcNow), 0, new byte[] { 1 })], DateTimeOffset.UtcNow, CancellationToken.None);
+        }
+
+        // Connections from the journal's own connection string (the pool Akka.Persistence.Sql draws from) stay FULL.
+        for (var i = 0; i < 5; i++)
+        {
+            await using var connection = journal.CreateConnection();
+            await connection.OpenAsync();
+            await using var pragma = connection.CreateCommand();
+            pragma.CommandText = "PRAGMA synchronous";
+            Assert.Equal(2L, await pragma.ExecuteScalarAsync());
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using ActorMta.Queue;
+using ActorMta.Queue.Partition;
+using Akka.Actor;
+
+namespace ActorMta.Tests.Queue;
+
+/// <summary>The intake stores bodies first, then hands envelopes to a partition, and answers sessions only from the partition's answer.</summary>
+public sealed class QueueIntakeTests : QueueTestKit
+{
+    [Fact]
+    public async Task A_message_is_Enqueued_only_after_its_body_is_stored_and_its_partition_confirms()
+    {
+        var partitions = CreateTestProbe();
+        var intake = Sys.ActorOf(QueueIntake.Props(Settings(partitions: 8), Bodies, partitions.Ref, TimeProvider.System));
+        var body = "Received: from x\r\nSubject: hi\r\n\r\nbody\r\n"u8.ToArray();
+
+        intake.Tell(new QueueIntake.Enqueue(Envelope("alice@src.example", "bob@dest.example"), body), TestActor);
+
+        var batch = partitions.ExpectMsg<QueuePartition.AcceptBatch>();
+        var accepted = Assert.Single(batch.Messages);
+        Assert.True(QueueId.TryGetPartition(accepted.QueueId, out var partition));
+        Assert.Equal(batch.Partition, partition);
+        Assert.Equal(body.Length, accepted.Size);
+        Assert.Equal(body, await Bodies.ReadAsync(accepted.QueueId, CancellationToken.None));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // not before the partition confirms
+
+        partitions.Reply(new QueuePartition.BatchAccepted([accepted.QueueId]));
+        Assert.Equal(accepted.QueueId, ExpectMsg<QueueIntake.Enqueued>().QueueId);
+    }
+
+    [Fact]
+    public void A_refusal_from_the_partition_reaches_the_session()
+    {
+        var partitions = CreateTestProbe();
+        var intake = Sys.ActorOf(QueueIntake.Props(Settings(), Bodies, partitions.Ref, TimeProvider.System));
+        intake.Tell(new QueueIntake.Enqueue(Envelope("a@src.example", "b@dest.example"), new byte[] { 1 }), TestActor);
+
+        var batch = partitions.ExpectMsg<QueuePartition.AcceptBatch>();
+        partitions.Reply(new QueuePartition.BatchNotAccepted([batch.Messages[0].QueueId], "journal write failed"));
+        Assert.Equal("journal write failed", ExpectMsg<QueueIntake.NotEnqueued>().Reason);
+    }
+
+    [Fact]
+    public void No_answer_from_the_partition_within_the_accept_timeout_is_a_refusal()
+    {
+        var partitions = CreateTestProbe();
+        var intake = Sys.ActorOf(QueueIntake.Props(Settings() with { AcceptTimeout = TimeSpan.FromSeconds(1) }, Bodies, partitions.Ref, TimeProvider.System));
+        intake.Tell(new QueueIntake.Enqueue(Envelope("a@src.example", "b@dest.example"), new byte[] { 1 }), TestActor);
+        partitions.ExpectMsg<QueuePartition.AcceptBatch>();
+
+        var refused = ExpectMsg<QueueIntake.NotEnqueued>(TimeSpan.FromSeconds(5));
+        Assert.Contains("did not confirm", refused.Reason);
+    }
+
+    [Fact]
+    public void Messages_arriving_while_a_write_runs_go_together_to_one_partition()
+    {
+        var partitions = CreateTestProbe();
+        var intake = Sys.ActorOf(QueueIntake.Props(Settings(partitions: 16), Bodies, partitions.Ref, TimeProvider.System));
+        for (var i = 0; i < 200; i++)
+            intake.Tell(new QueueIntake.Enqueue(Envelope("a@src.example", $"r{i}@dest.example"), new byte[100]), TestActor);
+
+        var batches = new List<QueuePartition.AcceptBatch>();
+        while (batches.Sum(b => b.Messages.Count) < 200) batches.Add(partitions.ExpectMsg<QueuePartition.AcceptBatch>());
+        Assert.True(batches.Count < 200, "every message was written on its own");
+        Assert.All(batches, b => Assert.All(b.Messages, m => Assert.True(QueueId.TryGetPartition(m.QueueId, out var p) && p == b.Partition)));
+        Assert.Equal(200, batches.SelectMany(b => b.Messages).Select(m => m.QueueId).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_body_store_failure_is_a_refusal_not_a_hang()
+    {
+        var partitions = CreateTestProbe();
+        var intake = Sys.ActorOf(QueueIntake.Props(Settings(), Bodies, partitions.Ref, TimeProvider.System));
+        await using (var connection = Journal.CreateConnection())
+        {
+            await connection.OpenAsync();
+            await using var drop = connection.CreateCommand();
+            drop.CommandText = "DROP TABLE actormta_message_body";
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        intake.Tell(new QueueIntake.Enqueue(Envelope("a@src.example", "b@dest.example"), new byte[] { 1 }), TestActor);
+        Assert.Contains("message store unavailable", ExpectMsg<QueueIntake.NotEnqueued>(TimeSpan.FromSeconds(10)).Reason);
+        partitions.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+}
