@@ -44,7 +44,7 @@ internal sealed class DeliveryNode : IAsyncDisposable
     public async Task<string> EnqueueAsync(string reversePath, IReadOnlyList<string> recipients, byte[] body)
     {
         var intake = await Node.Services.GetRequiredService<ActorRegistry>().GetAsync<QueueIntake>();
-        var envelope = new ActorMta.Queue.Envelope(reversePath, [.. recipients.Select(r => new EnvelopeRecipient(r))], BodyType.Unspecified, false,
+        var envelope = new SmtpEnvelope(reversePath, [.. recipients.Select(r => new EnvelopeRecipient(r))], BodyType.Unspecified, false,
             DsnReturn.Unspecified, null, new SubmittingClient("127.0.0.1", "test.client", "test"), DateTimeOffset.UtcNow);
         var answer = await intake.Ask<object>(new QueueIntake.Enqueue(envelope, body), TimeSpan.FromSeconds(30));
         return answer is QueueIntake.Enqueued enqueued ? enqueued.QueueId : throw new InvalidOperationException($"not queued: {answer}");

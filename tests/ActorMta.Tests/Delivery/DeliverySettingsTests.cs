@@ -132,7 +132,7 @@ public sealed class DeliverySettingsTests : IDisposable
         Assert.Equal([(BackoffAction.Suspend, TimeSpan.FromSeconds(2), 0.5), (BackoffAction.Throttle, TimeSpan.FromMinutes(10), 0.25)],
             big.Backoff.ReplyPatterns.Select(p => (p.Action, p.For, p.Factor)));
         Assert.Matches(big.Backoff.ReplyPatterns[0].Match, "421 4.7.0 RATE limited");
-        Assert.Equal([new IPEndPoint(IPAddress.Loopback, 5353), new IPEndPoint(IPAddress.IPv6Loopback, 53)], settings.Dns.NameServers);
+        Assert.Equal([new IPEndPoint(IPAddress.Loopback, 5353), new IPEndPoint(IPAddress.IPv6Loopback, 53)], settings.Dns.NameServers.ToArray());
     }
 
     [Theory]
