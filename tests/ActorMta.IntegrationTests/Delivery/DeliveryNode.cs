@@ -29,13 +29,23 @@ internal sealed class DeliveryNode : IAsyncDisposable
     public ActorMtaNode Node { get; }
     public string DataDirectory => _data.Path;
 
+    /// <summary>The relay listener's port (trusted: 127.0.0.1 may relay anywhere).</summary>
+    public int RelayPort => Node.Settings.Config.GetInt("actormta.smtp.listeners.relay.port");
+
     public static async Task<DeliveryNode> StartAsync(string hocon, IDictionary<string, string>? environment = null)
     {
         var data = new TempDirectory();
         var variables = TestNode.IsolatedEnvironment(data.Path);
+        variables["ACTORMTA_SMTP_RELAY_PORT"] = FreePort.Tcp().ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) variables[name] = value;
         var file = Path.Combine(data.Path, "node.conf");
-        await File.WriteAllTextAsync(file, hocon);
+        // Only the relay listener, answering at once (no pre-greeting wait), and retries soon enough for a test.
+        await File.WriteAllTextAsync(file, $$"""
+            actormta.smtp.listeners { submission.enabled = off, smtps.enabled = off, relay.pregreet-wait = 0s }
+            actormta.queue.retry { initial = 1s, max = 2s, jitter = 0 }
+            actormta.delivery.dns { retries = 0, query-timeout = 2s }
+            {{hocon}}
+            """);
         var node = await ActorMtaNode.StartAsync(TestNode.Settings(variables, file), CancellationToken.None);
         return new DeliveryNode(node, data);
     }
