@@ -190,6 +190,30 @@ public sealed class DomainDeliveryOverSmtpTests : TestKit, IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_pool_of_sources_spreads_connections_and_limits_apply_per_source()
+    {
+        await using var bed = await StartBedAsync("""
+            actormta.delivery {
+              egress-sources {
+                a { address = "127.0.0.2", ehlo-name = "a.origin.test" }
+                b { address = "127.0.0.3", ehlo-name = "b.origin.test" }
+              }
+              domains."example.test" { egress = [a, b], max-connections = 1 }
+            }
+            """);
+        var (delivery, queue) = Start("example.test", bed);
+
+        for (var i = 0; i < 40; i++) delivery.Tell(await bed.QueueAsync("example.test", DeliveryTestBed.Body($"pool {i}")));
+        for (var i = 0; i < 40; i++) Assert.Equal(DeliveryOutcome.Delivered, Assert.Single(queue.ExpectMsg<DeliveryReport>(Deadline).Results).Outcome);
+
+        // One connection per source: two at once in all, each saying its own name.
+        Assert.Equal(2, _sink.MaxConcurrentConnections);
+        var bySource = _sink.Messages.GroupBy(m => (m.RemoteEndPoint.Address.ToString(), m.HeloName)).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal([("127.0.0.2", "a.origin.test"), ("127.0.0.3", "b.origin.test")], bySource.Keys.Order());
+        Assert.All(bySource.Values, count => Assert.True(count > 0));
+    }
+
+    [Fact]
     public async Task A_smarthost_gets_STARTTLS_and_AUTH()
     {
         await using var smarthost = TestSmtpSink.Start(new TestSmtpSinkOptions { Credentials = new SinkCredentials("relay-user", "relay pass") });

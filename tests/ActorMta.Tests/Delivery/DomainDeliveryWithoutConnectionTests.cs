@@ -215,4 +215,23 @@ public sealed class DomainDeliveryWithoutConnectionTests : TestKit, IAsyncLifeti
         Assert.True(DateTimeOffset.TryParse(first.GetProperty("time").GetString(), out _));
         Assert.Contains("does not accept mail", first.GetProperty("text").GetString());
     }
+    [Fact]
+    public async Task An_idle_domain_asks_its_shard_to_passivate_it_but_not_while_it_is_backing_off()
+    {
+        await using var bed = await DeliveryTestBed.StartAsync($"actormta.delivery {{ mx-port = {_sink.Port}, passivate-after = 1s }}");
+        var queue = CreateTestProbe();
+        var shard = CreateTestProbe();
+        var suspended = shard.ChildActorOf(DomainDelivery.Props("held.example.test", bed.Context(), queue.Ref));
+        await suspended.Ask<DomainDelivery.DomainStatus>(new DomainDelivery.Suspend("held.example.test", TimeSpan.FromSeconds(30), "test"), Deadline);
+        var idle = shard.ChildActorOf(DomainDelivery.Props("idle.example.test", bed.Context(), queue.Ref));
+
+        var passivate = shard.ExpectMsg<Akka.Cluster.Sharding.Passivate>(Deadline);
+
+        Assert.Equal(idle, shard.LastSender);
+        shard.Reply(passivate.StopMessage);
+        Watch(idle);
+        ExpectTerminated(idle, Deadline);
+        // The suspended one keeps its state: no passivation for as long as the idle one needed and more.
+        shard.ExpectNoMsg(TimeSpan.FromSeconds(2));
+    }
 }
