@@ -2,7 +2,6 @@ using System.Net;
 using ActorMta.Delivery;
 using ActorMta.TestSupport.Smtp;
 using Akka.Actor;
-using Akka.TestKit.Xunit2;
 
 namespace ActorMta.Tests.Delivery;
 
@@ -11,46 +10,13 @@ namespace ActorMta.Tests.Delivery;
 /// loopback DNS server, or static and smarthost routes): outcomes per recipient, bytes on the
 /// wire, connection reuse and limits, egress sources, TLS and AUTH, backoff.
 /// </summary>
-public sealed class DomainDeliveryOverSmtpTests : TestKit, IAsyncLifetime
+public sealed class DomainDeliveryOverSmtpTests : DomainDeliveryTestKit
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
-    private TestSmtpSink _sink = null!;
-    private DeliveryTestBed _bed = null!;
-
-    public async Task InitializeAsync()
-    {
-        _sink = TestSmtpSink.Start();
-        _bed = await StartBedAsync("");
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _sink.DisposeAsync();
-        await _bed.DisposeAsync();
-    }
-
-    /// <summary>A bed whose MX records for example.test point at the sink (127.0.0.1 on the sink's port).</summary>
-    private async Task<DeliveryTestBed> StartBedAsync(string hocon)
-    {
-        var bed = await DeliveryTestBed.StartAsync($"actormta.delivery.mx-port = {_sink.Port}\n{hocon}");
-        bed.Dns.Zone("example.test").Mx("example.test", 10, "mx.example.test").A("mx.example.test", "127.0.0.1");
-        return bed;
-    }
-
-    private (IActorRef Delivery, Akka.TestKit.TestProbe Queue) Start(string domain, DeliveryTestBed? bed = null)
-    {
-        var queue = CreateTestProbe();
-        return (Sys.ActorOf(DomainDelivery.Props(domain, (bed ?? _bed).Context(), queue.Ref)), queue);
-    }
-
-    private Task<DomainDelivery.DomainStatus> StatusAsync(IActorRef delivery, string domain) =>
-        delivery.Ask<DomainDelivery.DomainStatus>(new DomainDelivery.GetStatus(domain), Deadline);
-
     [Fact]
     public async Task Mail_goes_to_the_MX_byte_for_byte_and_is_reported_delivered()
     {
         var body = DeliveryTestBed.Body("exact", "First line\r\n.starts with a dot\r\n..two dots\r\n\r\nbare\nLF and bare\rCR stay as they are\r\n");
-        var request = await _bed.QueueAsync("example.test", body, "sender@origin.test", null, "alice", "bob");
+        var request = await Bed.QueueAsync("example.test", body, "sender@origin.test", null, "alice", "bob");
         var (delivery, queue) = Start("example.test");
 
         delivery.Tell(request);
@@ -61,9 +27,9 @@ public sealed class DomainDeliveryOverSmtpTests : TestKit, IAsyncLifetime
         {
             Assert.Equal((DeliveryOutcome.Delivered, 250), (r.Outcome, r.Reply.Code));
             // The sink offers STARTTLS and MX delivery takes it when offered.
-            Assert.Equal(("mx.example.test", $"127.0.0.1:{_sink.Port}", true), (r.RemoteHost, r.RemoteAddress, r.Tls));
+            Assert.Equal(("mx.example.test", $"127.0.0.1:{Sink.Port}", true), (r.RemoteHost, r.RemoteAddress, r.Tls));
         });
-        var received = Assert.Single(_sink.Messages);
+        var received = Assert.Single(Sink.Messages);
         Assert.True(received.Tls);
         Assert.Equal(body, received.Body);
         Assert.Equal("sender@origin.test", received.ReversePath);
@@ -74,9 +40,9 @@ public sealed class DomainDeliveryOverSmtpTests : TestKit, IAsyncLifetime
     [Fact]
     public async Task A_server_that_says_451_twice_defers_twice_then_delivers()
     {
-        _sink.Replies.OnMessage().Times(2).Reply(451, "4.3.0 Try again later");
+        Sink.Replies.OnMessage().Times(2).Reply(451, "4.3.0 Try again later");
         var body = DeliveryTestBed.Body("retried");
-        var request = await _bed.QueueAsync("example.test", body);
+        var request = await Bed.QueueAsync("example.test", body);
         var (delivery, queue) = Start("example.test");
 
         var outcomes = new List<RecipientResult>();
@@ -89,15 +55,15 @@ public sealed class DomainDeliveryOverSmtpTests : TestKit, IAsyncLifetime
 
         Assert.Equal([DeliveryOutcome.Deferred, DeliveryOutcome.Deferred, DeliveryOutcome.Delivered], outcomes.Select(o => o.Outcome));
         Assert.Equal(new RemoteReply(451, "4.3.0", "Try again later"), outcomes[0].Reply);
-        Assert.Equal(3, _sink.Transactions.Count);
-        Assert.Equal(body, Assert.Single(_sink.Messages).Body);
+        Assert.Equal(3, Sink.Transactions.Count);
+        Assert.Equal(body, Assert.Single(Sink.Messages).Body);
     }
 
     [Fact]
     public async Task A_550_fails_the_recipient_and_refusals_are_per_recipient()
     {
-        _sink.Replies.OnRecipient("gone@example.test").Reply(550, "5.1.1 No such user here");
-        var request = await _bed.QueueAsync("example.test", DeliveryTestBed.Body("partly"), "sender@origin.test", null, "gone", "here");
+        Sink.Replies.OnRecipient("gone@example.test").Reply(550, "5.1.1 No such user here");
+        var request = await Bed.QueueAsync("example.test", DeliveryTestBed.Body("partly"), "sender@origin.test", null, "gone", "here");
         var (delivery, queue) = Start("example.test");
 
         delivery.Tell(request);
@@ -105,7 +71,7 @@ public sealed class DomainDeliveryOverSmtpTests : TestKit, IAsyncLifetime
         var results = queue.ExpectMsg<DeliveryReport>(Deadline).Results;
         Assert.Equal((DeliveryOutcome.Failed, new RemoteReply(550, "5.1.1", "No such user here")), (results[0].Outcome, results[0].Reply));
         Assert.Equal(DeliveryOutcome.Delivered, results[1].Outcome);
-        Assert.Equal(["here@example.test"], Assert.Single(_sink.Messages).Recipients.Select(r => r.Address));
+        Assert.Equal(["here@example.test"], Assert.Single(Sink.Messages).Recipients.Select(r => r.Address));
     }
 
     [Fact]
@@ -120,13 +86,13 @@ public sealed class DomainDeliveryOverSmtpTests : TestKit, IAsyncLifetime
             Assert.Equal(DeliveryOutcome.Delivered, Assert.Single(queue.ExpectMsg<DeliveryReport>(Deadline).Results).Outcome);
         }
 
-        Assert.Equal(1, _sink.TotalConnections);
-        Assert.Equal(4, _sink.Messages.Count);
+        Assert.Equal(1, Sink.TotalConnections);
+        Assert.Equal(4, Sink.Messages.Count);
         // One session set up once (one STARTTLS), then a transaction per message (RSET only after one that stopped early).
-        Assert.Single(_sink.Commands, c => c.Line.Equals("STARTTLS", StringComparison.OrdinalIgnoreCase));
-        Assert.Equal(4, _sink.Commands.Count(c => c.Line.StartsWith("MAIL FROM", StringComparison.OrdinalIgnoreCase)));
-        await _sink.WaitForIdleAsync(Deadline);
-        Assert.Contains(_sink.Commands, c => c.Line.Equals("QUIT", StringComparison.OrdinalIgnoreCase));
+        Assert.Single(Sink.Commands, c => c.Line.Equals("STARTTLS", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(4, Sink.Commands.Count(c => c.Line.StartsWith("MAIL FROM", StringComparison.OrdinalIgnoreCase)));
+        await Sink.WaitForIdleAsync(Deadline);
+        Assert.Contains(Sink.Commands, c => c.Line.Equals("QUIT", StringComparison.OrdinalIgnoreCase));
         await ActorMta.TestSupport.Eventually.True(async () => (await StatusAsync(delivery, "example.test")).Connections.Count == 0, Deadline, "the closed connection to leave the status");
     }
 
@@ -139,8 +105,8 @@ public sealed class DomainDeliveryOverSmtpTests : TestKit, IAsyncLifetime
         for (var i = 0; i < 5; i++) delivery.Tell(await bed.QueueAsync("example.test", DeliveryTestBed.Body($"per connection {i}")));
         for (var i = 0; i < 5; i++) Assert.Equal(DeliveryOutcome.Delivered, Assert.Single(queue.ExpectMsg<DeliveryReport>(Deadline).Results).Outcome);
 
-        Assert.Equal(3, _sink.TotalConnections);
-        Assert.Equal([2, 2, 1], _sink.Messages.GroupBy(m => m.ConnectionNumber).Select(g => g.Count()));
+        Assert.Equal(3, Sink.TotalConnections);
+        Assert.Equal([2, 2, 1], Sink.Messages.GroupBy(m => m.ConnectionNumber).Select(g => g.Count()));
     }
 
     [Fact]
@@ -152,8 +118,8 @@ public sealed class DomainDeliveryOverSmtpTests : TestKit, IAsyncLifetime
         for (var i = 0; i < 60; i++) delivery.Tell(await bed.QueueAsync("example.test", DeliveryTestBed.Body($"parallel {i}")));
         for (var i = 0; i < 60; i++) Assert.Equal(DeliveryOutcome.Delivered, Assert.Single(queue.ExpectMsg<DeliveryReport>(Deadline).Results).Outcome);
 
-        Assert.Equal(2, _sink.MaxConcurrentConnections);
-        Assert.Equal(60, _sink.Messages.Count);
+        Assert.Equal(2, Sink.MaxConcurrentConnections);
+        Assert.Equal(60, Sink.Messages.Count);
     }
 
     [Fact]
@@ -165,7 +131,7 @@ public sealed class DomainDeliveryOverSmtpTests : TestKit, IAsyncLifetime
         for (var i = 0; i < 60; i++) delivery.Tell(await bed.QueueAsync("example.test", DeliveryTestBed.Body($"rate {i}")));
         for (var i = 0; i < 60; i++) queue.ExpectMsg<DeliveryReport>(Deadline);
 
-        var times = _sink.Messages.Select(m => m.ReceivedAt).Order().ToArray();
+        var times = Sink.Messages.Select(m => m.ReceivedAt).Order().ToArray();
         var rate = (times.Length - 1) / (times[^1] - times[0]).TotalSeconds;
         Assert.InRange(rate, 18, 22);
     }
@@ -184,7 +150,7 @@ public sealed class DomainDeliveryOverSmtpTests : TestKit, IAsyncLifetime
         delivery.Tell(await bed.QueueAsync("example.test", DeliveryTestBed.Body("egress")));
 
         Assert.Equal(DeliveryOutcome.Delivered, Assert.Single(queue.ExpectMsg<DeliveryReport>(Deadline).Results).Outcome);
-        var received = Assert.Single(_sink.Messages);
+        var received = Assert.Single(Sink.Messages);
         Assert.Equal(IPAddress.Parse("127.0.0.2"), received.RemoteEndPoint.Address);
         Assert.Equal("mta2.origin.test", received.HeloName);
     }
@@ -207,8 +173,8 @@ public sealed class DomainDeliveryOverSmtpTests : TestKit, IAsyncLifetime
         for (var i = 0; i < 40; i++) Assert.Equal(DeliveryOutcome.Delivered, Assert.Single(queue.ExpectMsg<DeliveryReport>(Deadline).Results).Outcome);
 
         // One connection per source: two at once in all, each saying its own name.
-        Assert.Equal(2, _sink.MaxConcurrentConnections);
-        var bySource = _sink.Messages.GroupBy(m => (m.RemoteEndPoint.Address.ToString(), m.HeloName)).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(2, Sink.MaxConcurrentConnections);
+        var bySource = Sink.Messages.GroupBy(m => (m.RemoteEndPoint.Address.ToString(), m.HeloName)).ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal([("127.0.0.2", "a.origin.test"), ("127.0.0.3", "b.origin.test")], bySource.Keys.Order());
         Assert.All(bySource.Values, count => Assert.True(count > 0));
     }
@@ -291,7 +257,7 @@ public sealed class DomainDeliveryOverSmtpTests : TestKit, IAsyncLifetime
         await using var bed = await StartBedAsync("""
             actormta.delivery.domains."example.test".reply-patterns = [{ match = "^421 .*rate limit", action = suspend, for = 2s }]
             """);
-        _sink.Replies.OnMessage().Times(1).ReplyAndClose(421, "4.7.0 Rate limit exceeded, closing");
+        Sink.Replies.OnMessage().Times(1).ReplyAndClose(421, "4.7.0 Rate limit exceeded, closing");
         var (delivery, queue) = Start("example.test", bed);
 
         delivery.Tell(await bed.QueueAsync("example.test", DeliveryTestBed.Body("pushed back")));
@@ -304,7 +270,7 @@ public sealed class DomainDeliveryOverSmtpTests : TestKit, IAsyncLifetime
         var suspended = await StatusAsync(delivery, "example.test");
         Assert.Equal("suspended", suspended.State);
         Assert.Equal(suspended.SuspendedUntil, whileSuspended.RetryNotBefore);
-        Assert.Single(_sink.Transactions);
+        Assert.Single(Sink.Transactions);
 
         await ActorMta.TestSupport.Eventually.True(async () => (await StatusAsync(delivery, "example.test")).State != "suspended", Deadline, "the suspension to end");
         delivery.Tell(await bed.QueueAsync("example.test", DeliveryTestBed.Body("after resume")));
@@ -324,7 +290,7 @@ public sealed class DomainDeliveryOverSmtpTests : TestKit, IAsyncLifetime
         var report = queue.ExpectMsg<DeliveryReport>(Deadline);
         Assert.Equal([0, 1, 2, 3, 4], report.Results.Select(r => r.Index));
         Assert.All(report.Results, r => Assert.Equal(DeliveryOutcome.Delivered, r.Outcome));
-        Assert.Equal([2, 2, 1], _sink.Messages.Select(m => m.Recipients.Count));
-        Assert.Equal(1, _sink.TotalConnections);
+        Assert.Equal([2, 2, 1], Sink.Messages.Select(m => m.Recipients.Count));
+        Assert.Equal(1, Sink.TotalConnections);
     }
 }

@@ -1,9 +1,7 @@
 using System.Text.Json;
 using ActorMta.Delivery;
 using ActorMta.TestSupport.Dns;
-using ActorMta.TestSupport.Smtp;
 using Akka.Actor;
-using Akka.TestKit.Xunit2;
 
 namespace ActorMta.Tests.Delivery;
 
@@ -12,62 +10,26 @@ namespace ActorMta.Tests.Delivery;
 /// NXDOMAIN), DNS cannot say (SERVFAIL), the mail expired, the domain is suspended or busy,
 /// and the maildir route. Reports go to a probe standing in for the queue.
 /// </summary>
-public sealed class DomainDeliveryWithoutConnectionTests : TestKit, IAsyncLifetime
+public sealed class DomainDeliveryWithoutConnectionTests : DomainDeliveryTestKit
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
-    private DeliveryTestBed _bed = null!;
-    private TestSmtpSink _sink = null!;
-
-    public async Task InitializeAsync()
-    {
-        _sink = TestSmtpSink.Start();
-        _bed = await DeliveryTestBed.StartAsync($"actormta.delivery.mx-port = {_sink.Port}");
-        _bed.Dns.Zone("example.test").Zone("origin.test");
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _sink.DisposeAsync();
-        await _bed.DisposeAsync();
-    }
-
-    private (IActorRef Delivery, Akka.TestKit.TestProbe Queue) Start(string domain, DeliveryContext? context = null)
-    {
-        var queue = CreateTestProbe();
-        return (Sys.ActorOf(DomainDelivery.Props(domain, context ?? _bed.Context(), queue.Ref)), queue);
-    }
-
-    private static RecipientResult Single(DeliveryReport report, DeliveryRequest request)
-    {
-        Assert.Equal((request.Partition, request.QueueId, request.DispatchId), (report.Partition, report.QueueId, report.DispatchId));
-        return Assert.Single(report.Results);
-    }
-
     [Fact]
     public async Task A_null_MX_fails_the_recipients_with_5_1_10_without_any_connection()
     {
-        _bed.Dns.NullMx("nullmx.example.test");
-        var request = await _bed.QueueAsync("nullmx.example.test", DeliveryTestBed.Body("null mx"));
-        var (delivery, queue) = Start("nullmx.example.test");
+        Bed.Dns.NullMx("nullmx.example.test");
 
-        delivery.Tell(request);
+        var result = await DeliverOneAsync("nullmx.example.test");
 
-        var result = Single(queue.ExpectMsg<DeliveryReport>(Deadline), request);
         Assert.Equal((DeliveryOutcome.Failed, 556, "5.1.10"), (result.Outcome, result.Reply.Code, result.Reply.EnhancedCode));
         Assert.Null(result.RemoteHost);
-        Assert.Equal(0, _sink.TotalConnections);
-        Assert.Equal(1, _bed.Dns.QueryCount("nullmx.example.test", DnsRecordType.Mx));
+        Assert.Equal(0, Sink.TotalConnections);
+        Assert.Equal(1, Bed.Dns.QueryCount("nullmx.example.test", DnsRecordType.Mx));
     }
 
     [Fact]
     public async Task A_domain_that_does_not_exist_fails_with_5_1_2()
     {
-        var request = await _bed.QueueAsync("nowhere.example.test", DeliveryTestBed.Body("nxdomain"));
-        var (delivery, queue) = Start("nowhere.example.test");
+        var result = await DeliverOneAsync("nowhere.example.test");
 
-        delivery.Tell(request);
-
-        var result = Single(queue.ExpectMsg<DeliveryReport>(Deadline), request);
         Assert.Equal((DeliveryOutcome.Failed, 550, "5.1.2"), (result.Outcome, result.Reply.Code, result.Reply.EnhancedCode));
         Assert.Contains("NXDOMAIN", result.Reply.Text);
     }
@@ -75,69 +37,62 @@ public sealed class DomainDeliveryWithoutConnectionTests : TestKit, IAsyncLifeti
     [Fact]
     public async Task A_DNS_server_failure_defers_with_4_4_3()
     {
-        _bed.Dns.ServerFailure("broken.example.test");
-        var request = await _bed.QueueAsync("broken.example.test", DeliveryTestBed.Body("servfail"));
-        var (delivery, queue) = Start("broken.example.test");
+        Bed.Dns.ServerFailure("broken.example.test");
 
-        delivery.Tell(request);
+        var result = await DeliverOneAsync("broken.example.test");
 
-        var result = Single(queue.ExpectMsg<DeliveryReport>(Deadline), request);
         Assert.Equal((DeliveryOutcome.Deferred, 451, "4.4.3"), (result.Outcome, result.Reply.Code, result.Reply.EnhancedCode));
-        Assert.Equal(0, _sink.TotalConnections);
+        Assert.Equal(0, Sink.TotalConnections);
     }
 
     [Fact]
     public async Task An_expired_request_is_answered_deferred_at_once_without_dns()
     {
-        var request = await _bed.QueueAsync("late.example.test", DeliveryTestBed.Body("expired"), expiresAt: DateTimeOffset.UtcNow.AddSeconds(-1));
-        var (delivery, queue) = Start("late.example.test");
+        var result = await DeliverOneAsync("late.example.test", expiresAt: DateTimeOffset.UtcNow.AddSeconds(-1));
 
-        delivery.Tell(request);
-
-        var result = Single(queue.ExpectMsg<DeliveryReport>(Deadline), request);
         Assert.Equal((DeliveryOutcome.Deferred, "4.4.7"), (result.Outcome, result.Reply.EnhancedCode));
-        Assert.Equal(0, _bed.Dns.TotalQueries);
+        Assert.Equal(0, Bed.Dns.TotalQueries);
     }
 
     [Fact]
     public async Task A_suspended_domain_defers_with_the_resume_time_and_resumes_by_itself()
     {
-        _bed.Dns.NullMx("paused.example.test");
+        Bed.Dns.NullMx("paused.example.test");
         var (delivery, queue) = Start("paused.example.test");
 
         var status = await delivery.Ask<DomainDelivery.DomainStatus>(new DomainDelivery.Suspend("paused.example.test", TimeSpan.FromSeconds(2), "maintenance"), Deadline);
         Assert.Equal("suspended", status.State);
         Assert.Contains("maintenance", status.SuspendReason);
 
-        var request = await _bed.QueueAsync("paused.example.test", DeliveryTestBed.Body("suspended"));
+        var request = await Bed.QueueAsync("paused.example.test", DeliveryTestBed.Body("suspended"));
         delivery.Tell(request);
-        var result = Single(queue.ExpectMsg<DeliveryReport>(Deadline), request);
+        var result = Assert.Single(queue.ExpectMsg<DeliveryReport>(Deadline).Results);
         Assert.Equal((DeliveryOutcome.Deferred, "4.4.5"), (result.Outcome, result.Reply.EnhancedCode));
         Assert.Equal(status.SuspendedUntil, result.RetryNotBefore);
-        Assert.Equal(0, _bed.Dns.TotalQueries);
+        Assert.Equal(0, Bed.Dns.TotalQueries);
 
         // After the suspension, the next request is worked on (here: null MX, so it fails without a connection).
         await ActorMta.TestSupport.Eventually.True(async () =>
-            (await delivery.Ask<DomainDelivery.DomainStatus>(new DomainDelivery.GetStatus("paused.example.test"), Deadline)).State == "idle", Deadline, "the suspension to end");
+            (await StatusAsync(delivery, "paused.example.test")).State == "idle", Deadline, "the suspension to end");
         delivery.Tell(request with { DispatchId = request.DispatchId + 1000 });
         Assert.Equal(DeliveryOutcome.Failed, Assert.Single(queue.ExpectMsg<DeliveryReport>(Deadline).Results).Outcome);
-        var changes = (await delivery.Ask<DomainDelivery.DomainStatus>(new DomainDelivery.GetStatus("paused.example.test"), Deadline)).RecentChanges;
+        var changes = (await StatusAsync(delivery, "paused.example.test")).RecentChanges;
         Assert.Equal(["suspended", "active"], changes.Select(c => c.State));
     }
 
     [Fact]
     public async Task A_request_that_waits_half_the_lease_is_answered_busy_so_the_lease_never_runs_out()
     {
-        await using var bed = await DeliveryTestBed.StartAsync($"actormta.delivery {{ mx-port = {_sink.Port}, dns.query-timeout = 20s }}");
-        bed.Dns.Zone("example.test").Mx("slow.example.test", 10, "mx.slow.example.test").A("mx.slow.example.test", "127.0.0.1");
+        await using var bed = await StartBedAsync("actormta.delivery.dns.query-timeout = 20s");
+        bed.Dns.Mx("slow.example.test", 10, "mx.slow.example.test").A("mx.slow.example.test", "127.0.0.1");
         using var hold = bed.Dns.Hold("slow.example.test");
         var request = await bed.QueueAsync("slow.example.test", DeliveryTestBed.Body("busy"));
-        var (delivery, queue) = Start("slow.example.test", bed.Context(lease: TimeSpan.FromSeconds(2)));
+        var (delivery, queue) = Start("slow.example.test", bed, TimeSpan.FromSeconds(2));
         var sent = DateTimeOffset.UtcNow;
 
         delivery.Tell(request);
 
-        var result = Single(queue.ExpectMsg<DeliveryReport>(Deadline), request);
+        var result = Assert.Single(queue.ExpectMsg<DeliveryReport>(Deadline).Results);
         var waited = DateTimeOffset.UtcNow - sent;
         Assert.Equal((DeliveryOutcome.Deferred, "4.4.5"), (result.Outcome, result.Reply.EnhancedCode));
         Assert.Contains("busy", result.Reply.Text);
@@ -147,10 +102,10 @@ public sealed class DomainDeliveryWithoutConnectionTests : TestKit, IAsyncLifeti
     [Fact]
     public async Task More_requests_than_the_backlog_holds_are_deferred_at_once()
     {
-        await using var bed = await DeliveryTestBed.StartAsync($"actormta.delivery {{ mx-port = {_sink.Port}, max-backlog = 2, dns.query-timeout = 20s }}");
-        bed.Dns.Zone("example.test").Mx("full.example.test", 10, "mx.full.example.test").A("mx.full.example.test", "127.0.0.1");
+        await using var bed = await StartBedAsync("actormta.delivery { max-backlog = 2, dns.query-timeout = 20s }");
+        bed.Dns.Mx("full.example.test", 10, "mx.full.example.test").A("mx.full.example.test", "127.0.0.1");
         using var hold = bed.Dns.Hold("full.example.test");
-        var (delivery, queue) = Start("full.example.test", bed.Context());
+        var (delivery, queue) = Start("full.example.test", bed);
         var requests = new List<DeliveryRequest>();
         for (var i = 0; i < 3; i++) requests.Add(await bed.QueueAsync("full.example.test", DeliveryTestBed.Body($"backlog {i}")));
 
@@ -169,7 +124,7 @@ public sealed class DomainDeliveryWithoutConnectionTests : TestKit, IAsyncLifeti
         await using var bed = await DeliveryTestBed.StartAsync("""actormta.delivery.domains."local.test" { route = maildir, directory = "mail/local" }""");
         var body = DeliveryTestBed.Body("maildir", "Line one\r\n.dot line\r\n");
         var request = await bed.QueueAsync("local.test", body, "sender@origin.test", null, "alice", "bob");
-        var (delivery, queue) = Start("local.test", bed.Context());
+        var (delivery, queue) = Start("local.test", bed);
 
         delivery.Tell(request);
 
@@ -189,15 +144,15 @@ public sealed class DomainDeliveryWithoutConnectionTests : TestKit, IAsyncLifeti
     [Fact]
     public async Task Every_outcome_is_one_json_line_in_the_delivery_log()
     {
-        _bed.Dns.NullMx("logged.example.test");
-        var request = await _bed.QueueAsync("logged.example.test", DeliveryTestBed.Body("log"), "sender@origin.test", null, "a", "b");
+        Bed.Dns.NullMx("logged.example.test");
+        var request = await Bed.QueueAsync("logged.example.test", DeliveryTestBed.Body("log"), "sender@origin.test", null, "a", "b");
         var (delivery, queue) = Start("logged.example.test");
 
         delivery.Tell(request);
         queue.ExpectMsg<DeliveryReport>(Deadline);
 
         var lines = await ActorMta.TestSupport.Eventually.Returns(
-            () => Task.FromResult(File.Exists(_bed.LogFile) ? File.ReadAllLines(_bed.LogFile) : []), l => l.Length >= 2, Deadline, "two delivery log lines");
+            () => Task.FromResult(File.Exists(Bed.LogFile) ? File.ReadAllLines(Bed.LogFile) : []), l => l.Length >= 2, Deadline, "two delivery log lines");
         var entries = lines.Select(l => JsonDocument.Parse(l).RootElement).ToArray();
         Assert.Equal(["a@logged.example.test", "b@logged.example.test"], entries.Select(e => e.GetProperty("recipient").GetString()));
         var first = entries[0];
@@ -218,7 +173,7 @@ public sealed class DomainDeliveryWithoutConnectionTests : TestKit, IAsyncLifeti
     [Fact]
     public async Task An_idle_domain_asks_its_shard_to_passivate_it_but_not_while_it_is_backing_off()
     {
-        await using var bed = await DeliveryTestBed.StartAsync($"actormta.delivery {{ mx-port = {_sink.Port}, passivate-after = 1s }}");
+        await using var bed = await StartBedAsync("actormta.delivery.passivate-after = 1s");
         var queue = CreateTestProbe();
         var shard = CreateTestProbe();
         var suspended = shard.ChildActorOf(DomainDelivery.Props("held.example.test", bed.Context(), queue.Ref));
