@@ -1,3 +1,4 @@
+using ActorMta.Bounces;
 using ActorMta.Configuration;
 using ActorMta.Delivery;
 using ActorMta.Delivery.Log;
@@ -102,9 +103,10 @@ public sealed class ActorMtaNode : IAsyncDisposable
                 var probeId = $"journal-probe-{self.SelfAddress.Host}-{self.SelfAddress.Port}";
                 registry.Register<JournalWriteProbe>(system.ActorOf(JournalWriteProbe.SupervisedProps(probeId), "journal-probe"));
             })
-            // Before the queue: partitions look the delivery region up when they start.
+            // Delivery and bounces before the queue: partitions look them up when they start.
             .WithDelivery(settings.Delivery, settings.Queue, bodies, deliveryLog, TimeProvider.System)
-            .WithQueue(settings.Queue, bodies, TimeProvider.System, registry => registry.Get<DomainDelivery>(), _ => ActorRefs.Nobody);
+            .WithBounces(settings.Bounces, settings.Queue, bodies, TimeProvider.System)
+            .WithQueue(settings.Queue, bodies, TimeProvider.System, registry => registry.Get<DomainDelivery>(), registry => registry.Get<Bouncer>());
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging, LoggingSettings settings)

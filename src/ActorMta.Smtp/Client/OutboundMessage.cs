@@ -21,8 +21,20 @@ public enum RecipientOutcome { Delivered, Deferred, Failed }
 /// What the server said to one transaction. A recipient is delivered when its RCPT and the data
 /// got 2yz; failed on a 5yz to MAIL, its RCPT or the data; deferred on 4yz or no reply.
 /// </summary>
+/// <param name="DataReply">The reply that ended the content (after "." or BDAT LAST, or the first refused chunk), or the refusal of DATA itself.</param>
 public sealed record TransactionResult(SmtpReply? MailReply, IReadOnlyList<SmtpReply?> RecipientReplies, SmtpReply? DataReply)
 {
+    /// <summary>
+    /// True when the client decided without sending anything (message larger than the server's SIZE,
+    /// SMTPUTF8 or BINARYMIME needed but not offered): <see cref="MailReply"/> and every recipient's
+    /// reply is that locally made reply, and the server never saw the message.
+    /// </summary>
+    public bool LocalVerdict { get; init; }
+
+    /// <summary>A locally made verdict for every recipient of a message that was not sent.</summary>
+    public static TransactionResult Local(SmtpReply reply, int recipients) =>
+        new(reply, Enumerable.Repeat<SmtpReply?>(reply, recipients).ToArray(), null) { LocalVerdict = true };
+
     public RecipientOutcome OutcomeOf(int recipient) => Decisive(recipient) switch
     {
         { IsPositiveCompletion: true } => RecipientOutcome.Delivered,

@@ -54,5 +54,9 @@ public sealed record SmtpClientOptions
     /// <summary>Use CHUNKING/BDAT (RFC 3030) when offered.</summary>
     public bool UseChunking { get; init; } = true;
 
+    /// <summary>Largest BDAT chunk: a body up to this size goes as one "BDAT n LAST".</summary>
+    public int MaxChunkSize { get; init => field = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "must be positive"); } = 1024 * 1024;
+
+    /// <summary>Reply line length and lines per reply the client accepts.</summary>
     public SmtpLimits Limits { get; init; } = SmtpLimits.Default;
 }

@@ -1,3 +1,4 @@
+using ActorMta.Bounces;
 using ActorMta.Delivery;
 using ActorMta.Fleet;
 using ActorMta.Management;
@@ -18,6 +19,7 @@ public sealed record ActorMtaSettings(
     JournalSettings Journal,
     QueueSettings Queue,
     DeliverySettings Delivery,
+    BounceSettings Bounces,
     ManagementSettings Management,
     LoggingSettings Logging)
 {
@@ -32,6 +34,7 @@ public sealed record ActorMtaSettings(
             JournalSettings.From(reader, node),
             QueueSettings.From(reader),
             DeliverySettings.From(reader, node),
+            BounceSettings.From(reader, node),
             ManagementSettings.From(reader),
             LoggingSettings.From(reader));
     }

@@ -11,6 +11,10 @@ namespace ActorMta.Queue;
 /// writes the bodies of everything that arrived meanwhile in one transaction, then hands the
 /// envelopes of that batch to one queue partition, which makes them durable in one journal
 /// write. Only then does the session hear <see cref="Enqueued"/> and answer 250.
+///
+/// The intake feeds one partition for a short slice of time, then the next: the batches that
+/// arrive while that partition writes wait in its mailbox and go to the journal together, so a
+/// write carries many messages; over the slices every partition gets its share.
 /// </summary>
 public sealed class QueueIntake : ReceiveActor, IWithTimers
 {
@@ -48,6 +52,7 @@ public sealed class QueueIntake : ReceiveActor, IWithTimers
     private DbConnection? _writer;
     private bool _writing;
     private int _nextPartition;
+    private DateTimeOffset _sliceEnds;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -111,9 +116,13 @@ public sealed class QueueIntake : ReceiveActor, IWithTimers
     /// <summary>All messages that arrived while the last write ran go together, to one partition.</summary>
     private void StoreArrived()
     {
-        var partition = _nextPartition;
-        _nextPartition = (_nextPartition + 1) % _settings.Partitions;
         var now = _clock.GetUtcNow();
+        if (now >= _sliceEnds)
+        {
+            _nextPartition = (_nextPartition + 1) % _settings.Partitions;
+            _sliceEnds = now + _settings.IntakeSlice;
+        }
+        var partition = _nextPartition;
         var batch = _arrived.Select(a => new Pending(QueueId.New(partition, now), a)).ToArray();
         _arrived.Clear();
         _writing = true;

@@ -13,7 +13,8 @@ public sealed record QueueSettings(
     TimeSpan DeliveryLease,
     int MaxInFlightPerDomain,
     int RecentlyCompleted,
-    bool DeliveryPaused)
+    bool DeliveryPaused,
+    TimeSpan IntakeSlice)
 {
     public static QueueSettings From(SettingsReader settings) => new(
         settings.Int("actormta.queue.partitions", 1, QueueId.MaxPartitions),
@@ -29,7 +30,8 @@ public sealed record QueueSettings(
         settings.Duration("actormta.queue.delivery-lease", TimeSpan.FromSeconds(1)),
         settings.Int("actormta.queue.max-in-flight-per-domain", 1),
         settings.Int("actormta.queue.recently-completed", 0),
-        settings.Bool("actormta.delivery.paused"));
+        settings.Bool("actormta.delivery.paused"),
+        settings.Duration("actormta.queue.intake-slice"));
 }
 
 /// <summary>

@@ -13,7 +13,8 @@ public sealed class MessageBodyStoreTests
     {
         var directory = new TempDirectory();
         if (provider == "sqlite") return (QueueTestKit.SqliteJournal(directory), directory);
-        var settings = new JournalSettings(JournalProvider.PostgreSql, await PostgresServer.CreateDatabaseAsync(), TimeSpan.FromSeconds(10));
+        var connectionString = await PostgresServer.CreateDatabaseAsync();
+        var settings = new JournalSettings(JournalProvider.PostgreSql, connectionString, TimeSpan.FromSeconds(10), connectionString);
         var journal = new JournalDatabase(settings);
         await journal.PrepareAsync(CancellationToken.None);
         return (journal, directory);
@@ -71,11 +72,12 @@ public sealed class MessageBodyStoreTests
         Assert.NotNull(await store.ReadAsync(recent.QueueId, CancellationToken.None));
     }
 
-    [Fact]
-    public async Task A_body_writer_never_hands_its_fast_commits_to_a_journal_connection()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Journal_connections_stay_durable_after_body_writers_ran(string provider)
     {
-        using var directory = new TempDirectory();
-        var journal = QueueTestKit.SqliteJournal(directory);
+        var (journal, directory) = await Database(provider);
+        using var _ = directory;
         var store = new MessageBodyStore(journal);
         await store.CreateTableAsync(CancellationToken.None);
         for (var i = 0; i < 3; i++)
@@ -84,14 +86,31 @@ public sealed class MessageBodyStoreTests
             await store.StoreAsync(writer, [new StoredBody(QueueId.New(0, DateTimeOffset.UtcNow), 0, new byte[] { 1 })], DateTimeOffset.UtcNow, CancellationToken.None);
         }
 
-        // Connections from the journal's own connection string (the pool Akka.Persistence.Sql draws from) stay FULL.
+        // Connections from the journal's own connection string (the pool Akka.Persistence.Sql draws
+        // from) must commit durably: a PostgreSQL body writer's synchronous_commit=off must not leak into it.
         for (var i = 0; i < 5; i++)
         {
             await using var connection = journal.CreateConnection();
             await connection.OpenAsync();
-            await using var pragma = connection.CreateCommand();
-            pragma.CommandText = "PRAGMA synchronous";
-            Assert.Equal(2L, await pragma.ExecuteScalarAsync());
+            await using var setting = connection.CreateCommand();
+            setting.CommandText = provider == "sqlite" ? "PRAGMA synchronous" : "SHOW synchronous_commit";
+            Assert.Equal(provider == "sqlite" ? "2" : "on", (await setting.ExecuteScalarAsync())?.ToString());
         }
+    }
+
+    [Fact]
+    public async Task Sqlite_bodies_live_in_a_durable_file_of_their_own()
+    {
+        using var directory = new TempDirectory();
+        var journal = QueueTestKit.SqliteJournal(directory);
+        var store = new MessageBodyStore(journal);
+        await store.CreateTableAsync(CancellationToken.None);
+        await using var writer = await store.OpenWriterAsync(CancellationToken.None);
+        Assert.Equal(Path.Combine(directory.Path, "bodies.db"), ((Microsoft.Data.Sqlite.SqliteConnection)writer).DataSource);
+        await using var setting = writer.CreateCommand();
+        setting.CommandText = "PRAGMA synchronous";
+        Assert.Equal(2L, await setting.ExecuteScalarAsync());
+        setting.CommandText = "PRAGMA journal_mode";
+        Assert.Equal("wal", await setting.ExecuteScalarAsync());
     }
 }

@@ -72,7 +72,7 @@ public sealed class QueueIntakeTests : QueueTestKit
     {
         var partitions = CreateTestProbe();
         var intake = Sys.ActorOf(QueueIntake.Props(Settings(), Bodies, partitions.Ref, TimeProvider.System));
-        await using (var connection = Journal.CreateConnection())
+        await using (var connection = Journal.CreateBodiesConnection())
         {
             await connection.OpenAsync();
             await using var drop = connection.CreateCommand();

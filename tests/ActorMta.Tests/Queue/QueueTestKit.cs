@@ -40,7 +40,7 @@ public abstract class QueueTestKit : Akka.TestKit.Xunit2.TestKit
             Pooling = true,
             DefaultTimeout = busyTimeoutSeconds,
         };
-        var journal = new JournalDatabase(new JournalSettings(JournalProvider.Sqlite, builder.ToString(), TimeSpan.FromSeconds(5)));
+        var journal = new JournalDatabase(JournalSettings.Sqlite(builder.ToString(), TimeSpan.FromSeconds(5)));
         journal.PrepareAsync(CancellationToken.None).GetAwaiter().GetResult();
         return journal;
     }
@@ -74,7 +74,8 @@ public abstract class QueueTestKit : Akka.TestKit.Xunit2.TestKit
         DeliveryLease: lease ?? TimeSpan.FromMinutes(10),
         MaxInFlightPerDomain: maxInFlightPerDomain,
         RecentlyCompleted: 100,
-        DeliveryPaused: paused);
+        DeliveryPaused: paused,
+        IntakeSlice: TimeSpan.Zero);
 
     public static SmtpEnvelope Envelope(string sender, params string[] recipients) => new(
         sender,

@@ -1,7 +1,6 @@
 using System.Data;
 using System.Data.Common;
 using ActorMta.Queue.Journal;
-using Microsoft.Data.Sqlite;
 using Npgsql;
 
 namespace ActorMta.Queue.Bodies;
@@ -10,13 +9,16 @@ namespace ActorMta.Queue.Bodies;
 public sealed record StoredBody(string QueueId, int Partition, ReadOnlyMemory<byte> Body);
 
 /// <summary>
-/// Message bodies, beside the journal in the same database so every node of a fleet can read them.
+/// Message bodies, beside the journal, where every node of a fleet can read them.
 ///
-/// Durability without a second fsync: bodies are committed without waiting for the disk
-/// (SQLite synchronous=NORMAL in WAL mode; PostgreSQL synchronous_commit=off). The partition's
-/// journal write for the same message comes strictly later and is durable; both databases keep
-/// one sequential log (SQLite's WAL file, PostgreSQL's WAL), so flushing the later commit flushes
-/// the body's commit too. A 250 is given only after that journal write.
+/// PostgreSQL (a fleet): bodies are committed without waiting for the disk (synchronous_commit=off).
+/// The partition's journal write for the same message comes strictly later and is durable, and
+/// PostgreSQL's WAL is one sequential log, so flushing the later commit flushes the body's commit
+/// too: one fsync per accepted batch. A 250 is given only after that journal write.
+///
+/// SQLite (one node): bodies live in a file of their own (one writer per SQLite file) and are
+/// committed durably there (WAL, synchronous=FULL) before the envelopes go to the journal: two
+/// group-committed fsyncs per accepted batch, one per file.
 /// </summary>
 public sealed class MessageBodyStore(JournalDatabase database)
 {
@@ -39,28 +41,19 @@ public sealed class MessageBodyStore(JournalDatabase database)
     }
 
     /// <summary>
-    /// A connection for a body writer: commits that do not wait for the disk (see the class summary).
-    /// Never from the journal's pool: a pooled connection keeps its session settings, and one that
-    /// does not wait for the disk must never be handed to the journal. Writers get a pool of their
-    /// own through a connection string that differs only in a setting with no effect (SQLite's
-    /// default private cache; PostgreSQL's application name).
+    /// A connection for a body writer (see the class summary). PostgreSQL: commits that do not wait
+    /// for the disk, so never from the journal's pool (a pooled connection keeps its session
+    /// settings): writers get a pool of their own through their application name.
     /// </summary>
     public async Task<DbConnection> OpenWriterAsync(CancellationToken cancellation)
     {
-        var connection = Provider == JournalProvider.Sqlite
-            ? (DbConnection)new SqliteConnection(WriterConnectionString(new SqliteConnectionStringBuilder(database.Settings.ConnectionString) { Cache = SqliteCacheMode.Private }))
-            : new NpgsqlConnection(WriterConnectionString(new NpgsqlConnectionStringBuilder(database.Settings.ConnectionString) { ApplicationName = "actormta-body-writer" }));
+        if (Provider == JournalProvider.Sqlite) return await OpenAsync(cancellation);
+        var writer = new NpgsqlConnectionStringBuilder(database.Settings.BodiesConnectionString) { ApplicationName = "actormta-body-writer" };
+        if (string.Equals(writer.ConnectionString, database.Settings.ConnectionString, StringComparison.Ordinal)) writer.Pooling = false;
+        var connection = new NpgsqlConnection(writer.ConnectionString);
         await connection.OpenAsync(cancellation);
-        await ExecuteAsync(connection, Provider == JournalProvider.Sqlite ? "PRAGMA synchronous=NORMAL" : "SET synchronous_commit = off", cancellation);
+        await ExecuteAsync(connection, "SET synchronous_commit = off", cancellation);
         return connection;
-    }
-
-    /// <summary>If the operator's connection string already says the same, writers go unpooled instead.</summary>
-    private string WriterConnectionString(DbConnectionStringBuilder writer)
-    {
-        if (string.Equals(writer.ConnectionString, database.Settings.ConnectionString, StringComparison.Ordinal))
-            writer["Pooling"] = false;
-        return writer.ConnectionString;
     }
 
     /// <summary>Stores the bodies in one transaction on a writer connection.</summary>
@@ -166,7 +159,7 @@ public sealed class MessageBodyStore(JournalDatabase database)
 
     private async Task<DbConnection> OpenAsync(CancellationToken cancellation)
     {
-        var connection = database.CreateConnection();
+        var connection = database.CreateBodiesConnection();
         await connection.OpenAsync(cancellation);
         return connection;
     }

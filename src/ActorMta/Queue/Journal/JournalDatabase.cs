@@ -17,10 +17,15 @@ public sealed class JournalDatabase(JournalSettings settings)
 {
     public JournalSettings Settings { get; } = settings;
 
-    public DbConnection CreateConnection() => Settings.Provider switch
+    public DbConnection CreateConnection() => Connect(Settings.ConnectionString);
+
+    /// <summary>A connection to where message bodies live (see <see cref="JournalSettings.BodiesConnectionString"/>).</summary>
+    public DbConnection CreateBodiesConnection() => Connect(Settings.BodiesConnectionString);
+
+    private DbConnection Connect(string connectionString) => Settings.Provider switch
     {
-        JournalProvider.Sqlite => new SqliteConnection(Settings.ConnectionString),
-        _ => new NpgsqlConnection(Settings.ConnectionString),
+        JournalProvider.Sqlite => new SqliteConnection(connectionString),
+        _ => new NpgsqlConnection(connectionString),
     };
 
     /// <summary>Creates the SQLite file (WAL) or waits for PostgreSQL up to the connect timeout.</summary>
@@ -34,12 +39,18 @@ public sealed class JournalDatabase(JournalSettings settings)
 
     private void PrepareSqlite()
     {
-        var file = new SqliteConnectionStringBuilder(Settings.ConnectionString).DataSource;
+        PrepareSqliteFile(Settings.ConnectionString);
+        PrepareSqliteFile(Settings.BodiesConnectionString);
+    }
+
+    private static void PrepareSqliteFile(string connectionString)
+    {
+        var file = new SqliteConnectionStringBuilder(connectionString).DataSource;
         try
         {
             var directory = Path.GetDirectoryName(Path.GetFullPath(file));
             if (directory is not null) Directory.CreateDirectory(directory);
-            using var connection = (SqliteConnection)CreateConnection();
+            using var connection = new SqliteConnection(connectionString);
             connection.Open();
             // WAL is a property of the file: set once, it holds for every later connection.
             var mode = Scalar(connection, "PRAGMA journal_mode=WAL");

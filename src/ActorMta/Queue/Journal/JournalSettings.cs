@@ -7,7 +7,12 @@ namespace ActorMta.Queue.Journal;
 public enum JournalProvider { Sqlite, PostgreSql }
 
 /// <summary>Where the queue's journal, snapshots and message bodies live.</summary>
-public sealed record JournalSettings(JournalProvider Provider, string ConnectionString, TimeSpan ConnectTimeout)
+/// <param name="BodiesConnectionString">
+/// PostgreSQL: the journal's database. SQLite: a file of its own beside the journal, because SQLite
+/// allows one writer per file and a second writer in the same file is starved by the first
+/// (Microsoft.Data.Sqlite retries a locked write by sleeping).
+/// </param>
+public sealed record JournalSettings(JournalProvider Provider, string ConnectionString, TimeSpan ConnectTimeout, string BodiesConnectionString)
 {
     /// <summary>The linq2db provider name Akka.Persistence.Sql is given (see ../shared/PACKAGES.md).</summary>
     public string Linq2DbProviderName => Provider switch
@@ -27,9 +32,17 @@ public sealed record JournalSettings(JournalProvider Provider, string Connection
         var timeout = settings.Duration("actormta.journal.connect-timeout", TimeSpan.FromSeconds(1));
         return provider switch
         {
-            JournalProvider.Sqlite => new(provider, SqliteConnectionString(settings, node, connectionString), timeout),
-            _ => new(provider, PostgreSqlConnectionString(connectionString), timeout),
+            JournalProvider.Sqlite => Sqlite(SqliteConnectionString(settings, node, connectionString), timeout, settings.String("actormta.journal.sqlite-bodies-file", allowEmpty: false)),
+            _ => new(provider, PostgreSqlConnectionString(connectionString), timeout, PostgreSqlConnectionString(connectionString)),
         };
+    }
+
+    /// <summary>SQLite settings: the bodies file lives in the journal file's directory.</summary>
+    public static JournalSettings Sqlite(string connectionString, TimeSpan connectTimeout, string bodiesFile = "bodies.db")
+    {
+        var bodies = new SqliteConnectionStringBuilder(connectionString);
+        bodies.DataSource = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(bodies.DataSource)) ?? ".", bodiesFile);
+        return new JournalSettings(JournalProvider.Sqlite, connectionString, connectTimeout, bodies.ToString());
     }
 
     private static string SqliteConnectionString(SettingsReader settings, NodeSettings node, string configured)

@@ -9,7 +9,8 @@ public sealed partial class QueuePartition
 {
     private void RequestDsns(QueuedMessage message, Turn turn)
     {
-        if (message.Envelope.HasNullReversePath) return;
+        // Most messages owe nothing: decide that without allocating.
+        if (message.Envelope.HasNullReversePath || !MayOweDsn(message, turn.Now)) return;
         // Failures of one attempt round go out together: wait until nothing is in flight.
         if (!message.Recipients.Any(r => r.Status == RecipientStatus.InFlight))
             RequestDsn(message, DsnKind.Failure, OwedFailure(message), turn);
@@ -20,8 +21,10 @@ public sealed partial class QueuePartition
 
     private void RequestDsn(QueuedMessage message, DsnKind kind, IEnumerable<int> indexes, Turn turn)
     {
+        if (_dsnRequested.TryGetValue((message.QueueId, kind), out var asked) && turn.Now - asked < DsnAnswerTimeout) return;
         var recipients = indexes.Select(i => ToDsnRecipient(message, i, turn.Now)).ToArray();
-        if (recipients.Length == 0 || !_dsnRequested.Add((message.QueueId, kind))) return;
+        if (recipients.Length == 0) return;
+        _dsnRequested[(message.QueueId, kind)] = turn.Now;
         var request = new DsnRequest(_partition, message.QueueId, kind, message.Envelope, message.Size, message.AcceptedAt, recipients);
         turn.AfterCommit(() => _bounces.Tell(request));
     }
@@ -30,6 +33,18 @@ public sealed partial class QueuePartition
     {
         var state = message.Recipients[index];
         return new DsnRecipient(index, message.Envelope.Recipients[index], state.Status, state.LastReply, state.LastRemoteHost, state.Attempts, state.FinalAt ?? now);
+    }
+
+    private bool MayOweDsn(QueuedMessage message, DateTimeOffset now)
+    {
+        var delayDue = now >= message.AcceptedAt + _settings.DelayDsnAfter;
+        for (var i = 0; i < message.Recipients.Length; i++)
+        {
+            var status = message.Recipients[i].Status;
+            if (status is RecipientStatus.Failed or RecipientStatus.Expired or RecipientStatus.Delivered) return true;
+            if (delayDue && message.Envelope.Recipients[i].Notify.HasFlag(DsnNotify.Delay)) return true;
+        }
+        return false;
     }
 
     private static bool OwesDsn(QueuedMessage message) =>

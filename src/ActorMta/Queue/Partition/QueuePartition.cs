@@ -47,7 +47,8 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
     private readonly DispatchBook _dispatches;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<(object Command, IActorRef Sender)> _inbox = [];
-    private readonly HashSet<(string QueueId, DsnKind Kind)> _dsnRequested = [];
+    /// <summary>DSNs asked for and not yet answered, with when they were asked (not persisted: asked again after a restart).</summary>
+    private readonly Dictionary<(string QueueId, DsnKind Kind), DateTimeOffset> _dsnRequested = [];
     private readonly Random _random = new();
     private bool _turnScheduled;
     private Turn? _persisting;
@@ -254,13 +255,17 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
         }
         if (!expired && !_settings.DeliveryPaused) Dispatch(message, turn);
         RequestDsns(message, turn);
-        if (message.AllFinal && !OwesDsn(message))
+        var owesDsn = OwesDsn(message);
+        if (message.AllFinal && !owesDsn)
         {
             turn.Emit(new MessageCompleted(message.QueueId, now));
             turn.Completed(message.QueueId);
             return;
         }
-        _dispatches.DueAt(message.QueueId, NextDue(message));
+        var next = NextDue(message);
+        // An owed DSN whose answer never came (lost with a node) is asked for again.
+        if (owesDsn && now + DsnAnswerTimeout < next) next = now + DsnAnswerTimeout;
+        _dispatches.DueAt(message.QueueId, next);
     }
 
     private void Dispatch(QueuedMessage message, Turn turn)
@@ -297,14 +302,19 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
         return new DeliveryRecipient(index, recipient.Address, recipient.Notify, recipient.OriginalRecipient, message.Recipients[index].Attempts);
     }
 
+    /// <summary>
+    /// When the message needs looking at again. Recipients that cannot be dispatched anyway
+    /// (delivery paused, or waiting for a domain slot, which wakes them) do not count: only their expiry does.
+    /// </summary>
     private DateTimeOffset NextDue(QueuedMessage message)
     {
         var next = message.ExpiresAt;
+        var blocked = _settings.DeliveryPaused || _dispatches.IsWaitingForSlot(message.QueueId);
         for (var i = 0; i < message.Recipients.Length; i++)
         {
             var recipient = message.Recipients[i];
             if (recipient.IsFinal) continue;
-            if (recipient.DueAt < next && !(recipient.IsWaiting && _dispatches.IsWaitingForSlot(message.QueueId))) next = recipient.DueAt;
+            if (recipient.DueAt < next && !(recipient.IsWaiting && blocked)) next = recipient.DueAt;
             if (WantsDelayDsn(message, i) && message.AcceptedAt + _settings.DelayDsnAfter < next) next = message.AcceptedAt + _settings.DelayDsnAfter;
         }
         return next;
@@ -358,6 +368,8 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
     }
 
     private static readonly TimeSpan MaxTimer = TimeSpan.FromMinutes(1);
+
+    private static readonly TimeSpan DsnAnswerTimeout = TimeSpan.FromMinutes(10);
 
     private static readonly RemoteReply LeaseExpiredReply = new(451, "4.4.7", "no delivery report within the lease; trying again");
 

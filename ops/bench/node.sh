@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Helpers for benchmark scripts: build the host once (Release), start a node in the background
+# with ACTORMTA_* settings from the environment, wait until ready, read a metric, stop it.
+# Source it: . ops/bench/node.sh
+set -euo pipefail
+BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+HOST_DLL=$BENCH_ROOT/src/ActorMta.Host/bin/Release/net10.0/ActorMta.Host.dll
+
+node_build() { (cd "$BENCH_ROOT" && dotnet build -c Release src/ActorMta.Host -v q -nologo >/dev/null); }
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# node_start LOGFILE: starts the node with the current ACTORMTA_* environment; sets NODE_PID.
+node_start() {
+  dotnet "$HOST_DLL" >"$1" 2>&1 & NODE_PID=$!
+  for _ in $(seq 1 600); do
+    if curl -sf -o /dev/null "http://127.0.0.1:${ACTORMTA_MANAGEMENT_PORT}/health/ready"; then return 0; fi
+    kill -0 "$NODE_PID" 2>/dev/null || { echo "node exited: $(tail -5 "$1")" >&2; return 1; }
+    sleep 0.2
+  done
+  echo "node not ready: $(tail -5 "$1")" >&2; return 1
+}
+
+node_stop() { kill -TERM "$NODE_PID" 2>/dev/null || true; wait "$NODE_PID" 2>/dev/null || true; }
+
+# node_metric NAME: the value of a Prometheus counter/gauge on the node's /metrics (0 if absent).
+node_metric() {
+  curl -sf "http://127.0.0.1:${ACTORMTA_MANAGEMENT_PORT}/metrics" | awk -v n="$1" '$1==n {v=$2} END {print (v==""?0:v)}'
+}
+
+# node_queue_messages: how many messages the queue holds.
+node_queue_messages() {
+  curl -sf "http://127.0.0.1:${ACTORMTA_MANAGEMENT_PORT}/queue" | python3 -c 'import json,sys; print(json.load(sys.stdin)["messages"])'
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
