@@ -1,6 +1,8 @@
 using System.Net;
 using ActorMta.Bounces;
 using ActorMta.Configuration;
+using ActorMta.Delivery;
+using ActorMta.Delivery.Log;
 using ActorMta.Fleet;
 using ActorMta.Ingress;
 using ActorMta.Management;
@@ -82,17 +84,19 @@ public sealed class ActorMtaNode : IAsyncDisposable
         builder.Services.AddSingleton(journal);
         builder.Services.AddHealthChecks();
         builder.Services.AddSingleton(bodies);
-        builder.Services.AddAkka(FleetSettings.SystemName, (akka, _) => ConfigureAkka(akka, settings, journal, bodies, ingress));
+        builder.Services.AddSingleton(services => new DeliveryLog(settings.Delivery.Log, services.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddAkka(FleetSettings.SystemName, (akka, services) => ConfigureAkka(akka, settings, journal, bodies, ingress, services.GetRequiredService<DeliveryLog>()));
 
         var app = builder.Build();
         app.MapManagementEndpoints();
         app.MapQueueEndpoints(settings.Queue);
+        app.MapDeliveryEndpoints();
         await app.StartAsync(cancellation);
         return new ActorMtaNode(app, settings, ingress);
     }
 
     private static void ConfigureAkka(AkkaConfigurationBuilder akka, ActorMtaSettings settings, JournalDatabase journal, MessageBodyStore bodies,
-        IngressStage ingress)
+        IngressStage ingress, DeliveryLog deliveryLog)
     {
         var cluster = settings.Fleet;
         // The operator's akka.* settings win over the ones derived from actormta.journal.
@@ -123,10 +127,10 @@ public sealed class ActorMtaNode : IAsyncDisposable
                 var probeId = $"journal-probe-{self.SelfAddress.Host}-{self.SelfAddress.Port}";
                 registry.Register<JournalWriteProbe>(system.ActorOf(JournalWriteProbe.SupervisedProps(probeId), "journal-probe"));
             })
-            // The bounce stage before the queue: partitions look it up when they start.
+            // Delivery and bounces before the queue: partitions look them up when they start.
+            .WithDelivery(settings.Delivery, settings.Queue, bodies, deliveryLog, TimeProvider.System)
             .WithBounces(settings.Bounces, settings.Queue, bodies, TimeProvider.System)
-            // Delivery lands with the delivery stage; until then dispatches go nowhere.
-            .WithQueue(settings.Queue, bodies, TimeProvider.System, _ => ActorRefs.Nobody, registry => registry.Get<Bouncer>())
+            .WithQueue(settings.Queue, bodies, TimeProvider.System, registry => registry.Get<DomainDelivery>(), registry => registry.Get<Bouncer>())
             .WithIngress(ingress, settings.Queue.AcceptTimeout, TimeProvider.System, registry => registry.Get<QueueIntake>());
     }
 

@@ -1,4 +1,5 @@
 using ActorMta.Bounces;
+using ActorMta.Delivery;
 using ActorMta.Fleet;
 using ActorMta.Ingress;
 using ActorMta.Management;
@@ -19,6 +20,7 @@ public sealed record ActorMtaSettings(
     JournalSettings Journal,
     IngressSettings Ingress,
     QueueSettings Queue,
+    DeliverySettings Delivery,
     BounceSettings Bounces,
     ManagementSettings Management,
     LoggingSettings Logging)
@@ -34,6 +36,7 @@ public sealed record ActorMtaSettings(
             JournalSettings.From(reader, node),
             IngressSettings.From(reader, node),
             QueueSettings.From(reader),
+            DeliverySettings.From(reader, node),
             BounceSettings.From(reader, node),
             ManagementSettings.From(reader),
             LoggingSettings.From(reader));

@@ -87,6 +87,10 @@ public static class WireTypes
         ("partition-counts", WireJsonContext.Default.PartitionCounts),
         ("delivery-request", WireJsonContext.Default.DeliveryRequest),
         ("delivery-report", WireJsonContext.Default.DeliveryReport),
+        ("domain-get-status", WireJsonContext.Default.GetStatus),
+        ("domain-suspend", WireJsonContext.Default.Suspend),
+        ("domain-resume", WireJsonContext.Default.Resume),
+        ("domain-status", WireJsonContext.Default.DomainStatus),
     ];
 }
 
@@ -114,4 +118,8 @@ public static class WireTypes
 [JsonSerializable(typeof(QueuePartition.PartitionCounts))]
 [JsonSerializable(typeof(DeliveryRequest))]
 [JsonSerializable(typeof(DeliveryReport))]
+[JsonSerializable(typeof(DomainDelivery.GetStatus))]
+[JsonSerializable(typeof(DomainDelivery.Suspend))]
+[JsonSerializable(typeof(DomainDelivery.Resume))]
+[JsonSerializable(typeof(DomainDelivery.DomainStatus))]
 internal sealed partial class WireJsonContext : JsonSerializerContext;

@@ -1,0 +1,35 @@
+using ActorMta.Delivery.Egress;
+using ActorMta.Delivery.Limits;
+using Akka.Actor;
+
+namespace ActorMta.Delivery.Connections;
+
+public enum ConnectionState { Opening, Idle, Busy, Closing }
+
+/// <summary>One egress source's share of a domain: its connections and its two rate limiters.</summary>
+internal sealed class SourceSlot(EgressSource source)
+{
+    public EgressSource Source { get; } = source;
+    public RateLimiter Messages { get; } = new();
+    public RateLimiter NewConnections { get; } = new();
+
+    /// <summary>Connections of this source until their actor has stopped (a closing one still holds a socket).</summary>
+    public int Connections { get; set; }
+}
+
+/// <summary>What a domain's delivery actor knows about one of its connection children.</summary>
+internal sealed class ConnectionSlot(IActorRef actor, SourceSlot source, DateTimeOffset openedAt)
+{
+    public IActorRef Actor { get; } = actor;
+    public SourceSlot Source { get; } = source;
+    public DateTimeOffset OpenedAt { get; } = openedAt;
+    public ConnectionState State { get; set; } = ConnectionState.Opening;
+    public string? Host { get; set; }
+    public string? Address { get; set; }
+    public bool Tls { get; set; }
+    public int Transactions { get; set; }
+    public DateTimeOffset IdleSince { get; set; } = openedAt;
+
+    /// <summary>The request it carries while busy.</summary>
+    public DeliveryRequest? Carrying { get; set; }
+}

@@ -1,0 +1,15 @@
+using ActorMta.Delivery.Dns;
+using ActorMta.Delivery.Log;
+using ActorMta.Queue.Bodies;
+
+namespace ActorMta.Delivery;
+
+/// <summary>What every domain's delivery actor on a node shares: settings, the body store, the MX resolver, the delivery log, the clock.</summary>
+/// <param name="Lease">The queue's delivery lease: a request is answered well within it.</param>
+public sealed record DeliveryContext(
+    DeliverySettings Settings,
+    TimeSpan Lease,
+    MessageBodyStore Bodies,
+    IMailExchangerResolver Resolver,
+    DeliveryLog Log,
+    TimeProvider Clock);

@@ -1,0 +1,25 @@
+using ActorMta.Delivery.Dns;
+using ActorMta.Delivery.Log;
+using ActorMta.Delivery.Routing;
+using ActorMta.Smtp.Client;
+
+namespace ActorMta.Delivery;
+
+/// <summary>The delivery stage's settings (actormta.delivery), read and validated at start-up.</summary>
+/// <param name="Hostname">The node's name: EHLO of sources that give none.</param>
+/// <param name="MaxBacklog">Requests one domain's delivery actor holds waiting for a connection; more are deferred at once.</param>
+/// <param name="PassivateAfter">An idle domain actor (no work, no connections) stops after this long.</param>
+/// <param name="Shards">How many shards the domain actors are spread over in the fleet.</param>
+public sealed record DeliverySettings(
+    string Hostname,
+    DomainPolicies Domains,
+    MailExchangerResolverSettings Dns,
+    SmtpClientTimeouts Timeouts,
+    DeliveryLogSettings Log,
+    int MaxBacklog,
+    TimeSpan PassivateAfter,
+    int Shards)
+{
+    public static DeliverySettings From(Configuration.SettingsReader settings, Configuration.NodeSettings node) =>
+        DeliverySettingsReader.Read(settings, node);
+}

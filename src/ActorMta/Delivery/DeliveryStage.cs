@@ -1,0 +1,41 @@
+using ActorMta.Delivery.Dns;
+using ActorMta.Delivery.Log;
+using ActorMta.Delivery.Sharding;
+using ActorMta.Queue;
+using ActorMta.Queue.Bodies;
+using ActorMta.Queue.Partition;
+using Akka.Cluster.Hosting;
+using Akka.Hosting;
+
+namespace ActorMta.Delivery;
+
+/// <summary>Wires delivery into a node: the "domain-delivery" shard region, one <see cref="DomainDelivery"/> per domain in the fleet.</summary>
+public static class DeliveryStage
+{
+    public const string RegionName = "domain-delivery";
+
+    /// <summary>
+    /// Registers the region as <see cref="DomainDelivery"/> in the actor registry. Call it before
+    /// WithQueue: partitions look the region up when they start. Reports go to the queue's region.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithDelivery(
+        this AkkaConfigurationBuilder akka,
+        DeliverySettings settings,
+        QueueSettings queue,
+        MessageBodyStore bodies,
+        DeliveryLog log,
+        TimeProvider clock)
+    {
+        var context = new DeliveryContext(settings, queue.DeliveryLease, bodies, new MailExchangerResolver(settings.Dns, clock), log, clock);
+        return akka.WithShardRegion<DomainDelivery>(RegionName,
+            (_, registry) => domain => DomainDelivery.Props(domain, context, registry.Get<QueuePartition>()),
+            new DomainMessageExtractor(settings.Shards),
+            new ShardOptions
+            {
+                // Not persistent: the queue holds the truth and dispatches again; idle actors stop themselves.
+                RememberEntities = false,
+                ShouldPassivateIdleEntities = false,
+                HandOffStopMessage = DomainDelivery.HandOff.Instance,
+            });
+    }
+}

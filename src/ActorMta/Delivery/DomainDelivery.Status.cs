@@ -1,0 +1,34 @@
+using ActorMta.Delivery.Connections;
+using Akka.Actor;
+
+namespace ActorMta.Delivery;
+
+public sealed partial class DomainDelivery
+{
+    private DomainStatus Status()
+    {
+        var now = Now;
+        var limits = CurrentLimits(now);
+        var state = _backoff.IsSuspended(now) ? "suspended"
+            : _backoff.FactorAt(now) < 1 ? "throttled"
+            : _backlog.Count > 0 || _connections.Count > 0 ? "active"
+            : "idle";
+        return new DomainStatus(
+            _domain,
+            ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString(),
+            _policy.Route.Kind,
+            state,
+            _backoff.SuspendedUntil,
+            _backoff.SuspendReason,
+            _backoff.ThrottledUntil,
+            _backoff.ThrottleReason,
+            new LimitsView(limits.MaxConnections, limits.MaxMessagesPerSecond, limits.MaxNewConnectionsPerSecond, limits.MaxMessagesPerConnection, limits.IdleTimeout, _backoff.FactorAt(now)),
+            _backlog.Count,
+            _connections.Values.Count(c => c.State == ConnectionState.Busy),
+            [.. _connections.Values.Select(c => new ConnectionView(c.Source.Source.Name, c.Host, c.Address, c.Tls, c.State.ToString().ToLowerInvariant(), c.Transactions, c.OpenedAt))],
+            _delivered,
+            _deferred,
+            _failed,
+            _backoff.RecentChanges);
+    }
+}

@@ -1,0 +1,454 @@
+using ActorMta.Delivery.Connections;
+using ActorMta.Delivery.Limits;
+using ActorMta.Delivery.Log;
+using ActorMta.Delivery.Maildir;
+using ActorMta.Delivery.Routing;
+using ActorMta.Smtp.Client;
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Event;
+using static ActorMta.Delivery.Connections.ConnectionProtocol;
+
+namespace ActorMta.Delivery;
+
+/// <summary>
+/// The delivery actor of one destination domain: a sharded entity, so there is exactly one per
+/// domain in the fleet and its limits hold fleet-wide. It keeps the domain's ready work (a
+/// bounded backlog of <see cref="DeliveryRequest"/>s) and a pool of reused connections, one
+/// child actor each, per egress source; it hands the next request to an idle connection when the
+/// source's message rate allows, opens connections up to the limits, and answers every request
+/// with exactly one <see cref="DeliveryReport"/> well within the queue's lease. It backs off when
+/// the domain pushes back. It holds nothing durable (the queue does) and stops when idle.
+/// </summary>
+public sealed partial class DomainDelivery : ReceiveActor, IWithTimers
+{
+    private sealed record Resolved(NextHops Hops);
+
+    private sealed record Wake
+    {
+        public static readonly Wake Instance = new();
+    }
+
+    private sealed record Tick
+    {
+        public static readonly Tick Instance = new();
+    }
+
+    private sealed record StopNow
+    {
+        public static readonly StopNow Instance = new();
+    }
+
+    private sealed record Waiting(DeliveryRequest Request, DateTimeOffset Since);
+
+    private static readonly TimeSpan HandOffDeadline = TimeSpan.FromSeconds(30);
+
+    /// <summary>After a failed open or a DNS failure, new connections wait this long (backoff decides about longer pauses).</summary>
+    private static readonly TimeSpan OpenPause = TimeSpan.FromSeconds(1);
+
+    private readonly string _domain;
+    private readonly DeliveryContext _context;
+    private readonly DomainPolicy _policy;
+    private readonly IActorRef _reports;
+    private readonly Factory _connectionFactory;
+    private readonly DomainBackoff _backoff;
+    private readonly Queue<Waiting> _backlog = new();
+    private readonly Dictionary<IActorRef, ConnectionSlot> _connections = [];
+    private readonly SourceSlot[] _sources;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly TimeSpan _maxWait;
+    private bool _resolving;
+    private bool _handingOff;
+    private bool _passivating;
+    private DateTimeOffset? _wakeAt;
+    private DateTimeOffset _openNotBefore;
+    private DateTimeOffset _lastActivity;
+    private long _delivered;
+    private long _deferred;
+    private long _failed;
+    private int _rotation;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <param name="reports">Where reports go: the queue's shard region (they route back to the partition by its number).</param>
+    public DomainDelivery(string domain, DeliveryContext context, IActorRef reports)
+    {
+        _domain = domain;
+        _context = context;
+        _policy = context.Settings.Domains.For(domain);
+        _reports = reports;
+        _backoff = new DomainBackoff(_policy.Backoff);
+        _sources = [.. _policy.Egress.Select(s => new SourceSlot(s))];
+        _connectionFactory = ConnectionFactory(_policy, context);
+        // Half the lease: a request still waiting then is answered "deferred", so the lease never runs out.
+        _maxWait = context.Lease / 2;
+        _lastActivity = Now;
+
+        Receive<DeliveryRequest>(OnRequest);
+        Receive<Resolved>(OnResolved);
+        Receive<Opened>(OnOpened);
+        Receive<OpenFailed>(OnOpenFailed);
+        Receive<Transmitted>(OnTransmitted);
+        Receive<Terminated>(OnTerminated);
+        Receive<Wake>(_ =>
+        {
+            _wakeAt = null;
+            Pump();
+        });
+        Receive<Tick>(_ => OnTick());
+        Receive<GetStatus>(_ => Sender.Tell(Status()));
+        Receive<Suspend>(suspend =>
+        {
+            var now = Now;
+            Changed(_backoff.Suspend(now, now + suspend.For, $"operator: {suspend.Reason}"));
+            Pump();
+            Sender.Tell(Status());
+        });
+        Receive<Resume>(_ =>
+        {
+            if (_backoff.Resume(Now, "operator: resumed") is { } change) Changed(change);
+            Pump();
+            Sender.Tell(Status());
+        });
+        Receive<HandOff>(_ => OnHandOff());
+        Receive<StopNow>(_ => Context.Stop(Self));
+    }
+
+    private DateTimeOffset Now => _context.Clock.GetUtcNow();
+
+    protected override void PreStart()
+    {
+        var period = TimeSpan.FromTicks(Math.Min(_policy.Limits.IdleTimeout.Ticks / 2, _maxWait.Ticks / 4));
+        period = period < TimeSpan.FromMilliseconds(100) ? TimeSpan.FromMilliseconds(100) : period > TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : period;
+        Timers.StartPeriodicTimer("tick", Tick.Instance, period);
+    }
+
+    private void OnRequest(DeliveryRequest request)
+    {
+        var now = Now;
+        _lastActivity = now;
+        Lift(now);
+        if (now >= request.ExpiresAt)
+            AnswerAll(request, DeliveryOutcome.Deferred, Expired);
+        else if (_backoff.IsSuspended(now))
+            AnswerAll(request, DeliveryOutcome.Deferred, SuspendedReply(), _backoff.SuspendedUntil);
+        else if (_handingOff || _passivating)
+            AnswerAll(request, DeliveryOutcome.Deferred, Moving);
+        else if (_backlog.Count >= _context.Settings.MaxBacklog)
+            AnswerAll(request, DeliveryOutcome.Deferred, new RemoteReply(451, "4.4.5", $"{_domain} busy: {_backlog.Count} messages already waiting for a connection"));
+        else
+        {
+            _backlog.Enqueue(new Waiting(request, now));
+            Pump();
+        }
+    }
+
+    /// <summary>Hands waiting work to idle connections as the rates allow, and opens connections for the rest as the limits allow.</summary>
+    private void Pump()
+    {
+        var now = Now;
+        Lift(now);
+        if (_backoff.IsSuspended(now))
+        {
+            DeferWaiting(SuspendedReply(), _backoff.SuspendedUntil);
+            return;
+        }
+        var limits = CurrentLimits(now);
+        DateTimeOffset? wake = null;
+        foreach (var connection in _connections.Values)
+        {
+            if (_backlog.Count == 0) break;
+            if (connection.State != ConnectionState.Idle) continue;
+            if (!connection.Source.Messages.Allows(now, limits.MaxMessagesPerSecond, out var allowedAt))
+            {
+                wake = Earliest(wake, allowedAt);
+                continue;
+            }
+            if (NextWaiting(now) is not { } request) break;
+            connection.Source.Messages.TryTake(now, limits.MaxMessagesPerSecond, out _);
+            connection.State = ConnectionState.Busy;
+            connection.Carrying = request;
+            connection.Actor.Tell(new Transmit(request));
+        }
+        if (_backlog.Count > 0 && !_resolving && !_handingOff) wake = Earliest(wake, OpenConnections(now, limits, null));
+        ScheduleWake(wake, now);
+    }
+
+    /// <summary>
+    /// Opens connections for the waiting work that no opening connection will take, spread over
+    /// the sources (fewest connections first), within each source's connection limit and
+    /// new-connection rate. Without <paramref name="hops"/> it only starts resolving the route.
+    /// </summary>
+    /// <returns>When the new-connection rate allows the next one, if that is what stopped it.</returns>
+    private DateTimeOffset? OpenConnections(DateTimeOffset now, DomainLimits limits, IReadOnlyList<NextHop>? hops)
+    {
+        var wanted = _backlog.Count - _connections.Values.Count(c => c.State == ConnectionState.Opening);
+        // Right after a failure, no new attempt at once: a domain that keeps failing fast would otherwise spin.
+        if (wanted > 0 && now < _openNotBefore) return _openNotBefore;
+        DateTimeOffset? wake = null;
+        while (wanted > 0)
+        {
+            SourceSlot? chosen = null;
+            for (var i = 0; i < _sources.Length; i++)
+            {
+                var slot = _sources[(_rotation + i) % _sources.Length];
+                if (slot.Connections >= limits.MaxConnections) continue;
+                if (!slot.NewConnections.Allows(now, limits.MaxNewConnectionsPerSecond, out var allowedAt))
+                {
+                    wake = Earliest(wake, allowedAt);
+                    continue;
+                }
+                if (chosen is null || slot.Connections < chosen.Connections) chosen = slot;
+            }
+            if (chosen is null) break;
+            if (hops is null)
+            {
+                _resolving = true;
+                NextHops.ResolveAsync(_domain, _policy.Route, _context.Resolver, CancellationToken.None).PipeTo(Self, success: found => new Resolved(found));
+                return wake;
+            }
+            chosen.NewConnections.TryTake(now, limits.MaxNewConnectionsPerSecond, out _);
+            var child = Context.Watch(Context.ActorOf(_connectionFactory(hops, chosen.Source)));
+            _connections[child] = new ConnectionSlot(child, chosen, now);
+            chosen.Connections++;
+            _rotation++;
+            wanted--;
+        }
+        return wake;
+    }
+
+    private void OnResolved(Resolved resolved)
+    {
+        _resolving = false;
+        var now = Now;
+        switch (resolved.Hops)
+        {
+            case NextHops.NotFound { Permanent: true } notFound:
+                _log.Info("Domain {0}: {1}; failing {2} waiting message(s) without connecting", _domain, notFound.Reply, _backlog.Count);
+                while (NextWaiting(now) is { } request) AnswerAll(request, DeliveryOutcome.Failed, notFound.Reply);
+                break;
+            case NextHops.NotFound notFound:
+                _openNotBefore = now + OpenPause;
+                if (LiveConnections == 0) DeferWaiting(notFound.Reply, null);
+                break;
+            case NextHops.Found found:
+                ScheduleWake(OpenConnections(now, CurrentLimits(now), found.Hops), now);
+                break;
+        }
+        Pump();
+    }
+
+    private void OnOpened(Opened opened)
+    {
+        if (!_connections.TryGetValue(Sender, out var connection)) return;
+        connection.State = ConnectionState.Idle;
+        connection.Host = opened.Host;
+        connection.Address = opened.Address;
+        connection.Tls = opened.Tls;
+        connection.IdleSince = Now;
+        _backoff.ConnectionSucceeded();
+        Pump();
+    }
+
+    private void OnOpenFailed(OpenFailed failed)
+    {
+        if (!_connections.TryGetValue(Sender, out var connection)) return;
+        connection.State = ConnectionState.Closing;
+        var now = Now;
+        _openNotBefore = now + OpenPause;
+        _log.Info("Domain {0}: no connection from {1}: {2}", _domain, connection.Source.Source, failed.Reply);
+        if (_backoff.ConnectionFailed(now, failed.Signal ?? failed.Reply) is { } change) Changed(change);
+        // Nothing else can carry the waiting work now: the queue tries again on its schedule.
+        if (LiveConnections == 0) DeferWaiting(failed.Reply, _backoff.SuspendedUntil);
+        Pump();
+    }
+
+    private void OnTransmitted(Transmitted transmitted)
+    {
+        if (!_connections.TryGetValue(Sender, out var connection)) return;
+        var now = Now;
+        connection.Carrying = null;
+        connection.Transactions++;
+        Report(transmitted.Request, transmitted.Results, connection.Source.Source.Name);
+        if (transmitted.Signal is { } signal && _backoff.Replied(now, signal) is { } change) Changed(change);
+        if (!transmitted.Usable)
+        {
+            connection.State = ConnectionState.Closing;
+        }
+        else if (_handingOff || connection.Transactions >= CurrentLimits(now).MaxMessagesPerConnection || _backoff.IsSuspended(now))
+        {
+            CloseConnection(connection);
+        }
+        else
+        {
+            connection.State = ConnectionState.Idle;
+            connection.IdleSince = now;
+        }
+        Pump();
+        StopIfHandedOff();
+    }
+
+    private void OnTerminated(Terminated terminated)
+    {
+        if (!_connections.Remove(terminated.ActorRef, out var connection)) return;
+        connection.Source.Connections--;
+        if (connection.Carrying is { } request)
+            AnswerAll(request, DeliveryOutcome.Deferred, Replies.ConnectionLost(connection.Host ?? _domain, "the connection stopped"));
+        Pump();
+        StopIfHandedOff();
+    }
+
+    private void OnTick()
+    {
+        var now = Now;
+        Lift(now);
+        var limits = CurrentLimits(now);
+        foreach (var connection in _connections.Values)
+            if (connection.State == ConnectionState.Idle && now - connection.IdleSince >= limits.IdleTimeout)
+                CloseConnection(connection);
+        while (_backlog.TryPeek(out var oldest) && now - oldest.Since >= _maxWait)
+        {
+            _backlog.Dequeue();
+            AnswerAll(oldest.Request, DeliveryOutcome.Deferred, new RemoteReply(451, "4.4.5", $"{_domain} busy: no connection free within {_maxWait.TotalSeconds:0}s"));
+        }
+        Pump();
+        if (_backlog.Count > 0 || _connections.Count > 0) _lastActivity = now;
+        // Backoff state lives only here: an actor that is backing off must not forget it by stopping.
+        var backingOff = _backoff.SuspendedUntil is not null || _backoff.ThrottledUntil is not null;
+        if (!_passivating && !backingOff && now - _lastActivity >= _context.Settings.PassivateAfter)
+        {
+            _passivating = true;
+            Context.Parent.Tell(new Passivate(StopNow.Instance));
+        }
+    }
+
+    private void OnHandOff()
+    {
+        _handingOff = true;
+        DeferWaiting(Moving, null);
+        foreach (var connection in _connections.Values.Where(c => c.State == ConnectionState.Idle).ToArray()) CloseConnection(connection);
+        Timers.StartSingleTimer("hand-off", StopNow.Instance, HandOffDeadline);
+        StopIfHandedOff();
+    }
+
+    private void StopIfHandedOff()
+    {
+        if (_handingOff && !_connections.Values.Any(c => c.State == ConnectionState.Busy)) Context.Stop(Self);
+    }
+
+    protected override void PostStop()
+    {
+        // Children stop with this actor: whatever they or the backlog still hold goes back to the queue.
+        DeferWaiting(Moving, null);
+        foreach (var connection in _connections.Values)
+            if (connection.Carrying is { } request)
+                AnswerAll(request, DeliveryOutcome.Deferred, Replies.ConnectionLost(connection.Host ?? _domain, "delivery stopped"));
+    }
+
+    private void CloseConnection(ConnectionSlot connection)
+    {
+        connection.State = ConnectionState.Closing;
+        connection.Actor.Tell(Close.Instance);
+    }
+
+    private int LiveConnections => _connections.Values.Count(c => c.State != ConnectionState.Closing);
+
+    private DomainLimits CurrentLimits(DateTimeOffset now) => _policy.Limits.Scaled(_backoff.FactorAt(now));
+
+    /// <summary>The next waiting request that has not expired; expired ones are answered on the way (the queue expires them).</summary>
+    private DeliveryRequest? NextWaiting(DateTimeOffset now)
+    {
+        while (_backlog.TryDequeue(out var waiting))
+        {
+            if (now < waiting.Request.ExpiresAt) return waiting.Request;
+            AnswerAll(waiting.Request, DeliveryOutcome.Deferred, Expired);
+        }
+        return null;
+    }
+
+    private void DeferWaiting(RemoteReply reply, DateTimeOffset? retryNotBefore)
+    {
+        while (_backlog.TryDequeue(out var waiting)) AnswerAll(waiting.Request, DeliveryOutcome.Deferred, reply, retryNotBefore);
+    }
+
+    private void AnswerAll(DeliveryRequest request, DeliveryOutcome outcome, RemoteReply reply, DateTimeOffset? retryNotBefore = null) =>
+        Report(request, [.. request.Recipients.Select(r => new RecipientResult(r.Index, outcome, reply, RetryNotBefore: retryNotBefore))], null);
+
+    /// <summary>The one report for a request, and one delivery log line per recipient.</summary>
+    private void Report(DeliveryRequest request, IReadOnlyList<RecipientResult> results, string? source)
+    {
+        _reports.Tell(new DeliveryReport(request.Partition, request.QueueId, request.DispatchId, results));
+        var now = Now;
+        for (var i = 0; i < results.Count; i++)
+        {
+            var result = results[i];
+            var recipient = i < request.Recipients.Count && request.Recipients[i].Index == result.Index
+                ? request.Recipients[i]
+                : request.Recipients.First(r => r.Index == result.Index);
+            switch (result.Outcome)
+            {
+                case DeliveryOutcome.Delivered: _delivered++; break;
+                case DeliveryOutcome.Failed: _failed++; break;
+                default: _deferred++; break;
+            }
+            _context.Log.Write(new DeliveryLogEntry(now, request.QueueId, request.ReversePath, recipient.Address, _domain,
+                result.RemoteHost, result.RemoteAddress, result.Tls, result.Reply, recipient.Attempt, now - request.ReceivedAt,
+                result.Outcome, _policy.Route.Kind, source));
+        }
+    }
+
+    private void Lift(DateTimeOffset now)
+    {
+        foreach (var change in _backoff.Expire(now)) Changed(change);
+    }
+
+    private void Changed(BackoffChange change)
+    {
+        _log.Info("Domain {0}: {1}{2} ({3})", _domain, change.State, change.Until is { } until ? $" until {until:u}" : "", change.Reason);
+    }
+
+    private RemoteReply SuspendedReply() =>
+        new(451, "4.4.5", $"delivery to {_domain} suspended until {_backoff.SuspendedUntil:u}: {_backoff.SuspendReason}");
+
+    private static readonly RemoteReply Expired = new(451, "4.4.7", "message expired in the queue before it could be delivered");
+
+    private RemoteReply Moving => new(451, "4.4.5", $"delivery to {_domain} is stopping here (moving to another node or shutting down)");
+
+    private void ScheduleWake(DateTimeOffset? at, DateTimeOffset now)
+    {
+        if (at is not { } due) return;
+        if (_wakeAt is { } armed && armed <= due && armed > now) return;
+        _wakeAt = due;
+        Timers.StartSingleTimer("wake", Wake.Instance, due > now ? due - now : TimeSpan.Zero);
+    }
+
+    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) => a is { } x && (b is not { } y || x <= y) ? x : b;
+
+    private static Factory ConnectionFactory(DomainPolicy policy, DeliveryContext context)
+    {
+        if (policy.Route is DeliveryRoute.Maildir maildir)
+        {
+            var folder = new MaildirFolder(maildir.Directory, context.Settings.Hostname);
+            return (_, _) => MaildirWriter.Props(folder, context.Bodies);
+        }
+        var (tls, verify, credentials) = policy.Route switch
+        {
+            DeliveryRoute.Mx mx => (mx.Tls, mx.VerifyCertificate, null),
+            DeliveryRoute.Relay relay => (relay.Tls, relay.VerifyCertificate, relay.Credentials),
+            _ => throw new InvalidOperationException($"unknown route {policy.Route}"),
+        };
+        return (hops, source) => OutboundConnection.Props(hops, source,
+            new SmtpClientOptions
+            {
+                HeloName = source.EhloName,
+                Tls = tls,
+                ValidateCertificate = verify,
+                Credentials = credentials,
+                Timeouts = context.Settings.Timeouts,
+            },
+            context.Bodies, policy.Limits.MaxRecipientsPerTransaction);
+    }
+
+    public static Props Props(string domain, DeliveryContext context, IActorRef reports) =>
+        Akka.Actor.Props.Create(() => new DomainDelivery(domain, context, reports));
+}

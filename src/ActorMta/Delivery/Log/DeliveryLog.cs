@@ -1,0 +1,116 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace ActorMta.Delivery.Log;
+
+/// <summary>
+/// The accounting file: one JSON object per line per attempt outcome (time, queue id, sender,
+/// recipient, domain, MX host and address, TLS, reply code, enhanced code, text, attempt, time in
+/// queue, outcome). Lines are queued by the delivery actors and written by one background task,
+/// which flushes whenever it has caught up, so the actors never wait for the disk.
+/// Optionally each line also goes through the logger category <see cref="Category"/>.
+/// The file is opened for appending, so logrotate's copytruncate works.
+/// </summary>
+public sealed class DeliveryLog : IAsyncDisposable
+{
+    public const string Category = "ActorMta.DeliveryLog";
+
+    private readonly Channel<DeliveryLogEntry> _entries = Channel.CreateUnbounded<DeliveryLogEntry>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly FileStream? _file;
+    private readonly ILogger? _logger;
+    private readonly Task _writer;
+
+    public DeliveryLog(DeliveryLogSettings settings, ILoggerFactory? loggers)
+    {
+        if (settings.File is { } path)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            _file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 64 * 1024, FileOptions.Asynchronous);
+        }
+        if (settings.ToLogger && loggers is not null) _logger = loggers.CreateLogger(Category);
+        _writer = _file is null && _logger is null ? Task.CompletedTask : Task.Run(WriteAsync);
+    }
+
+    /// <summary>A log that writes nowhere (tests of other things, or both outputs off).</summary>
+    public static DeliveryLog None() => new(new DeliveryLogSettings(null, false), null);
+
+    public void Write(DeliveryLogEntry entry)
+    {
+        if (_file is not null || _logger is not null) _entries.Writer.TryWrite(entry);
+    }
+
+    private async Task WriteAsync()
+    {
+        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
+        using var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        while (await _entries.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (_entries.Reader.TryRead(out var entry))
+            {
+                var start = buffer.WrittenCount;
+                json.Reset(buffer);
+                Format(json, entry);
+                json.Flush();
+                _logger?.LogInformation("{DeliveryLogLine}", Encoding.UTF8.GetString(buffer.WrittenSpan[start..]));
+                buffer.Write("\n"u8);
+                if (buffer.WrittenCount > 48 * 1024) await FlushAsync(buffer).ConfigureAwait(false);
+            }
+            await FlushAsync(buffer).ConfigureAwait(false);
+        }
+    }
+
+    private async Task FlushAsync(ArrayBufferWriter<byte> buffer)
+    {
+        if (_file is not null && buffer.WrittenCount > 0)
+        {
+            try
+            {
+                await _file.WriteAsync(buffer.WrittenMemory).ConfigureAwait(false);
+                await _file.FlushAsync().ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                // A full or failing disk must not stop delivery; the logger (if on) still has the lines.
+            }
+        }
+        buffer.ResetWrittenCount();
+    }
+
+    public static void Format(Utf8JsonWriter json, DeliveryLogEntry entry)
+    {
+        json.WriteStartObject();
+        json.WriteString("time", entry.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        json.WriteString("queueId", entry.QueueId);
+        json.WriteString("sender", entry.Sender);
+        json.WriteString("recipient", entry.Recipient);
+        json.WriteString("domain", entry.Domain);
+        json.WriteString("mxHost", entry.MxHost);
+        json.WriteString("mxAddress", entry.MxAddress);
+        json.WriteBoolean("tls", entry.Tls);
+        json.WriteNumber("code", entry.Reply.Code);
+        json.WriteString("enhancedCode", entry.Reply.EnhancedCode);
+        json.WriteString("text", entry.Reply.Text);
+        json.WriteNumber("attempt", entry.Attempt);
+        json.WriteNumber("timeInQueueSeconds", Math.Round(entry.TimeInQueue.TotalSeconds, 3));
+        json.WriteString("outcome", entry.Outcome switch
+        {
+            DeliveryOutcome.Delivered => "delivered",
+            DeliveryOutcome.Failed => "failed",
+            _ => "deferred",
+        });
+        json.WriteString("route", entry.Route);
+        json.WriteString("source", entry.Source);
+        json.WriteEndObject();
+    }
+
+    /// <summary>Writes what is queued and closes the file.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _entries.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
+        if (_file is not null) await _file.DisposeAsync().ConfigureAwait(false);
+    }
+}

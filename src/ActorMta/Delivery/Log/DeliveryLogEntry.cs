@@ -1,0 +1,21 @@
+namespace ActorMta.Delivery.Log;
+
+/// <summary>One attempt outcome for one recipient: a line of the delivery log.</summary>
+/// <param name="MxHost">The host tried (MX, static host, smarthost; "maildir"); null when no connection was made.</param>
+/// <param name="Route">mx | static | smarthost | maildir.</param>
+/// <param name="Source">The egress source the connection came from, if one was made.</param>
+public sealed record DeliveryLogEntry(
+    DateTimeOffset Time,
+    string QueueId,
+    string Sender,
+    string Recipient,
+    string Domain,
+    string? MxHost,
+    string? MxAddress,
+    bool Tls,
+    RemoteReply Reply,
+    int Attempt,
+    TimeSpan TimeInQueue,
+    DeliveryOutcome Outcome,
+    string Route,
+    string? Source);

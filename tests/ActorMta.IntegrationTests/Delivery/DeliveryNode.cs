@@ -1,0 +1,86 @@
+using System.Text.Json;
+using ActorMta.Host;
+using ActorMta.IntegrationTests.Infrastructure;
+using ActorMta.Queue;
+using ActorMta.Smtp;
+using ActorMta.TestSupport;
+using Akka.Actor;
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ActorMta.IntegrationTests.Delivery;
+
+/// <summary>
+/// A whole node in-process for delivery tests: its own data directory and ports, the test's
+/// actormta.* settings in an operator file, mail handed in through the node's real queue intake
+/// (what an SMTP session does after DATA), and the management API over HTTP.
+/// </summary>
+internal sealed class DeliveryNode : IAsyncDisposable
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(15) };
+    private readonly TempDirectory _data;
+
+    private DeliveryNode(ActorMtaNode node, TempDirectory data)
+    {
+        Node = node;
+        _data = data;
+    }
+
+    public ActorMtaNode Node { get; }
+    public string DataDirectory => _data.Path;
+
+    /// <summary>The relay listener's port (trusted: 127.0.0.1 may relay anywhere).</summary>
+    public int RelayPort => Node.Settings.Config.GetInt("actormta.smtp.listeners.relay.port");
+
+    public static async Task<DeliveryNode> StartAsync(string hocon, IDictionary<string, string>? environment = null)
+    {
+        var data = new TempDirectory();
+        var variables = TestNode.IsolatedEnvironment(data.Path);
+        variables["ACTORMTA_SMTP_RELAY_PORT"] = FreePort.Tcp().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) variables[name] = value;
+        var file = Path.Combine(data.Path, "node.conf");
+        // Only the relay listener, answering at once (no pre-greeting wait), and retries soon enough for a test.
+        await File.WriteAllTextAsync(file, $$"""
+            actormta.smtp.listeners { submission.enabled = off, smtps.enabled = off, relay.pregreet-wait = 0s }
+            actormta.queue.retry { initial = 1s, max = 2s, jitter = 0 }
+            actormta.delivery.dns { retries = 0, query-timeout = 2s }
+            {{hocon}}
+            """);
+        var node = await ActorMtaNode.StartAsync(TestNode.Settings(variables, file), CancellationToken.None);
+        return new DeliveryNode(node, data);
+    }
+
+    /// <summary>Queues a message as a session does after DATA; returns its queue id once it is durable.</summary>
+    public async Task<string> EnqueueAsync(string reversePath, IReadOnlyList<string> recipients, byte[] body)
+    {
+        var intake = await Node.Services.GetRequiredService<ActorRegistry>().GetAsync<QueueIntake>();
+        var envelope = new SmtpEnvelope(reversePath, [.. recipients.Select(r => new EnvelopeRecipient(r))], BodyType.Unspecified, false,
+            DsnReturn.Unspecified, null, new SubmittingClient("127.0.0.1", "test.client", "test"), DateTimeOffset.UtcNow);
+        var answer = await intake.Ask<object>(new QueueIntake.Enqueue(envelope, body), TimeSpan.FromSeconds(30));
+        return answer is QueueIntake.Enqueued enqueued ? enqueued.QueueId : throw new InvalidOperationException($"not queued: {answer}");
+    }
+
+    public async Task<JsonElement> GetJsonAsync(string path)
+    {
+        var response = await Http.GetAsync(new Uri(Node.ManagementUri, path));
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+    }
+
+    public async Task<JsonElement> PostJsonAsync(string path)
+    {
+        var response = await Http.PostAsync(new Uri(Node.ManagementUri, path), null);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+    }
+
+    /// <summary>Waits until the queue API reports the message completed (every recipient final, DSNs queued).</summary>
+    public Task<JsonElement> WaitForCompletionAsync(string queueId, TimeSpan within) =>
+        Eventually.Returns(() => GetJsonAsync($"/queue/messages/{queueId}"),
+            m => m.TryGetProperty("state", out var state) && state.GetString() == "completed", within, $"message {queueId} completed");
+
+    public async ValueTask DisposeAsync()
+    {
+        await Node.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _data.Dispose();
+    }
+}

@@ -1,0 +1,58 @@
+using ActorMta.Delivery;
+using ActorMta.TestSupport.Smtp;
+using Akka.Actor;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
+
+namespace ActorMta.Tests.Delivery;
+
+/// <summary>
+/// A domain's delivery actor under test: a sink on loopback, a test bed whose MX port is the
+/// sink's (example.test's MX is the sink), and a probe standing in for the queue's partitions.
+/// </summary>
+public abstract class DomainDeliveryTestKit : TestKit, IAsyncLifetime
+{
+    protected static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
+
+    private protected TestSmtpSink Sink { get; private set; } = null!;
+    private protected DeliveryTestBed Bed { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Sink = TestSmtpSink.Start();
+        Bed = await StartBedAsync("");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Sink.DisposeAsync();
+        await Bed.DisposeAsync();
+    }
+
+    private protected async Task<DeliveryTestBed> StartBedAsync(string hocon)
+    {
+        var bed = await DeliveryTestBed.StartAsync($"actormta.delivery.mx-port = {Sink.Port}\n{hocon}");
+        bed.Dns.Zone("example.test").Mx("example.test", 10, "mx.example.test").A("mx.example.test", "127.0.0.1");
+        return bed;
+    }
+
+    private protected (IActorRef Delivery, TestProbe Queue) Start(string domain, DeliveryTestBed? bed = null, TimeSpan? lease = null)
+    {
+        var queue = CreateTestProbe();
+        return (Sys.ActorOf(DomainDelivery.Props(domain, (bed ?? Bed).Context(lease), queue.Ref)), queue);
+    }
+
+    private protected Task<DomainDelivery.DomainStatus> StatusAsync(IActorRef delivery, string domain) =>
+        delivery.Ask<DomainDelivery.DomainStatus>(new DomainDelivery.GetStatus(domain), Deadline);
+
+    /// <summary>One message with one recipient to a fresh delivery actor for <paramref name="domain"/>; its one result.</summary>
+    private protected async Task<RecipientResult> DeliverOneAsync(string domain, DateTimeOffset? expiresAt = null)
+    {
+        var request = await Bed.QueueAsync(domain, DeliveryTestBed.Body(domain), expiresAt: expiresAt);
+        var (delivery, queue) = Start(domain);
+        delivery.Tell(request);
+        var report = queue.ExpectMsg<DeliveryReport>(Deadline);
+        Assert.Equal((request.Partition, request.QueueId, request.DispatchId), (report.Partition, report.QueueId, report.DispatchId));
+        return Assert.Single(report.Results);
+    }
+}
