@@ -43,6 +43,9 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers
 
     private static readonly TimeSpan HandOffDeadline = TimeSpan.FromSeconds(30);
 
+    /// <summary>After a failed open or a DNS failure, new connections wait this long (backoff decides about longer pauses).</summary>
+    private static readonly TimeSpan OpenPause = TimeSpan.FromSeconds(1);
+
     private readonly string _domain;
     private readonly DeliveryContext _context;
     private readonly DomainPolicy _policy;
@@ -58,6 +61,7 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers
     private bool _handingOff;
     private bool _passivating;
     private DateTimeOffset? _wakeAt;
+    private DateTimeOffset _openNotBefore;
     private DateTimeOffset _lastActivity;
     private long _delivered;
     private long _deferred;
@@ -179,6 +183,8 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers
     private DateTimeOffset? OpenConnections(DateTimeOffset now, DomainLimits limits, IReadOnlyList<NextHop>? hops)
     {
         var wanted = _backlog.Count - _connections.Values.Count(c => c.State == ConnectionState.Opening);
+        // Right after a failure, no new attempt at once: a domain that keeps failing fast would otherwise spin.
+        if (wanted > 0 && now < _openNotBefore) return _openNotBefore;
         DateTimeOffset? wake = null;
         while (wanted > 0)
         {
@@ -222,6 +228,7 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers
                 while (NextWaiting(now) is { } request) AnswerAll(request, DeliveryOutcome.Failed, notFound.Reply);
                 break;
             case NextHops.NotFound notFound:
+                _openNotBefore = now + OpenPause;
                 if (LiveConnections == 0) DeferWaiting(notFound.Reply, null);
                 break;
             case NextHops.Found found:
@@ -248,6 +255,7 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers
         if (!_connections.TryGetValue(Sender, out var connection)) return;
         connection.State = ConnectionState.Closing;
         var now = Now;
+        _openNotBefore = now + OpenPause;
         _log.Info("Domain {0}: no connection from {1}: {2}", _domain, connection.Source.Source, failed.Reply);
         if (_backoff.ConnectionFailed(now, failed.Signal ?? failed.Reply) is { } change) Changed(change);
         // Nothing else can carry the waiting work now: the queue tries again on its schedule.
