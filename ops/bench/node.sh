@@ -12,7 +12,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 # node_start LOGFILE: starts the node with the current ACTORMTA_* environment; sets NODE_PID.
 node_start() {
-  dotnet "$HOST_DLL" >"$1" 2>&1 & NODE_PID=$!
+  dotnet "$HOST_DLL" ${NODE_ARGS:-} >"$1" 2>&1 & NODE_PID=$!
   for _ in $(seq 1 600); do
     if curl -sf -o /dev/null "http://127.0.0.1:${ACTORMTA_MANAGEMENT_PORT}/health/ready"; then return 0; fi
     kill -0 "$NODE_PID" 2>/dev/null || { echo "node exited: $(tail -5 "$1")" >&2; return 1; }
