@@ -1,20 +1,68 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using ActorMta.Management;
 
 namespace ActorMta.Queue;
 
-/// <summary>The queue's counters (System.Diagnostics.Metrics; exported by the management endpoint).</summary>
+/// <summary>The queue's counters and gauges (System.Diagnostics.Metrics; exported on the management endpoint's /metrics).</summary>
 public static class QueueMetrics
 {
+    /// <summary>prometheus-net prefixes instrument names with the meter's: "messages" is exported as actormta_queue_messages.</summary>
     public static readonly Meter Meter = new("ActorMta.Queue");
 
-    /// <summary>Journal writes of partitions (each one a group commit of a turn's events).</summary>
-    public static readonly Counter<long> JournalWrites = Meter.CreateCounter<long>("actormta_queue_journal_writes", description: "Group-committed journal writes by queue partitions");
+    /// <summary>Messages queued by this node's partitions (a 250 was or will be sent for each).</summary>
+    public static readonly MetricCount MessagesAccepted = new(Meter, "messages_accepted", "Messages recorded in the queue");
 
-    public static readonly Counter<long> EventsWritten = Meter.CreateCounter<long>("actormta_queue_events_written", description: "Queue events written to the journal");
+    public static readonly MetricCount MessagesCompleted = new(Meter, "messages_completed", "Messages that left the queue (every recipient final, DSNs queued)");
+
+    public static readonly MetricCount RecipientsDelivered = new(Meter, "recipients_delivered", "Recipients delivered");
+
+    public static readonly MetricCount RecipientsDeferred = new(Meter, "recipients_deferred", "Recipient attempts that failed temporarily (retried later)");
+
+    public static readonly MetricCount RecipientsFailed = new(Meter, "recipients_failed", "Recipients that failed permanently (bounced)");
+
+    public static readonly MetricCount RecipientsExpired = new(Meter, "recipients_expired", "Recipients given up on at the end of the queue lifetime");
+
+    /// <summary>Journal writes of partitions (each one a group commit of a turn's events).</summary>
+    public static readonly MetricCount JournalWrites = new(Meter, "journal_writes", "Group-committed journal writes by queue partitions");
+
+    public static readonly MetricCount EventsWritten = new(Meter, "events_written", "Queue events written to the journal");
 
     /// <summary>A dispatch got no report within its lease and was tried again: a delivery may happen twice.</summary>
-    public static readonly Counter<long> LeasesExpired = Meter.CreateCounter<long>("actormta_queue_delivery_leases_expired", description: "Dispatches retried because no delivery report came within the lease (possible duplicates)");
+    public static readonly MetricCount LeasesExpired = new(Meter, "delivery_leases_expired", "Dispatches retried because no delivery report came within the lease (possible duplicates)");
 
     /// <summary>A "delivered" report for an attempt already given up on: the recipient got the message twice.</summary>
-    public static readonly Counter<long> LateReports = Meter.CreateCounter<long>("actormta_queue_duplicate_deliveries", description: "Deliveries reported for attempts the queue had already retried (duplicates)");
+    public static readonly MetricCount LateReports = new(Meter, "duplicate_deliveries", "Deliveries reported for attempts the queue had already retried (duplicates)");
+
+    private static readonly ConcurrentDictionary<int, int> QueuedByPartition = new();
+
+    static QueueMetrics() =>
+        Meter.CreateObservableGauge("messages", () => QueuedByPartition.Values.Sum(), description: "Messages queued in the partitions this node hosts");
+
+    /// <summary>Counts what a partition's journal write made durable.</summary>
+    internal static void Committed(IReadOnlyList<Partition.IQueueEvent> events)
+    {
+        JournalWrites.Add(1);
+        EventsWritten.Add(events.Count);
+        foreach (var e in events)
+        {
+            var count = e switch
+            {
+                Partition.MessageAccepted => MessagesAccepted,
+                Partition.MessageCompleted => MessagesCompleted,
+                Partition.RecipientDelivered => RecipientsDelivered,
+                Partition.RecipientDeferred => RecipientsDeferred,
+                Partition.RecipientFailed => RecipientsFailed,
+                Partition.RecipientExpired => RecipientsExpired,
+                _ => null,
+            };
+            count?.Add(1);
+        }
+    }
+
+    /// <summary>A partition hosted here reports how many messages it holds (after every turn and at recovery).</summary>
+    public static void PartitionHolds(int partition, int messages) => QueuedByPartition[partition] = messages;
+
+    /// <summary>A partition stopped here (moved, or the node is leaving): its messages are counted where it runs next.</summary>
+    public static void PartitionGone(int partition) => QueuedByPartition.TryRemove(partition, out _);
 }

@@ -35,7 +35,6 @@ public static class QueueIntakeLoad
             environment["ACTORMTA_JOURNAL_PROVIDER"] = "postgresql";
             environment["ACTORMTA_JOURNAL_CONNECTION_STRING"] = connection;
         }
-        QueueMetricsTotals.Touch();
         var settings = ActorMtaSettings.From(ActorMtaConfig.Load(null, environment));
         await using var node = await ActorMtaNode.StartAsync(settings, CancellationToken.None);
         var intake = await node.Services.GetRequiredService<ActorRegistry>().GetAsync<QueueIntake>();
@@ -52,7 +51,7 @@ public static class QueueIntakeLoad
         clock.Stop();
         Console.WriteLine($"queue-intake provider={settings.Journal.Provider} senders={senders} messages={messages} size={size} " +
                           $"seconds={clock.Elapsed.TotalSeconds:0.00} rate={messages / clock.Elapsed.TotalSeconds:0}/s refused={refused} " +
-                          $"journal_writes={QueueMetricsTotals.JournalWrites}");
+                          $"journal_writes={ActorMta.Queue.QueueMetrics.JournalWrites.Value}");
         await node.StopAsync();
         try { Directory.Delete(data, true); } catch (IOException) { }
         return 0;
@@ -78,25 +77,4 @@ public static class QueueIntakeLoad
         var index = Array.IndexOf(args, name);
         return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1]) : fallback;
     }
-}
-
-/// <summary>Totals of the queue's counters, read through a MeterListener.</summary>
-internal static class QueueMetricsTotals
-{
-    private static long _journalWrites;
-    public static long JournalWrites => Interlocked.Read(ref _journalWrites);
-
-    static QueueMetricsTotals()
-    {
-        var listener = new System.Diagnostics.Metrics.MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            // By name: the instrument is published while QueueMetrics' static fields are still being assigned.
-            if (instrument.Name == "actormta_queue_journal_writes") l.EnableMeasurementEvents(instrument);
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _journalWrites, value));
-        listener.Start();
-    }
-
-    public static void Touch() { }
 }

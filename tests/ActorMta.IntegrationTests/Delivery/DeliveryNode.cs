@@ -66,6 +66,16 @@ internal sealed class DeliveryNode : IAsyncDisposable
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
     }
 
+    /// <summary>One sample from /metrics (Prometheus text format), or null when the metric is not exported.</summary>
+    public async Task<double?> GetMetricAsync(string name)
+    {
+        var text = await Http.GetStringAsync(new Uri(Node.ManagementUri, "/metrics"));
+        foreach (var line in text.Split('\n'))
+            if (line.StartsWith(name + " ", StringComparison.Ordinal))
+                return double.Parse(line[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        return null;
+    }
+
     public async Task<JsonElement> PostJsonAsync(string path)
     {
         var response = await Http.PostAsync(new Uri(Node.ManagementUri, path), null);

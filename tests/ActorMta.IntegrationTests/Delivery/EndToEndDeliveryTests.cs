@@ -64,6 +64,24 @@ public sealed class EndToEndDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Metrics_count_what_the_queue_accepted_and_delivered()
+    {
+        await using var node = await StartNodeAsync();
+        // Counters are per process and other tests' nodes run beside this one: compare against a baseline.
+        var accepted = await node.GetMetricAsync("actormta_queue_messages_accepted") ?? 0;
+        var delivered = await node.GetMetricAsync("actormta_queue_recipients_delivered") ?? 0;
+
+        await RelayClient.SendAsync(node.RelayPort, Messages(3, "counted"), "sender@origin.test", "alice@example.test", "bob@example.test");
+        await _sink.WaitForMessagesAsync(3, Deadline);
+
+        await Eventually.Returns(() => node.GetMetricAsync("actormta_queue_recipients_delivered"), d => d >= delivered + 6, Deadline,
+            "six more delivered recipients on /metrics");
+        Assert.True(await node.GetMetricAsync("actormta_queue_messages_accepted") >= accepted + 3);
+        Assert.NotNull(await node.GetMetricAsync("actormta_queue_journal_writes"));
+        Assert.NotNull(await node.GetMetricAsync("actormta_queue_messages"));
+    }
+
+    [Fact]
     public async Task A_server_that_says_451_twice_gets_the_message_on_the_third_attempt()
     {
         _sink.Replies.OnMessage().Times(2).Reply(451, "4.3.0 Try again later");

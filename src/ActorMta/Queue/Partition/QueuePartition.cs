@@ -114,6 +114,7 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
         // Bodies older than any accept still in flight and not held here are orphans.
         Timers.StartSingleTimer("sweep-after-recovery", SweepBodies.Instance, _settings.AcceptTimeout * 2 + TimeSpan.FromSeconds(5));
         Timers.StartPeriodicTimer("sweep", SweepBodies.Instance, TimeSpan.FromHours(1));
+        QueueMetrics.PartitionHolds(_partition, _state.Messages.Count);
         Buffer(Tick.Instance);
         Context.Parent.Tell(PartitionSupervisor.PartitionReady.Instance);
     }
@@ -334,8 +335,7 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
         {
             if (--remaining > 0) return;
             _persisting = null;
-            QueueMetrics.JournalWrites.Add(1);
-            QueueMetrics.EventsWritten.Add(turn.Events.Count);
+            QueueMetrics.Committed(turn.Events);
             turn.RunAfterCommit();
             FinishTurn(turn);
         });
@@ -348,6 +348,7 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
             var completed = turn.CompletedMessages.ToArray();
             _bodies.DeleteAsync(completed, CancellationToken.None).PipeTo(Self, success: () => new BodiesSwept(0));
         }
+        QueueMetrics.PartitionHolds(_partition, _state.Messages.Count);
         _eventsSinceSnapshot += turn.Events.Count;
         if (_eventsSinceSnapshot >= _settings.SnapshotEvery)
         {
@@ -402,6 +403,12 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
             if (command is AcceptBatch batch)
                 sender.Tell(new BatchNotAccepted(batch.Messages.Select(m => m.QueueId).ToArray(), reason));
         _inbox.Clear();
+    }
+
+    protected override void PostStop()
+    {
+        QueueMetrics.PartitionGone(_partition);
+        base.PostStop();
     }
 
     private void StartSweep()
