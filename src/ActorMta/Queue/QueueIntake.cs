@@ -1,4 +1,3 @@
-using System.Data.Common;
 using ActorMta.Queue.Bodies;
 using ActorMta.Queue.Partition;
 using Akka.Actor;
@@ -49,7 +48,6 @@ public sealed class QueueIntake : ReceiveActor, IWithTimers
     private readonly List<Arrived> _arrived = [];
     /// <summary>Messages whose envelope is with a partition, by queue id, until it answers.</summary>
     private readonly Dictionary<string, Pending> _awaitingPartition = new(StringComparer.Ordinal);
-    private DbConnection? _writer;
     private bool _writing;
     private int _nextPartition;
     private DateTimeOffset _sliceEnds;
@@ -80,8 +78,6 @@ public sealed class QueueIntake : ReceiveActor, IWithTimers
         Receive<BodiesNotStored>(failed =>
         {
             _writing = false;
-            _writer?.Dispose();
-            _writer = null;
             foreach (var pending in failed.Batch) pending.ReplyTo.Tell(new NotEnqueued(failed.Reason));
             if (_arrived.Count > 0) StoreArrived();
         });
@@ -111,8 +107,6 @@ public sealed class QueueIntake : ReceiveActor, IWithTimers
     protected override void PreStart() =>
         Timers.StartPeriodicTimer("expire", ExpireWaiting.Instance, TimeSpan.FromMilliseconds(500));
 
-    protected override void PostStop() => _writer?.Dispose();
-
     /// <summary>All messages that arrived while the last write ran go together, to one partition.</summary>
     private void StoreArrived()
     {
@@ -138,8 +132,7 @@ public sealed class QueueIntake : ReceiveActor, IWithTimers
     private async Task StoreAsync(IReadOnlyList<Pending> batch, int partition)
     {
         using var timeout = new CancellationTokenSource(_settings.AcceptTimeout);
-        _writer ??= await _bodies.OpenWriterAsync(timeout.Token);
-        await _bodies.StoreAsync(_writer, batch.Select(p => new StoredBody(p.QueueId, partition, p.Message.Body)).ToArray(), _clock.GetUtcNow(), timeout.Token);
+        await _bodies.StoreAsync(batch.Select(p => new StoredBody(p.QueueId, partition, p.Message.Body)).ToArray(), _clock.GetUtcNow(), timeout.Token);
     }
 
     public static Props Props(QueueSettings settings, MessageBodyStore bodies, IActorRef partitions, TimeProvider clock) =>

@@ -213,9 +213,7 @@ public sealed class BouncerTests : Akka.TestKit.Xunit2.TestKit
     }
 
     private static async Task StoreAsync(MessageBodyStore bodies, string queueId, byte[] body)
-    {
-        await using var writer = await bodies.OpenWriterAsync(CancellationToken.None);
-        await bodies.StoreAsync(writer, [new StoredBody(queueId, 3, body)], DsnSamples.Now, CancellationToken.None);
+    {        await bodies.StoreAsync([new StoredBody(queueId, 3, body)], DsnSamples.Now, CancellationToken.None);
     }
 
     protected override void Dispose(bool disposing)

@@ -69,8 +69,7 @@ internal sealed class DeliveryTestBed : IAsyncDisposable
     {
         var number = Interlocked.Increment(ref _dispatches);
         var queueId = $"T{number:D6}{Guid.NewGuid():N}"[..24];
-        await using (var writer = await Bodies.OpenWriterAsync(CancellationToken.None))
-            await Bodies.StoreAsync(writer, [new StoredBody(queueId, 0, body)], DateTimeOffset.UtcNow, CancellationToken.None);
+        await Bodies.StoreAsync([new StoredBody(queueId, 0, body)], DateTimeOffset.UtcNow, CancellationToken.None);
         var recipients = (localParts.Length == 0 ? ["rcpt"] : localParts)
             .Select((local, i) => new DeliveryRecipient(i, $"{local}@{domain}", DsnNotify.Unspecified, null, 1))
             .ToArray();

@@ -32,8 +32,7 @@ public sealed class MessageBodyStoreTests
 
         var bodies = Enumerable.Range(0, 50).Select(i => new StoredBody(QueueId.New(i % 4, DateTimeOffset.UtcNow), i % 4,
             Enumerable.Range(0, 1000 + i).Select(b => (byte)(b * 7 + i)).ToArray())).ToArray();
-        await using (var writer = await store.OpenWriterAsync(CancellationToken.None))
-            await store.StoreAsync(writer, bodies, DateTimeOffset.UtcNow, CancellationToken.None);
+        await store.StoreAsync(bodies, DateTimeOffset.UtcNow, CancellationToken.None);
 
         foreach (var body in bodies)
             Assert.Equal(body.Body.ToArray(), await store.ReadAsync(body.QueueId, CancellationToken.None));
@@ -57,11 +56,8 @@ public sealed class MessageBodyStoreTests
         var orphan = new StoredBody(QueueId.New(1, old), 1, new byte[] { 2 });
         var otherPartition = new StoredBody(QueueId.New(2, old), 2, new byte[] { 3 });
         var recent = new StoredBody(QueueId.New(1, DateTimeOffset.UtcNow), 1, new byte[] { 4 });
-        await using (var writer = await store.OpenWriterAsync(CancellationToken.None))
-        {
-            await store.StoreAsync(writer, [live, orphan, otherPartition], old, CancellationToken.None);
-            await store.StoreAsync(writer, [recent], DateTimeOffset.UtcNow, CancellationToken.None);
-        }
+                    await store.StoreAsync([live, orphan, otherPartition], old, CancellationToken.None);
+            await store.StoreAsync([recent], DateTimeOffset.UtcNow, CancellationToken.None);
 
         var deleted = await store.DeleteOrphansAsync(1, DateTimeOffset.UtcNow.AddMinutes(-10), new HashSet<string> { live.QueueId }, CancellationToken.None);
 
@@ -81,9 +77,7 @@ public sealed class MessageBodyStoreTests
         var store = new MessageBodyStore(journal);
         await store.CreateTableAsync(CancellationToken.None);
         for (var i = 0; i < 3; i++)
-        {
-            await using var writer = await store.OpenWriterAsync(CancellationToken.None);
-            await store.StoreAsync(writer, [new StoredBody(QueueId.New(0, DateTimeOffset.UtcNow), 0, new byte[] { 1 })], DateTimeOffset.UtcNow, CancellationToken.None);
+        {            await store.StoreAsync([new StoredBody(QueueId.New(0, DateTimeOffset.UtcNow), 0, new byte[] { 1 })], DateTimeOffset.UtcNow, CancellationToken.None);
         }
 
         // Connections from the journal's own connection string (the pool Akka.Persistence.Sql draws
@@ -112,5 +106,50 @@ public sealed class MessageBodyStoreTests
         Assert.Equal(2L, await setting.ExecuteScalarAsync());
         setting.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", await setting.ExecuteScalarAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Concurrent_stores_and_deletes_from_many_callers_all_land(string provider)
+    {
+        var (journal, directory) = await Database(provider);
+        using var _ = directory;
+        var store = new MessageBodyStore(journal);
+        await store.CreateTableAsync(CancellationToken.None);
+        var kept = new List<StoredBody>();
+        var deleted = new List<StoredBody>();
+
+        // Sixteen callers at once (the intake and the partitions of a node): every store must come back committed.
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(async caller =>
+        {
+            for (var round = 0; round < 10; round++)
+            {
+                var batch = Enumerable.Range(0, 5).Select(i => new StoredBody(QueueId.New(caller, DateTimeOffset.UtcNow), caller, new[] { (byte)caller, (byte)round, (byte)i })).ToArray();
+                await store.StoreAsync(batch, DateTimeOffset.UtcNow, CancellationToken.None);
+                lock (kept) kept.AddRange(batch.Skip(2));
+                lock (deleted) deleted.AddRange(batch.Take(2));
+                await store.DeleteAsync(batch.Take(2).Select(b => b.QueueId).ToArray(), CancellationToken.None);
+            }
+        }));
+
+        Assert.Equal(kept.Count, await store.CountAsync(CancellationToken.None));
+        foreach (var body in kept) Assert.Equal(body.Body.ToArray(), await store.ReadAsync(body.QueueId, CancellationToken.None));
+        foreach (var body in deleted) Assert.Null(await store.ReadAsync(body.QueueId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_failed_write_fails_its_callers_and_the_writer_recovers()
+    {
+        using var directory = new TempDirectory();
+        var journal = QueueTestKit.SqliteJournal(directory);
+        var store = new MessageBodyStore(journal);
+        var body = new StoredBody(QueueId.New(0, DateTimeOffset.UtcNow), 0, new byte[] { 1 });
+
+        // No table yet: the write fails, and the caller hears it rather than waiting forever.
+        await Assert.ThrowsAnyAsync<Exception>(() => store.StoreAsync([body], DateTimeOffset.UtcNow, CancellationToken.None));
+
+        await store.CreateTableAsync(CancellationToken.None);
+        await store.StoreAsync([body], DateTimeOffset.UtcNow, CancellationToken.None);
+        Assert.Equal(body.Body.ToArray(), await store.ReadAsync(body.QueueId, CancellationToken.None));
     }
 }

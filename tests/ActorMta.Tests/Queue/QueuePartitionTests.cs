@@ -258,8 +258,7 @@ public sealed class QueuePartitionTests : QueueTestKit
     {
         var partition = StartPartition(Settings());
         var queueId = QueueId.New(0, DateTimeOffset.UtcNow);
-        await using (var writer = await Bodies.OpenWriterAsync(CancellationToken.None))
-            await Bodies.StoreAsync(writer, [new StoredBody(queueId, 0, "Subject: x\r\n\r\nhello\r\n"u8.ToArray())], DateTimeOffset.UtcNow, CancellationToken.None);
+        await Bodies.StoreAsync([new StoredBody(queueId, 0, "Subject: x\r\n\r\nhello\r\n"u8.ToArray())], DateTimeOffset.UtcNow, CancellationToken.None);
         partition.Tell(new QueuePartition.AcceptBatch(0, [new QueuePartition.AcceptedEnvelope(queueId, Envelope("a@src.example", "b@dest.example"), 10, DateTimeOffset.UtcNow.AddSeconds(30))]), _intake.Ref);
         _intake.ExpectMsg<QueuePartition.BatchAccepted>();
         Assert.NotNull(await Bodies.ReadAsync(queueId, CancellationToken.None));

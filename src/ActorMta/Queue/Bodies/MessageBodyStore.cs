@@ -19,12 +19,24 @@ public sealed record StoredBody(string QueueId, int Partition, ReadOnlyMemory<by
 /// SQLite (one node): bodies live in a file of their own (one writer per SQLite file) and are
 /// committed durably there (WAL, synchronous=FULL) before the envelopes go to the journal: two
 /// group-committed fsyncs per accepted batch, one per file.
+///
+/// Writes (stores and deletes) go through the node's one <see cref="BodyWriter"/>; reads open
+/// pooled connections of their own (WAL readers do not wait for the writer).
 /// </summary>
-public sealed class MessageBodyStore(JournalDatabase database)
+public sealed class MessageBodyStore
 {
     private const string Table = "actormta_message_body";
 
-    public JournalProvider Provider => database.Settings.Provider;
+    private readonly JournalDatabase _database;
+    private readonly BodyWriter _writer;
+
+    public MessageBodyStore(JournalDatabase database)
+    {
+        _database = database;
+        _writer = new BodyWriter(this);
+    }
+
+    public JournalProvider Provider => _database.Settings.Provider;
 
     public async Task CreateTableAsync(CancellationToken cancellation)
     {
@@ -41,38 +53,50 @@ public sealed class MessageBodyStore(JournalDatabase database)
     }
 
     /// <summary>
-    /// A connection for a body writer (see the class summary). PostgreSQL: commits that do not wait
+    /// A connection for the body writer (see the class summary). PostgreSQL: commits that do not wait
     /// for the disk, so never from the journal's pool (a pooled connection keeps its session
     /// settings): writers get a pool of their own through their application name.
     /// </summary>
-    public async Task<DbConnection> OpenWriterAsync(CancellationToken cancellation)
+    internal async Task<DbConnection> OpenWriterAsync(CancellationToken cancellation)
     {
         if (Provider == JournalProvider.Sqlite) return await OpenAsync(cancellation);
-        var writer = new NpgsqlConnectionStringBuilder(database.Settings.BodiesConnectionString) { ApplicationName = "actormta-body-writer" };
-        if (string.Equals(writer.ConnectionString, database.Settings.ConnectionString, StringComparison.Ordinal)) writer.Pooling = false;
+        var writer = new NpgsqlConnectionStringBuilder(_database.Settings.BodiesConnectionString) { ApplicationName = "actormta-body-writer" };
+        if (string.Equals(writer.ConnectionString, _database.Settings.ConnectionString, StringComparison.Ordinal)) writer.Pooling = false;
         var connection = new NpgsqlConnection(writer.ConnectionString);
         await connection.OpenAsync(cancellation);
         await ExecuteAsync(connection, "SET synchronous_commit = off", cancellation);
         return connection;
     }
 
-    /// <summary>Stores the bodies in one transaction on a writer connection.</summary>
-    public async Task StoreAsync(DbConnection writer, IReadOnlyList<StoredBody> bodies, DateTimeOffset now, CancellationToken cancellation)
+    /// <summary>Stores the bodies; completes once they are committed (batched with other writes by the node's one body writer).</summary>
+    public Task StoreAsync(IReadOnlyList<StoredBody> bodies, DateTimeOffset now, CancellationToken cancellation) =>
+        _writer.StoreAsync(bodies, now, cancellation);
+
+    /// <summary>One round of the body writer: inserts and deletes in one transaction.</summary>
+    internal async Task WriteRoundAsync(DbConnection writer, IEnumerable<(IReadOnlyList<StoredBody> Bodies, DateTimeOffset StoredAt)> stores, IEnumerable<string> deletes)
     {
-        await using var transaction = await writer.BeginTransactionAsync(cancellation);
+        await using var transaction = await writer.BeginTransactionAsync();
         if (writer is NpgsqlConnection postgres)
         {
             await using var batch = new NpgsqlBatch(postgres, (NpgsqlTransaction)transaction);
-            foreach (var body in bodies)
+            foreach (var (bodies, storedAt) in stores)
+                foreach (var body in bodies)
+                {
+                    var insert = new NpgsqlBatchCommand($"INSERT INTO {Table} (queue_id, partition_number, stored_at, body) VALUES ($1, $2, $3, $4)");
+                    insert.Parameters.Add(new NpgsqlParameter { Value = body.QueueId });
+                    insert.Parameters.Add(new NpgsqlParameter { Value = body.Partition });
+                    insert.Parameters.Add(new NpgsqlParameter { Value = storedAt.ToUnixTimeMilliseconds() });
+                    insert.Parameters.Add(new NpgsqlParameter { Value = body.Body });
+                    batch.BatchCommands.Add(insert);
+                }
+            var ids = deletes.ToArray();
+            if (ids.Length > 0)
             {
-                var insert = new NpgsqlBatchCommand($"INSERT INTO {Table} (queue_id, partition_number, stored_at, body) VALUES ($1, $2, $3, $4)");
-                insert.Parameters.Add(new NpgsqlParameter { Value = body.QueueId });
-                insert.Parameters.Add(new NpgsqlParameter { Value = body.Partition });
-                insert.Parameters.Add(new NpgsqlParameter { Value = now.ToUnixTimeMilliseconds() });
-                insert.Parameters.Add(new NpgsqlParameter { Value = body.Body });
-                batch.BatchCommands.Add(insert);
+                var delete = new NpgsqlBatchCommand($"DELETE FROM {Table} WHERE queue_id = ANY($1)");
+                delete.Parameters.Add(new NpgsqlParameter { Value = ids });
+                batch.BatchCommands.Add(delete);
             }
-            await batch.ExecuteNonQueryAsync(cancellation);
+            if (batch.BatchCommands.Count > 0) await batch.ExecuteNonQueryAsync();
         }
         else
         {
@@ -83,18 +107,28 @@ public sealed class MessageBodyStore(JournalDatabase database)
             var partition = AddParameter(insert, "$partition", DbType.Int32);
             var at = AddParameter(insert, "$at", DbType.Int64);
             var blob = AddParameter(insert, "$body", DbType.Binary);
-            foreach (var body in bodies)
+            foreach (var (bodies, storedAt) in stores)
+                foreach (var body in bodies)
+                {
+                    id.Value = body.QueueId;
+                    partition.Value = body.Partition;
+                    at.Value = storedAt.ToUnixTimeMilliseconds();
+                    blob.Value = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(body.Body, out var whole) && whole.Offset == 0 && whole.Count == whole.Array!.Length
+                        ? whole.Array
+                        : body.Body.ToArray();
+                    await insert.ExecuteNonQueryAsync();
+                }
+            await using var delete = writer.CreateCommand();
+            delete.Transaction = transaction;
+            delete.CommandText = $"DELETE FROM {Table} WHERE queue_id = $id";
+            var deleted = AddParameter(delete, "$id", DbType.String);
+            foreach (var queueId in deletes)
             {
-                id.Value = body.QueueId;
-                partition.Value = body.Partition;
-                at.Value = now.ToUnixTimeMilliseconds();
-                blob.Value = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(body.Body, out var whole) && whole.Offset == 0 && whole.Count == whole.Array!.Length
-                    ? whole.Array
-                    : body.Body.ToArray();
-                await insert.ExecuteNonQueryAsync(cancellation);
+                deleted.Value = queueId;
+                await delete.ExecuteNonQueryAsync();
             }
         }
-        await transaction.CommitAsync(cancellation);
+        await transaction.CommitAsync();
     }
 
     /// <summary>The body of a queued message, or null when it is not (or no longer) stored.</summary>
@@ -107,22 +141,9 @@ public sealed class MessageBodyStore(JournalDatabase database)
         return await select.ExecuteScalarAsync(cancellation) as byte[];
     }
 
-    public async Task DeleteAsync(IReadOnlyCollection<string> queueIds, CancellationToken cancellation)
-    {
-        if (queueIds.Count == 0) return;
-        await using var connection = await OpenWriterAsync(cancellation);
-        await using var transaction = await connection.BeginTransactionAsync(cancellation);
-        await using var delete = connection.CreateCommand();
-        delete.Transaction = transaction;
-        delete.CommandText = $"DELETE FROM {Table} WHERE queue_id = {Parameter("id")}";
-        var id = AddParameter(delete, Parameter("id"), DbType.String);
-        foreach (var queueId in queueIds)
-        {
-            id.Value = queueId;
-            await delete.ExecuteNonQueryAsync(cancellation);
-        }
-        await transaction.CommitAsync(cancellation);
-    }
+    /// <summary>Deletes the bodies (of completed messages); completes once committed.</summary>
+    public Task DeleteAsync(IReadOnlyCollection<string> queueIds, CancellationToken cancellation) =>
+        _writer.DeleteAsync(queueIds, cancellation);
 
     /// <summary>
     /// Deletes a partition's bodies stored before <paramref name="before"/> whose message the
@@ -159,7 +180,7 @@ public sealed class MessageBodyStore(JournalDatabase database)
 
     private async Task<DbConnection> OpenAsync(CancellationToken cancellation)
     {
-        var connection = database.CreateBodiesConnection();
+        var connection = _database.CreateBodiesConnection();
         await connection.OpenAsync(cancellation);
         return connection;
     }
