@@ -12,7 +12,13 @@ COPY --from=build /app ./
 # The image's unprivileged "app" user (UID 1654) owns the data directory; nothing runs as root.
 RUN mkdir -p /var/lib/actormta && chown app:app /var/lib/actormta
 USER app
+# In a container every listener binds all interfaces (the defaults are loopback). Relay stays
+# closed to the world: only trusted-networks (loopback by default) and authenticated clients may
+# relay, so set ACTORMTA_TRUSTED_NETWORKS to the internal systems' networks, e.g. "10.0.0.0/8".
 ENV ACTORMTA_DATA_DIR=/var/lib/actormta \
+    ACTORMTA_SMTP_RELAY_HOST=0.0.0.0 \
+    ACTORMTA_SMTP_SUBMISSION_HOST=0.0.0.0 \
+    ACTORMTA_SMTP_SMTPS_HOST=0.0.0.0 \
     ACTORMTA_MANAGEMENT_HOST=0.0.0.0 \
     ACTORMTA_CLUSTER_HOST=0.0.0.0 \
     ACTORMTA_LOG_FORMAT=json
