@@ -8,7 +8,9 @@ as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$
 case "$1" in
   start)
     dir=$2; port=$3
-    mkdir -p "$dir"; [ "$(id -u)" = 0 ] && chown postgres "$dir"
+    mkdir -p "$dir"
+    # As root the server runs as postgres, which must be able to reach DIR (mktemp -d makes 0700 parents).
+    if [ "$(id -u)" = 0 ]; then chown postgres "$dir"; chmod a+x "$(dirname "$dir")"; fi
     as_postgres "$PGBIN/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 >/dev/null
     # Durable settings as a production relay would run them (fsync and synchronous_commit on).
     as_postgres "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
