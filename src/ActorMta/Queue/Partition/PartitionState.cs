@@ -19,6 +19,7 @@ public sealed class PartitionState
 
     /// <summary>Repeated envelope strings (sender, client, HELO) are kept once per partition.</summary>
     private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
+    private readonly Dictionary<SubmittingClient, SubmittingClient> _clients = [];
 
     public void Apply(IQueueEvent e)
     {
@@ -65,7 +66,7 @@ public sealed class PartitionState
             case MessageCompleted completed when Messages.Remove(completed.QueueId, out var message):
                 Record(message, completed.At, "completed", "");
                 RecentlyCompleted.AddFirst(new CompletedMessage(message.QueueId, completed.At, message.Envelope,
-                    message.Recipients.Select((r, i) => $"{Address(message, i)}: {r.Status.ToString().ToLowerInvariant()}").ToArray(), message.History));
+                    message.Recipients.Select((r, i) => $"{Address(message, i)}: {r.Status.ToString().ToLowerInvariant()}").ToArray(), HistoryOf(message)));
                 while (RecentlyCompleted.Count > RecentlyCompletedLimit) RecentlyCompleted.RemoveLast();
                 break;
         }
@@ -84,7 +85,8 @@ public sealed class PartitionState
                 AcceptedAt = message.AcceptedAt,
                 ExpiresAt = message.ExpiresAt,
                 Recipients = message.Recipients,
-                History = message.History,
+                // Snapshots taken before the "accepted" line was derived carry it: drop it, it is derived now.
+                History = message.History is [{ Event: "accepted" }, .. var rest] ? (rest.Count > 0 ? rest : null) : message.History,
             };
         LastDispatchId = snapshot.LastDispatchId;
         RecentlyCompleted.Clear();
@@ -107,8 +109,16 @@ public sealed class PartitionState
             Recipients = accepted.Envelope.Recipients.Select(_ => new RecipientState { Status = RecipientStatus.Pending, DueAt = accepted.At }).ToArray(),
         };
         Messages.Add(message.QueueId, message);
+    }
+
+    /// <summary>The message's life for the queue API: the accept, then what was recorded after it.</summary>
+    public static IReadOnlyList<HistoryEntry> HistoryOf(QueuedMessage message)
+    {
+        var envelope = message.Envelope;
         var sender = envelope.HasNullReversePath ? "<>" : envelope.ReversePath;
-        Record(message, accepted.At, "accepted", $"from {sender} for {envelope.Recipients.Count} recipient(s), {accepted.Size} bytes, client {envelope.Client.Address}");
+        HistoryEntry accepted = new(message.AcceptedAt, "accepted",
+            $"from {sender} for {envelope.Recipients.Count} recipient(s), {message.Size} bytes, client {envelope.Client.Address}");
+        return [accepted, .. message.History ?? []];
     }
 
     private static void Finish(QueuedMessage message, int index, RecipientStatus status, RemoteReply? reply, string? remoteHost, DateTimeOffset at)
@@ -124,24 +134,28 @@ public sealed class PartitionState
 
     private static void Record(QueuedMessage message, DateTimeOffset at, string what, string detail)
     {
-        if (message.History.Count >= MaxHistoryPerMessage) message.History.RemoveAt(1); // keep "accepted"
-        message.History.Add(new HistoryEntry(at, what, detail));
+        var history = message.History ??= new List<HistoryEntry>(2);
+        if (history.Count >= MaxHistoryPerMessage - 1) history.RemoveAt(0); // the derived "accepted" line makes it MaxHistoryPerMessage
+        history.Add(new HistoryEntry(at, what, detail));
     }
 
     private static string Address(QueuedMessage message, int index) => message.Envelope.Recipients[index].Address;
 
     private static string Via(string? host) => host is null ? "" : $" (from {host})";
 
+    /// <summary>A deep queue repeats the same few clients and senders: each is kept once (a client record is some 200 bytes with its strings).</summary>
     private SmtpEnvelope Interned(SmtpEnvelope envelope) => envelope with
     {
         ReversePath = Intern(envelope.ReversePath),
-        Client = envelope.Client with
-        {
-            Address = Intern(envelope.Client.Address),
-            HeloName = Intern(envelope.Client.HeloName),
-            Listener = Intern(envelope.Client.Listener),
-        },
+        Client = InternClient(envelope.Client),
     };
+
+    private SubmittingClient InternClient(SubmittingClient client)
+    {
+        if (_clients.TryGetValue(client, out var kept)) return kept;
+        if (_clients.Count < 10_000) _clients[client] = client;
+        return client;
+    }
 
     private string Intern(string value)
     {

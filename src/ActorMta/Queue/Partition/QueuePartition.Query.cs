@@ -15,7 +15,7 @@ public sealed partial class QueuePartition
                 r.IsWaiting ? r.DueAt : null,
                 r.LastReply?.ToString(),
                 r.LastRemoteHost)).ToArray();
-            return new MessageDetails(message.QueueId, "queued", message.Envelope, message.Size, message.AcceptedAt, message.ExpiresAt, recipients, message.History.ToArray());
+            return new MessageDetails(message.QueueId, "queued", message.Envelope, message.Size, message.AcceptedAt, message.ExpiresAt, recipients, PartitionState.HistoryOf(message));
         }
         var completed = _state.RecentlyCompleted.FirstOrDefault(c => c.QueueId == queueId);
         if (completed is null) return new MessageNotFound(queueId);

@@ -17,7 +17,12 @@ public sealed class QueuedMessage
     public required DateTimeOffset AcceptedAt { get; init; }
     public required DateTimeOffset ExpiresAt { get; init; }
     public required RecipientState[] Recipients { get; init; }
-    public List<HistoryEntry> History { get; init; } = [];
+    /// <summary>
+    /// What happened after the accept (null until something did: most messages are delivered at the
+    /// first attempt, and a deep queue holds hundreds of thousands). The "accepted" line is derived
+    /// from the fields above when asked for (<see cref="PartitionState.HistoryOf"/>), never stored.
+    /// </summary>
+    public List<HistoryEntry>? History { get; set; }
 
     public bool AllFinal => Recipients.All(r => r.IsFinal);
 }
