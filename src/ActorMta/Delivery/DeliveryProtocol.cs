@@ -16,6 +16,8 @@ public interface IWithDomain : Serialization.IActorMtaSerializable
 /// within the partition's lease (else the partition tries again). The body is read from the body
 /// store by queue id, never carried in the request.
 /// </summary>
+/// <param name="Ret">MAIL RET= and <paramref name="EnvelopeId"/> MAIL ENVID= as the client gave them
+/// (RFC 3461 4.3, 4.4): passed on to a next hop that offers DSN, so its DSNs still carry them.</param>
 public sealed record DeliveryRequest(
     string Domain,
     int Partition,
@@ -27,7 +29,9 @@ public sealed record DeliveryRequest(
     bool SmtpUtf8,
     long Size,
     DateTimeOffset ReceivedAt,
-    DateTimeOffset ExpiresAt) : IWithDomain;
+    DateTimeOffset ExpiresAt,
+    DsnReturn Ret = DsnReturn.Unspecified,
+    string? EnvelopeId = null) : IWithDomain;
 
 /// <param name="Index">The recipient's position in the message's envelope; reports refer to it.</param>
 /// <param name="Attempt">This is the recipient's n-th attempt (1 for the first), as persisted by the partition.</param>

@@ -1,5 +1,6 @@
 using System.Net;
 using ActorMta.Delivery;
+using ActorMta.Smtp;
 using ActorMta.TestSupport.Smtp;
 using Akka.Actor;
 
@@ -35,6 +36,20 @@ public sealed class DomainDeliveryOverSmtpTests : DomainDeliveryTestKit
         Assert.Equal("sender@origin.test", received.ReversePath);
         Assert.Equal(["alice@example.test", "bob@example.test"], received.Recipients.Select(r => r.Address));
         Assert.Equal("localhost", received.HeloName);
+    }
+
+    [Fact]
+    public async Task The_clients_RET_and_ENVID_go_on_to_a_server_that_offers_DSN()
+    {
+        var request = await Bed.QueueAsync("example.test", DeliveryTestBed.Body("dsn parameters"));
+        var (delivery, queue) = Start("example.test");
+
+        delivery.Tell(request with { Ret = DsnReturn.Headers, EnvelopeId = "QQ314159" });
+
+        Assert.Equal(DeliveryOutcome.Delivered, Assert.Single(queue.ExpectMsg<DeliveryReport>(Deadline).Results).Outcome);
+        var received = Assert.Single(Sink.Messages);
+        Assert.Contains("RET=HDRS", received.MailParameters);
+        Assert.Contains("ENVID=QQ314159", received.MailParameters);
     }
 
     [Fact]

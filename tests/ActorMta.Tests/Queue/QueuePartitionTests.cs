@@ -65,6 +65,16 @@ public sealed class QueuePartitionTests : QueueTestKit
     }
 
     [Fact]
+    public void The_envelopes_RET_and_ENVID_go_to_delivery_with_the_request()
+    {
+        var partition = StartPartition(Settings());
+        Accept(partition, Envelope("alice@src.example", "bob@dest.example") with { Ret = DsnReturn.Headers, EnvelopeId = "ENV-7" });
+
+        var request = _delivery.ExpectMsg<DeliveryRequest>();
+        Assert.Equal((DsnReturn.Headers, "ENV-7"), (request.Ret, request.EnvelopeId));
+    }
+
+    [Fact]
     public void A_deferred_recipient_is_tried_again_after_the_retry_delay_with_its_attempt_count()
     {
         var partition = StartPartition(Settings(retryInitial: TimeSpan.FromMilliseconds(300)));

@@ -60,8 +60,11 @@ public sealed class WireFormatTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(SampleEnvelope.Client, back.Messages.Single().Envelope.Client);
 
         var request = new DeliveryRequest("dest.example", 2, "Q1", 9, "alice@src.example",
-            [new DeliveryRecipient(0, "bob@dest.example", DsnNotify.Delay, null, 3)], BodyType.EightBitMime, false, 100, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
-        Assert.Equal(request.Recipients, RoundTrip(request).Recipients);
+            [new DeliveryRecipient(0, "bob@dest.example", DsnNotify.Delay, null, 3)], BodyType.EightBitMime, false, 100, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch,
+            DsnReturn.Full, "ENV-1");
+        var requestBack = RoundTrip(request);
+        Assert.Equal(request.Recipients, requestBack.Recipients);
+        Assert.Equal((DsnReturn.Full, "ENV-1"), (requestBack.Ret, requestBack.EnvelopeId));
 
         var report = new DeliveryReport(2, "Q1", 9, [new RecipientResult(0, DeliveryOutcome.Deferred, new RemoteReply(421, "4.7.0", "slow down"), "mx", "127.0.0.1", true, DateTimeOffset.UnixEpoch)]);
         Assert.Equal(report.Results, RoundTrip(report).Results);

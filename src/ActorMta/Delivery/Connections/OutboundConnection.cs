@@ -143,7 +143,7 @@ public sealed class OutboundConnection : ReceiveActor
             {
                 var message = new OutboundMessage(request.ReversePath,
                     batch.Select(r => new OutboundRecipient(r.Address, r.Notify, r.OriginalRecipient)).ToArray(),
-                    body, request.BodyType, request.SmtpUtf8);
+                    body, request.BodyType, request.SmtpUtf8, request.EnvelopeId, request.Ret);
                 var result = await session.SendAsync(message, _stopping.Token).ConfigureAwait(false);
                 for (var i = 0; i < batch.Length; i++)
                 {

@@ -292,7 +292,8 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
             _dispatches.Dispatched(dispatchId, message.QueueId, domain);
             var request = new DeliveryRequest(domain, _partition, message.QueueId, dispatchId, message.Envelope.ReversePath,
                 indexes.Select(i => ToDeliveryRecipient(message, i)).ToArray(),
-                message.Envelope.BodyType, message.Envelope.SmtpUtf8, message.Size, message.AcceptedAt, message.ExpiresAt);
+                message.Envelope.BodyType, message.Envelope.SmtpUtf8, message.Size, message.AcceptedAt, message.ExpiresAt,
+                message.Envelope.Ret, message.Envelope.EnvelopeId);
             turn.AfterCommit(() => _delivery.Tell(request));
         }
     }
