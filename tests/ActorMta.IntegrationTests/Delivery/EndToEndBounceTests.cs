@@ -61,7 +61,7 @@ public sealed class EndToEndBounceTests : IAsyncLifetime
         _recipients.Replies.OnRecipient("gone@example.test").Reply(550, "5.1.1 No such user here");
         await using var node = await StartNodeAsync();
 
-        await RelayClient.SendAsync(node.RelayPort, [RelayClient.Message("bounced 550", "Nobody by that name.\r\n", to: "gone@example.test")], "sender@origin.test", "gone@example.test");
+        await RelayClient.SendAsync(node.RelayPort, [TestMessages.Message("bounced 550", "Nobody by that name.\r\n", to: "gone@example.test")], "sender@origin.test", "gone@example.test");
 
         var recipient = await DsnAsync("bounced 550");
         Assert.Equal("rfc822; gone@example.test", recipient["Final-Recipient"]);
@@ -78,7 +78,7 @@ public sealed class EndToEndBounceTests : IAsyncLifetime
         _dns.NullMx("nomail.example.test");
         await using var node = await StartNodeAsync();
 
-        await RelayClient.SendAsync(node.RelayPort, [RelayClient.Message("to null mx", "Nobody home.\r\n", to: "rcpt@nomail.example.test")], "sender@origin.test", "rcpt@nomail.example.test");
+        await RelayClient.SendAsync(node.RelayPort, [TestMessages.Message("to null mx", "Nobody home.\r\n", to: "rcpt@nomail.example.test")], "sender@origin.test", "rcpt@nomail.example.test");
 
         var recipient = await DsnAsync("to null mx");
         Assert.Equal("rfc822; rcpt@nomail.example.test", recipient["Final-Recipient"]);
@@ -93,7 +93,7 @@ public sealed class EndToEndBounceTests : IAsyncLifetime
         _recipients.Replies.OnMessage().Reply(451, "4.3.0 Try again later");
         await using var node = await StartNodeAsync("actormta.queue.max-lifetime = 4s");
 
-        await RelayClient.SendAsync(node.RelayPort, [RelayClient.Message("expired", "Too late.\r\n")], "sender@origin.test", "rcpt@example.test");
+        await RelayClient.SendAsync(node.RelayPort, [TestMessages.Message("expired", "Too late.\r\n")], "sender@origin.test", "rcpt@example.test");
 
         var recipient = await DsnAsync("expired");
         Assert.Equal("rfc822; rcpt@example.test", recipient["Final-Recipient"]);
@@ -109,7 +109,7 @@ public sealed class EndToEndBounceTests : IAsyncLifetime
         _recipients.Replies.OnRecipient("gone@example.test").Reply(550, "5.1.1 No such user here");
         await using var node = await StartNodeAsync();
 
-        await RelayClient.SendAsync(node.RelayPort, [RelayClient.Message("bounce of a bounce", "From the null sender.\r\n", to: "gone@example.test")], "", "gone@example.test");
+        await RelayClient.SendAsync(node.RelayPort, [TestMessages.Message("bounce of a bounce", "From the null sender.\r\n", to: "gone@example.test")], "", "gone@example.test");
 
         // Failed, then the queue is empty: a DSN would have been queued before the original completed.
         var log = Path.Combine(node.DataDirectory, "delivery.log");

@@ -35,7 +35,7 @@ public sealed class EndToEndDeliveryTests : IAsyncLifetime
             new Dictionary<string, string> { ["ACTORMTA_DNS_SERVERS"] = _dns.EndPoint.ToString() });
 
     private static IReadOnlyList<MimeKit.MimeMessage> Messages(int count, string subject) =>
-        [.. Enumerable.Range(0, count).Select(i => RelayClient.Message($"{subject} {i}", $"Message {i}.\r\n"))];
+        [.. Enumerable.Range(0, count).Select(i => TestMessages.Message($"{subject} {i}", $"Message {i}.\r\n"))];
 
     /// <summary>The sink got exactly what was submitted, after the trace header the node added.</summary>
     private static void AssertRelayedExactly(byte[] submitted, ReceivedMessage received)
@@ -51,12 +51,12 @@ public sealed class EndToEndDeliveryTests : IAsyncLifetime
     public async Task A_message_is_delivered_to_the_MX_byte_for_byte()
     {
         await using var node = await StartNodeAsync();
-        var message = RelayClient.Message("byte for byte", "Line one\r\n.a dot line\r\n..two dots\r\nLast line\r\n");
+        var message = TestMessages.Message("byte for byte", "Line one\r\n.a dot line\r\n..two dots\r\nLast line\r\n");
 
         await RelayClient.SendAsync(node.RelayPort, [message], "sender@origin.test", "alice@example.test", "bob@example.test");
 
         var received = Assert.Single(await _sink.WaitForMessagesAsync(1, Deadline));
-        AssertRelayedExactly(RelayClient.Wire(message), received);
+        AssertRelayedExactly(TestMessages.Wire(message), received);
         Assert.Equal("sender@origin.test", received.ReversePath);
         Assert.Equal(["alice@example.test", "bob@example.test"], received.Recipients.Select(r => r.Address));
         var domain = (await node.GetJsonAsync("/delivery/domains/example.test"));
@@ -86,12 +86,12 @@ public sealed class EndToEndDeliveryTests : IAsyncLifetime
     {
         _sink.Replies.OnMessage().Times(2).Reply(451, "4.3.0 Try again later");
         await using var node = await StartNodeAsync();
-        var message = RelayClient.Message("retried", "Third time lucky.\r\n");
+        var message = TestMessages.Message("retried", "Third time lucky.\r\n");
 
         await RelayClient.SendAsync(node.RelayPort, [message], "sender@origin.test", "rcpt@example.test");
 
         var received = Assert.Single(await _sink.WaitForMessagesAsync(1, Deadline));
-        AssertRelayedExactly(RelayClient.Wire(message), received);
+        AssertRelayedExactly(TestMessages.Wire(message), received);
         Assert.Equal([451, 451, 250], _sink.Transactions.Select(t => t.ReplyCode));
         var log = await Eventually.Returns(() => Task.FromResult(File.ReadAllLines(Path.Combine(node.DataDirectory, "delivery.log"))),
             l => l.Length >= 3, Deadline, "three delivery log lines");
@@ -105,7 +105,7 @@ public sealed class EndToEndDeliveryTests : IAsyncLifetime
         _dns.NullMx("nomail.example.test");
         await using var node = await StartNodeAsync();
 
-        await RelayClient.SendAsync(node.RelayPort, [RelayClient.Message("to null mx", "Nobody home.\r\n", to: "rcpt@nomail.example.test")], "sender@origin.test", "rcpt@nomail.example.test");
+        await RelayClient.SendAsync(node.RelayPort, [TestMessages.Message("to null mx", "Nobody home.\r\n", to: "rcpt@nomail.example.test")], "sender@origin.test", "rcpt@nomail.example.test");
 
         // Only the recipient's line: the sender's domain is not in DNS here, so its DSN waits (EndToEndBounceTests follow DSNs).
         var log = Path.Combine(node.DataDirectory, "delivery.log");
@@ -124,12 +124,12 @@ public sealed class EndToEndDeliveryTests : IAsyncLifetime
             actormta.delivery.smarthost { address = "127.0.0.1:{{smarthost.Port}}", verify-certificate = off, username = "relay-user", password = "relay pass" }
             actormta.delivery.domains."gmail.test".route = smarthost
             """);
-        var message = RelayClient.Message("via smarthost", "Relayed.\r\n", to: "someone@gmail.test");
+        var message = TestMessages.Message("via smarthost", "Relayed.\r\n", to: "someone@gmail.test");
 
         await RelayClient.SendAsync(node.RelayPort, [message], "sender@origin.test", "someone@gmail.test");
 
         var received = Assert.Single(await smarthost.WaitForMessagesAsync(1, Deadline));
-        AssertRelayedExactly(RelayClient.Wire(message), received);
+        AssertRelayedExactly(TestMessages.Wire(message), received);
         Assert.True(received.Tls);
         Assert.Equal("relay-user", received.AuthenticatedUser);
         Assert.Equal(0, _sink.TotalConnections);
@@ -167,13 +167,13 @@ public sealed class EndToEndDeliveryTests : IAsyncLifetime
             actormta.delivery.domains."example.test".reply-patterns = [{ match = "^421 .*rate limit", action = suspend, for = 4s }]
             """);
 
-        await RelayClient.SendAsync(node.RelayPort, [RelayClient.Message("pushed back", "First.\r\n")], "sender@origin.test", "rcpt@example.test");
+        await RelayClient.SendAsync(node.RelayPort, [TestMessages.Message("pushed back", "First.\r\n")], "sender@origin.test", "rcpt@example.test");
         var suspended = await Eventually.Returns(() => node.GetJsonAsync("/delivery/domains"),
             d => d.GetProperty("domains").EnumerateArray().Any(e => e.GetProperty("state").GetString() == "suspended"), Deadline, "example.test suspended");
         var status = Assert.Single(suspended.GetProperty("domains").EnumerateArray());
         Assert.Contains("Rate limit exceeded", status.GetProperty("suspendReason").GetString());
         var until = status.GetProperty("suspendedUntil").GetDateTimeOffset();
-        await RelayClient.SendAsync(node.RelayPort, [RelayClient.Message("while suspended", "Second.\r\n")], "sender@origin.test", "rcpt@example.test");
+        await RelayClient.SendAsync(node.RelayPort, [TestMessages.Message("while suspended", "Second.\r\n")], "sender@origin.test", "rcpt@example.test");
 
         var received = await _sink.WaitForMessagesAsync(2, Deadline);
         Assert.All(received, m => Assert.True(m.ReceivedAt >= until, $"delivered at {m.ReceivedAt:O}, before the suspension ended at {until:O}"));

@@ -33,7 +33,7 @@ public sealed class RestartDuringRetriesTests
         environment["ACTORMTA_MANAGEMENT_PORT"] = managementPort.ToString(CultureInfo.InvariantCulture);
         environment["ACTORMTA_DNS_SERVERS"] = dns.EndPoint.ToString();
         var ready = new Uri($"http://127.0.0.1:{managementPort}/health/ready");
-        var message = RelayClient.Message("survives kill -9", "Deferred, killed, resumed.\r\n");
+        var message = TestMessages.Message("survives kill -9", "Deferred, killed, resumed.\r\n");
 
         var first = HostProcess.Start(environment, "--config", config);
         try
@@ -61,7 +61,7 @@ public sealed class RestartDuringRetriesTests
         for (var i = 1; i < attempts.Length; i++)
             Assert.InRange(attempts[i] - attempts[i - 1], RetryEvery - TimeSpan.FromMilliseconds(500), RetryEvery + TimeSpan.FromSeconds(5));
         Assert.True(attempts[1] - deferredAt >= RetryEvery - TimeSpan.FromMilliseconds(500));
-        Assert.True(delivered.Body.AsSpan().EndsWith(RelayClient.Wire(message)));
+        Assert.True(delivered.Body.AsSpan().EndsWith(TestMessages.Wire(message)));
     }
 
     private static Task WaitReadyAsync(HostProcess host, Uri ready) =>

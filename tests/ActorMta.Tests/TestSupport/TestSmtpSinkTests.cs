@@ -20,7 +20,7 @@ public sealed class TestSmtpSinkTests
     public async Task MailKit_delivers_over_starttls_with_auth_and_the_sink_records_the_bytes_exactly(bool chunking)
     {
         await using var sink = TestSmtpSink.Start(new TestSmtpSinkOptions { Credentials = Credentials, Chunking = chunking, BinaryMime = chunking });
-        var message = Message("Loopback test", "Hello sink.\r\n.A line that starts with a dot\r\n..and two\r\n.\r\nlast line\r\n");
+        var message = TestMessages.Message("Loopback test", "Hello sink.\r\n.A line that starts with a dot\r\n..and two\r\n.\r\nlast line\r\n");
         using var client = ClientFor(sink, preferBdat: chunking);
 
         await client.ConnectAsync(sink.EndPoint.Address.ToString(), sink.Port, SecureSocketOptions.StartTls);
@@ -29,7 +29,7 @@ public sealed class TestSmtpSinkTests
         await client.DisconnectAsync(quit: true);
 
         var received = Assert.Single(await sink.WaitForMessagesAsync(1, Deadline));
-        Assert.Equal(Wire(message), received.Body);
+        Assert.Equal(TestMessages.Wire(message), received.Body);
         Assert.Equal(chunking, received.Chunked);
         Assert.True(received.Tls);
         Assert.NotEqual(SslProtocols.None, received.TlsProtocol);
@@ -53,7 +53,7 @@ public sealed class TestSmtpSinkTests
         {
             try
             {
-                await client.SendAsync(Message($"attempt {attempt}", "body\r\n"));
+                await client.SendAsync(TestMessages.Message($"attempt {attempt}", "body\r\n"));
                 codes.Add(250);
             }
             catch (SmtpCommandException e)
@@ -179,7 +179,7 @@ public sealed class TestSmtpSinkTests
         using var client = ClientFor(sink);
         client.LocalEndPoint = new IPEndPoint(IPAddress.Parse("127.0.0.2"), 0);
         await client.ConnectAsync(sink.EndPoint.Address.ToString(), sink.Port, SecureSocketOptions.None);
-        await client.SendAsync(Message("egress", "body\r\n"));
+        await client.SendAsync(TestMessages.Message("egress", "body\r\n"));
 
         Assert.Equal(IPAddress.Parse("127.0.0.2"), Assert.Single(sink.Messages).RemoteEndPoint.Address);
     }
@@ -202,28 +202,6 @@ public sealed class TestSmtpSinkTests
         client.ServerCertificateValidationCallback = (_, certificate, _, _) => certificate?.GetCertHashString() == sink.Certificate.GetCertHashString();
         client.Timeout = (int)Deadline.TotalMilliseconds;
         return client;
-    }
-
-    private static MimeMessage Message(string subject, string text)
-    {
-        var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse("sender@origin.test"));
-        message.To.Add(MailboxAddress.Parse("rcpt@example.test"));
-        message.Subject = subject;
-        message.Body = new TextPart("plain") { Text = text };
-        return message;
-    }
-
-    /// <summary>The message as MailKit puts it on the wire (CRLF line ends), before any dot-stuffing.</summary>
-    private static byte[] Wire(MimeMessage message)
-    {
-        var options = FormatOptions.Default.Clone();
-        options.NewLineFormat = NewLineFormat.Dos;
-        options.EnsureNewLine = true;
-        options.International = true;
-        using var bytes = new MemoryStream();
-        message.WriteTo(options, bytes);
-        return bytes.ToArray();
     }
 
     /// <summary>MailKit sends with BDAT only when it prefers binary data and the server offers BINARYMIME.</summary>
