@@ -9,22 +9,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/node.sh"
 node_build
 
-work=$(mktemp -d /tmp/actormta-ingest.XXXXXX)
-pg_dir=$work/pg
-cleanup() { node_stop 2>/dev/null || true; [ "$provider" = postgresql ] && "$here/postgres.sh" stop "$pg_dir"; rm -rf "$work"; }
-trap cleanup EXIT
+bench_workdir ingest "$provider"
 
 rates=()
 for run in $(seq 1 "$runs"); do
-  export ACTORMTA_DATA_DIR=$work/data-$run ACTORMTA_DELIVERY_PAUSED=on ACTORMTA_LOG_LEVEL=Warning ACTORMTA_CLUSTER_PORT=0
-  export ACTORMTA_MANAGEMENT_PORT=$(free_port) ACTORMTA_SMTP_RELAY_PORT=$(free_port)
-  export ACTORMTA_SMTP_SUBMISSION_PORT=$(free_port) ACTORMTA_SMTP_SMTPS_PORT=$(free_port)
-  if [ "$provider" = postgresql ]; then
-    "$here/postgres.sh" stop "$pg_dir"
-    export ACTORMTA_JOURNAL_PROVIDER=postgresql
-    ACTORMTA_JOURNAL_CONNECTION_STRING=$("$here/postgres.sh" start "$pg_dir" "$(free_port)"); export ACTORMTA_JOURNAL_CONNECTION_STRING
-  fi
-  node_start "$work/node-$run.log"
+  node_env_paused "$WORK/data-$run"
+  node_journal "$provider"
+  node_start "$WORK/node-$run.log"
   # Warm-up: JIT, journal tables, every partition recovered.
   smtp-source -s 10 -m 500 -l "$bytes" -d -f bench@src.example -t rcpt@dest.example 127.0.0.1:"$ACTORMTA_SMTP_RELAY_PORT"
   writes0=$(node_metric actormta_queue_journal_writes)

@@ -8,6 +8,28 @@ HOST_DLL=$BENCH_ROOT/src/ActorMta.Host/bin/Release/net10.0/ActorMta.Host.dll
 
 node_build() { (cd "$BENCH_ROOT" && dotnet build -c Release src/ActorMta.Host -v q -nologo >/dev/null); }
 
+# bench_workdir NAME PROVIDER: a temp directory in WORK (PG_DIR in it for a private PostgreSQL);
+# on exit the node and that server stop and the directory goes.
+bench_workdir() {
+  WORK=$(mktemp -d "/tmp/actormta-$1.XXXXXX"); PG_DIR=$WORK/pg; BENCH_PROVIDER=$2
+  trap 'node_stop 2>/dev/null || true; [ "$BENCH_PROVIDER" = postgresql ] && "$BENCH_ROOT/ops/bench/postgres.sh" stop "$PG_DIR"; rm -rf "$WORK"' EXIT
+}
+
+# node_env_paused DATA_DIR: settings for a node that only queues (delivery paused), on free loopback ports.
+node_env_paused() {
+  export ACTORMTA_DATA_DIR=$1 ACTORMTA_DELIVERY_PAUSED=on ACTORMTA_LOG_LEVEL=Warning ACTORMTA_CLUSTER_PORT=0
+  export ACTORMTA_MANAGEMENT_PORT=$(free_port) ACTORMTA_SMTP_RELAY_PORT=$(free_port)
+  export ACTORMTA_SMTP_SUBMISSION_PORT=$(free_port) ACTORMTA_SMTP_SMTPS_PORT=$(free_port)
+}
+
+# node_journal PROVIDER: for postgresql, a fresh private server in PG_DIR and the node's journal on it.
+node_journal() {
+  [ "$1" = postgresql ] || return 0
+  "$BENCH_ROOT/ops/bench/postgres.sh" stop "$PG_DIR"
+  export ACTORMTA_JOURNAL_PROVIDER=postgresql
+  ACTORMTA_JOURNAL_CONNECTION_STRING=$("$BENCH_ROOT/ops/bench/postgres.sh" start "$PG_DIR" "$(free_port)"); export ACTORMTA_JOURNAL_CONNECTION_STRING
+}
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # node_start LOGFILE: starts the node with the current ACTORMTA_* environment; sets NODE_PID.

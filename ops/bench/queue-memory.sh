@@ -9,20 +9,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/node.sh"
 node_build
 
-work=$(mktemp -d /tmp/actormta-memory.XXXXXX)
-pg_dir=$work/pg
-cleanup() { node_stop 2>/dev/null || true; [ "$provider" = postgresql ] && "$here/postgres.sh" stop "$pg_dir"; rm -rf "$work"; }
-trap cleanup EXIT
+bench_workdir memory "$provider"
+node_env_paused "$WORK/data"
+node_journal "$provider"
 
-export ACTORMTA_DATA_DIR=$work/data ACTORMTA_DELIVERY_PAUSED=on ACTORMTA_LOG_LEVEL=Warning ACTORMTA_CLUSTER_PORT=0
-export ACTORMTA_MANAGEMENT_PORT=$(free_port) ACTORMTA_SMTP_RELAY_PORT=$(free_port)
-export ACTORMTA_SMTP_SUBMISSION_PORT=$(free_port) ACTORMTA_SMTP_SMTPS_PORT=$(free_port)
-if [ "$provider" = postgresql ]; then
-  export ACTORMTA_JOURNAL_PROVIDER=postgresql
-  ACTORMTA_JOURNAL_CONNECTION_STRING=$("$here/postgres.sh" start "$pg_dir" "$(free_port)"); export ACTORMTA_JOURNAL_CONNECTION_STRING
-fi
-
-node_start "$work/node-1.log"
+node_start "$WORK/node-1.log"
 t0=$(date +%s.%N)
 smtp-source -s "$sessions" -m "$messages" -l "$bytes" -d -N -f bench@src.example -t rcpt@dest.example 127.0.0.1:"$ACTORMTA_SMTP_RELAY_PORT"
 t1=$(date +%s.%N)
@@ -34,7 +25,7 @@ du -sh "$ACTORMTA_DATA_DIR" | awk '{print "data directory: " $1}'
 node_stop
 
 t2=$(date +%s.%N)
-node_start "$work/node-2.log"
+node_start "$WORK/node-2.log"
 until [ "$(curl -sf "http://127.0.0.1:${ACTORMTA_MANAGEMENT_PORT}/queue" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["messages"] if not d["unansweredPartitions"] else -1)' 2>/dev/null || echo -1)" -ge "$queued" ]; do sleep 0.2; done
 t3=$(date +%s.%N)
 rss=$(awk '/VmRSS/ {print $2}' /proc/"$NODE_PID"/status); hwm=$(awk '/VmHWM/ {print $2}' /proc/"$NODE_PID"/status)
