@@ -7,16 +7,16 @@ namespace ActorMta.Queue.Partition;
 /// <summary>Which DSNs a message owes (RFC 3461 NOTIFY), and asking the bounce stage for them.</summary>
 public sealed partial class QueuePartition
 {
-    private void RequestDsns(QueuedMessage message, Turn turn)
+    /// <param name="owed">What <see cref="OwedKinds"/> found for the message in this turn.</param>
+    private void RequestDsns(QueuedMessage message, DsnKinds owed, Turn turn)
     {
-        // Most messages owe nothing: decide that without allocating.
-        if (message.Envelope.HasNullReversePath || !MayOweDsn(message, turn.Now)) return;
         // Failures of one attempt round go out together: wait until nothing is in flight.
-        if (!message.Recipients.Any(r => r.Status == RecipientStatus.InFlight))
+        if (owed.HasFlag(DsnKinds.Failure) && !message.Recipients.Any(r => r.Status == RecipientStatus.InFlight))
             RequestDsn(message, DsnKind.Failure, OwedFailure(message), turn);
-        RequestDsn(message, DsnKind.Success, OwedSuccess(message), turn);
-        if (turn.Now >= message.AcceptedAt + _settings.DelayDsnAfter)
-            RequestDsn(message, DsnKind.Delay, Enumerable.Range(0, message.Recipients.Length).Where(i => !message.Recipients[i].IsFinal && WantsDelayDsn(message, i)), turn);
+        if (owed.HasFlag(DsnKinds.Success))
+            RequestDsn(message, DsnKind.Success, OwedSuccess(message), turn);
+        if (owed.HasFlag(DsnKinds.Delay))
+            RequestDsn(message, DsnKind.Delay, Enumerable.Range(0, message.Recipients.Length).Where(i => IsOwedDelay(message, i)), turn);
     }
 
     private void RequestDsn(QueuedMessage message, DsnKind kind, IEnumerable<int> indexes, Turn turn)
@@ -35,32 +35,42 @@ public sealed partial class QueuePartition
         return new DsnRecipient(index, message.Envelope.Recipients[index], state.Status, state.LastReply, state.LastRemoteHost, state.Attempts, state.FinalAt ?? now);
     }
 
-    private bool MayOweDsn(QueuedMessage message, DateTimeOffset now)
+    /// <summary>
+    /// The DSN kinds the message owes now, in one pass that allocates nothing: most messages owe
+    /// none, and this runs for every message a turn looks at.
+    /// </summary>
+    private DsnKinds OwedKinds(QueuedMessage message, DateTimeOffset now)
     {
+        if (message.Envelope.HasNullReversePath) return DsnKinds.None;
         var delayDue = now >= message.AcceptedAt + _settings.DelayDsnAfter;
+        var owed = DsnKinds.None;
         for (var i = 0; i < message.Recipients.Length; i++)
         {
-            var status = message.Recipients[i].Status;
-            if (status is RecipientStatus.Failed or RecipientStatus.Expired or RecipientStatus.Delivered) return true;
-            if (delayDue && message.Envelope.Recipients[i].Notify.HasFlag(DsnNotify.Delay)) return true;
+            if (IsOwedFailure(message, i)) owed |= DsnKinds.Failure;
+            if (IsOwedSuccess(message, i)) owed |= DsnKinds.Success;
+            if (delayDue && IsOwedDelay(message, i)) owed |= DsnKinds.Delay;
         }
-        return false;
+        return owed;
     }
 
-    private static bool OwesDsn(QueuedMessage message) =>
-        !message.Envelope.HasNullReversePath && (OwedFailure(message).Any() || OwedSuccess(message).Any());
-
     private static IEnumerable<int> OwedFailure(QueuedMessage message) =>
-        Enumerable.Range(0, message.Recipients.Length).Where(i =>
-            message.Recipients[i].Status is RecipientStatus.Failed or RecipientStatus.Expired
-            && WantsFailureDsn(message.Envelope.Recipients[i].Notify)
-            && !message.Recipients[i].DsnQueued.HasFlag(DsnKinds.Failure));
+        Enumerable.Range(0, message.Recipients.Length).Where(i => IsOwedFailure(message, i));
 
     private static IEnumerable<int> OwedSuccess(QueuedMessage message) =>
-        Enumerable.Range(0, message.Recipients.Length).Where(i =>
-            message.Recipients[i].Status == RecipientStatus.Delivered
-            && message.Envelope.Recipients[i].Notify.HasFlag(DsnNotify.Success)
-            && !message.Recipients[i].DsnQueued.HasFlag(DsnKinds.Success));
+        Enumerable.Range(0, message.Recipients.Length).Where(i => IsOwedSuccess(message, i));
+
+    private static bool IsOwedFailure(QueuedMessage message, int i) =>
+        message.Recipients[i].Status is RecipientStatus.Failed or RecipientStatus.Expired
+        && WantsFailureDsn(message.Envelope.Recipients[i].Notify)
+        && !message.Recipients[i].DsnQueued.HasFlag(DsnKinds.Failure);
+
+    private static bool IsOwedSuccess(QueuedMessage message, int i) =>
+        message.Recipients[i].Status == RecipientStatus.Delivered
+        && message.Envelope.Recipients[i].Notify.HasFlag(DsnNotify.Success)
+        && !message.Recipients[i].DsnQueued.HasFlag(DsnKinds.Success);
+
+    /// <summary>Once the delay has passed (the caller checks): a recipient still not final that asked for DELAY.</summary>
+    private static bool IsOwedDelay(QueuedMessage message, int i) => !message.Recipients[i].IsFinal && WantsDelayDsn(message, i);
 
     /// <summary>Failure DSNs unless NOTIFY excludes them: not given (the default), or naming FAILURE.</summary>
     private static bool WantsFailureDsn(DsnNotify notify) =>

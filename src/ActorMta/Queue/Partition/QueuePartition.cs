@@ -255,8 +255,10 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
             }
         }
         if (!expired && !_settings.DeliveryPaused) Dispatch(message, turn);
-        RequestDsns(message, turn);
-        var owesDsn = OwesDsn(message);
+        // Requesting DSNs emits no events: what is owed is the same before and after.
+        var owed = OwedKinds(message, now);
+        RequestDsns(message, owed, turn);
+        var owesDsn = (owed & (DsnKinds.Failure | DsnKinds.Success)) != 0;
         if (message.AllFinal && !owesDsn)
         {
             turn.Emit(new MessageCompleted(message.QueueId, now));
