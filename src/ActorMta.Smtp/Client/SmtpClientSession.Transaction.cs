@@ -140,7 +140,9 @@ public sealed partial class SmtpClientSession
         for (var offset = 0; offset < content.Length; offset += ContentSlice)
         {
             stuffer.Write(_connection.Output, content.Slice(offset, Math.Min(ContentSlice, content.Length - offset)).Span);
-            await FlushAsync(SessionStage.Transaction, _options.Timeouts.DataBlock, "the message content", cancellation).ConfigureAwait(false);
+            // The last slice goes out with the end of data: one send, not two, for a message under a slice.
+            if (offset + ContentSlice < content.Length)
+                await FlushAsync(SessionStage.Transaction, _options.Timeouts.DataBlock, "the message content", cancellation).ConfigureAwait(false);
         }
         stuffer.Complete(_connection.Output);
         await FlushAsync(SessionStage.Transaction, _options.Timeouts.DataBlock, "the end of data", cancellation).ConfigureAwait(false);
