@@ -26,9 +26,10 @@ public sealed class DsnBuilder(BounceSettings settings, TimeSpan maxLifetime)
     {
         var utf8 = request.Envelope.SmtpUtf8;
         var willRetryUntil = request.AcceptedAt + maxLifetime;
-        var returned = original is null ? ReturnedContent.Nothing : ReturnedOriginal.Choose(request, original.Length, settings);
-        var originalPart = original is null || returned == ReturnedContent.Nothing ? null : ReturnedOriginal.Create(original, returned, utf8);
-        if (originalPart is null) returned = ReturnedContent.Nothing;
+        // Nothing comes back when the body is gone or cannot be parsed.
+        var chosen = original is null ? ReturnedContent.Nothing : ReturnedOriginal.Choose(request, original.Length, settings);
+        var originalPart = original is null ? null : ReturnedOriginal.Create(original, chosen, utf8);
+        var returned = originalPart is null ? ReturnedContent.Nothing : chosen;
 
         var explanation = new TextPart("plain") { Text = DsnExplanation.Write(request, settings.ReportingMta, willRetryUntil, returned, utf8) };
         explanation.Prepare(EncodingConstraint.SevenBit);

@@ -1,4 +1,5 @@
 using ActorMta.Queue.Partition;
+using ActorMta.Smtp;
 
 namespace ActorMta.Bounces;
 
@@ -35,13 +36,7 @@ public static class DsnOutcome
         return enhanced is not null && enhanced[0] == statusClass && IsEnhancedCode(enhanced) ? enhanced : $"{statusClass}.0.0";
     }
 
-    /// <summary>class "." subject "." detail (RFC 3463 2): 2/4/5, 1-3 digits, 1-3 digits.</summary>
-    private static bool IsEnhancedCode(string code)
-    {
-        var parts = code.Split('.');
-        return parts.Length == 3
-            && parts[0] is "2" or "4" or "5"
-            && parts[1].Length is >= 1 and <= 3 && parts[1].All(char.IsAsciiDigit)
-            && parts[2].Length is >= 1 and <= 3 && parts[2].All(char.IsAsciiDigit);
-    }
+    /// <summary>class "." subject "." detail (RFC 3463 2) and nothing else: the wire library's parser decides.</summary>
+    private static bool IsEnhancedCode(string code) =>
+        EnhancedStatusCode.TryParse(System.Text.Encoding.ASCII.GetBytes(code), out _, out var length) && length == code.Length;
 }
