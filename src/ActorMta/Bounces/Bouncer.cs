@@ -101,8 +101,7 @@ public sealed class Bouncer : ReceiveActor, IWithTimers
 
     private void Resolve()
     {
-        var registry = _registry;
-        ResolveAsync(registry).PipeTo(Self, failure: e => new RoutesUnavailable(e));
+        ResolveAsync(_registry).PipeTo(Self, failure: e => new RoutesUnavailable(e));
     }
 
     private static async Task<Routes> ResolveAsync(IReadOnlyActorRegistry registry)

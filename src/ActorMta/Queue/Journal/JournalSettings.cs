@@ -30,11 +30,11 @@ public sealed record JournalSettings(JournalProvider Provider, string Connection
         });
         var connectionString = settings.String("actormta.journal.connection-string");
         var timeout = settings.Duration("actormta.journal.connect-timeout", TimeSpan.FromSeconds(1));
-        return provider switch
-        {
-            JournalProvider.Sqlite => Sqlite(SqliteConnectionString(settings, node, connectionString), timeout, settings.String("actormta.journal.sqlite-bodies-file", allowEmpty: false)),
-            _ => new(provider, PostgreSqlConnectionString(connectionString), timeout, PostgreSqlConnectionString(connectionString)),
-        };
+        if (provider == JournalProvider.Sqlite)
+            return Sqlite(SqliteConnectionString(settings, node, connectionString), timeout, settings.String("actormta.journal.sqlite-bodies-file", allowEmpty: false));
+        // PostgreSQL: bodies live in the journal's database.
+        var postgres = PostgreSqlConnectionString(connectionString);
+        return new(provider, postgres, timeout, postgres);
     }
 
     /// <summary>SQLite settings: the bodies file lives in the journal file's directory.</summary>
