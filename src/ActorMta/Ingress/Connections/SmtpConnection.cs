@@ -51,6 +51,7 @@ public sealed class SmtpConnection : IDisposable
         _socket.NoDelay = true;
         _clock = clock;
         RemoteEndPoint = (IPEndPoint)socket.RemoteEndPoint!;
+        ClientAddress = ClientAddressOf(RemoteEndPoint);
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
         _network = new NetworkStream(socket, ownsSocket: false);
         _reader = PipeReader.Create(_network, ReaderOptions);
@@ -62,7 +63,11 @@ public sealed class SmtpConnection : IDisposable
     public IPEndPoint LocalEndPoint { get; }
 
     /// <summary>The client's address, IPv4-mapped IPv6 shown as IPv4.</summary>
-    public IPAddress ClientAddress => RemoteEndPoint.Address.IsIPv4MappedToIPv6 ? RemoteEndPoint.Address.MapToIPv4() : RemoteEndPoint.Address;
+    public IPAddress ClientAddress { get; }
+
+    /// <summary>A remote end point's address as the policy and the logs see it: IPv4-mapped IPv6 as IPv4.</summary>
+    public static IPAddress ClientAddressOf(IPEndPoint remote) =>
+        remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address;
 
     public bool IsTls => _tls is not null;
 

@@ -118,8 +118,7 @@ public sealed class SmtpListener : ReceiveActor, IWithTimers
         IPAddress client;
         try
         {
-            client = ((IPEndPoint)socket.RemoteEndPoint!).Address;
-            if (client.IsIPv4MappedToIPv6) client = client.MapToIPv4();
+            client = SmtpConnection.ClientAddressOf((IPEndPoint)socket.RemoteEndPoint!);
         }
         catch (SocketException)
         {

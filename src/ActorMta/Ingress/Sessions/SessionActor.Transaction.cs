@@ -95,8 +95,7 @@ public sealed partial class SessionActor
         {
             // Refuse at once rather than read it all; the transaction is over (RFC 3030: the client sends RSET).
             _refused++;
-            ResetTransaction();
-            _state = SmtpSessionState.Greeted;
+            EndTransaction();
             RefuseChunk(SmtpReplies.MessageTooBig, size);
             return;
         }
@@ -179,8 +178,7 @@ public sealed partial class SessionActor
         if (refusal is not null)
         {
             _refused++;
-            ResetTransaction();
-            _state = SmtpSessionState.Greeted;
+            EndTransaction();
             Refuse(refusal);
             return;
         }
@@ -197,8 +195,7 @@ public sealed partial class SessionActor
     private void OnQueueAnswered(QueueAnswered answered)
     {
         if (_phase != Phase.Queue) return;
-        ResetTransaction();
-        _state = SmtpSessionState.Greeted;
+        EndTransaction();
         switch (answered.Answer)
         {
             case QueueIntake.Enqueued enqueued:
@@ -215,6 +212,13 @@ public sealed partial class SessionActor
                 break;
         }
         NextCommand();
+    }
+
+    /// <summary>The transaction is over (queued, refused or cut short): the session waits for the next MAIL.</summary>
+    private void EndTransaction()
+    {
+        ResetTransaction();
+        _state = SmtpSessionState.Greeted;
     }
 
     private void ResetTransaction()
