@@ -76,6 +76,9 @@ public sealed partial class SmtpClientSession : IAsyncDisposable
     internal long DiscardedBeforeTls => _connection.DiscardedBeforeTls;
 
     /// <summary>QUIT, politely; errors are swallowed (the connection is closed either way).</summary>
+    /// <summary>How long QUIT waits for the server to close after its reply (it should at once).</summary>
+    private static readonly TimeSpan ServerCloseWait = TimeSpan.FromSeconds(2);
+
     public Task QuitAsync(CancellationToken cancellation) => QuitQuietlyAsync(_options.Timeouts.Command, cancellation);
 
     public async ValueTask DisposeAsync()
@@ -94,6 +97,7 @@ public sealed partial class SmtpClientSession : IAsyncDisposable
                 ClientCommands.Quit(_connection.Output);
                 await _connection.FlushAsync(SessionStage.Quit, timeout, "QUIT", cancellation).ConfigureAwait(false);
                 await _connection.ReadReplyAsync(SessionStage.Quit, timeout, "QUIT", cancellation).ConfigureAwait(false);
+                await _connection.WaitForServerCloseAsync(timeout < ServerCloseWait ? timeout : ServerCloseWait).ConfigureAwait(false);
                 await _connection.ShutdownTlsAsync().ConfigureAwait(false);
             }
         }

@@ -55,6 +55,28 @@ public class ProtocolTests
     }
 
     [Fact]
+    public async Task After_QUIT_the_client_lets_the_server_close_first()
+    {
+        var clientClosedFirst = true;
+        await using var server = ScriptedServer.Start(async peer =>
+        {
+            await peer.GreetAsync("PIPELINING");
+            await peer.SayGoodbyeAsync();
+            // A client that closes as soon as it has the 221 shows here as the end of its input.
+            // Returning from the script closes the server's side.
+            var clientClose = peer.WaitForCloseAsync();
+            clientClosedFirst = await Task.WhenAny(clientClose, Task.Delay(TimeSpan.FromSeconds(1))) == clientClose;
+        });
+        var session = await Outbound.ConnectAsync(server.EndPoint);
+
+        await session.QuitAsync(CancellationToken.None);
+        await server.Completion.WaitAsync(Outbound.Patience);
+
+        // Until the server closes, the connection counts against its limits (a domain's max-connections).
+        Assert.False(clientClosedFirst, "the client closed the connection before the server after QUIT");
+    }
+
+    [Fact]
     public async Task A_354_after_every_recipient_was_refused_gets_an_empty_message_not_the_body()
     {
         string? content = null;

@@ -188,6 +188,34 @@ internal sealed class ClientConnection : IAsyncDisposable
         _replies = new SmtpReplyParser(_limits);
     }
 
+    /// <summary>
+    /// After the reply to QUIT: waits, at most <paramref name="timeout"/>, for the server to close
+    /// (RFC 5321 4.1.1.10: it closes once it has replied). Until then the connection still counts
+    /// against the server's limits, so a new one opened at once could exceed them; and the side
+    /// that closes first keeps TIME_WAIT, which is better the server than a relay's source ports.
+    /// </summary>
+    public async Task WaitForServerCloseAsync(TimeSpan timeout)
+    {
+        var deadline = _timer.Start(timeout, CancellationToken.None);
+        try
+        {
+            while (true)
+            {
+                var result = await _input.ReadAsync(deadline).ConfigureAwait(false);
+                _input.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted) return;
+            }
+        }
+        catch (Exception e) when (IsStreamFailure(e))
+        {
+            // Closed (or reset) by the server, or it did not close in time: we close below either way.
+        }
+        finally
+        {
+            _timer.Stop();
+        }
+    }
+
     /// <summary>Sends TLS close_notify before the socket closes (best effort).</summary>
     public async Task ShutdownTlsAsync()
     {
