@@ -102,6 +102,13 @@ internal sealed class FleetNode : IAsyncDisposable
         return at;
     }
 
+    /// <summary>The exit code once the process has ended, or null if it still runs after <paramref name="within"/>.</summary>
+    public async Task<int?> WaitForExitCodeAsync(TimeSpan within)
+    {
+        try { return await Host.WaitForExitAsync(within); }
+        catch (OperationCanceledException) { return null; }
+    }
+
     /// <summary>Starts the node again with the same settings, data directory and ports (after a kill).</summary>
     public async Task RestartAsync(TimeSpan readyWithin)
     {
