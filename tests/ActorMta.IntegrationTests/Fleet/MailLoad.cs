@@ -51,7 +51,7 @@ internal sealed class MailLoad(TestFleet fleet)
     public async Task RunPacedAsync(double perSecond, int maxCount, int sessionsPerNode, CancellationToken stop)
     {
         var queues = Queues();
-        var sessions = RunSessionsAsync(queues, sessionsPerNode, CancellationToken.None);
+        var sessions = RunSessionsAsync(queues, sessionsPerNode, stop);
         // Pacing by a clock, not by sleeps that wait for a condition: ticket n is due at start + n / rate.
         var started = DateTime.UtcNow;
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
@@ -95,17 +95,24 @@ internal sealed class MailLoad(TestFleet fleet)
         if (targets.Length > 0) queues[targets[index % targets.Length]].Writer.TryWrite(index);
     }
 
-    private Task RunSessionsAsync(Dictionary<int, Channel<int>> queues, int sessionsPerNode, CancellationToken cancellation) =>
-        Task.WhenAll(fleet.Nodes.SelectMany(node => Enumerable.Range(0, sessionsPerNode).Select(_ => SessionAsync(node, queues[node.Number].Reader, cancellation))));
+    private Task RunSessionsAsync(Dictionary<int, Channel<int>> queues, int sessionsPerNode, CancellationToken stop) =>
+        Task.WhenAll(fleet.Nodes.SelectMany(node => Enumerable.Range(0, sessionsPerNode).Select(_ => SessionAsync(node, queues[node.Number].Reader, stop))));
 
-    /// <summary>One SMTP session to one node: sends what its queue hands it, reconnecting after a drop or a 421.</summary>
-    private async Task SessionAsync(FleetNode node, ChannelReader<int> indexes, CancellationToken cancellation)
+    /// <summary>
+    /// One SMTP session to one node: sends what its queue hands it, reconnecting after a drop or a 421.
+    /// <paramref name="stop"/> ends it between messages (what is still queued is never sent), never in the middle of one.
+    /// </summary>
+    private async Task SessionAsync(FleetNode node, ChannelReader<int> indexes, CancellationToken stop)
     {
         SmtpSubmitter? client = null;
-        await foreach (var index in indexes.ReadAllAsync(cancellation))
+        while (!stop.IsCancellationRequested)
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-            timeout.CancelAfter(PerMessageTimeout);
+            if (!indexes.TryRead(out var index))
+            {
+                if (!await WaitToReadAsync(indexes, stop)) break;
+                continue;
+            }
+            using var timeout = new CancellationTokenSource(PerMessageTimeout);
             try
             {
                 client ??= await SmtpSubmitter.ConnectAsync(node.Relay, cancellation: timeout.Token);
@@ -120,6 +127,12 @@ internal sealed class MailLoad(TestFleet fleet)
             }
         }
         await CloseAsync(client);
+    }
+
+    private static async Task<bool> WaitToReadAsync(ChannelReader<int> indexes, CancellationToken stop)
+    {
+        try { return await indexes.WaitToReadAsync(stop); }
+        catch (OperationCanceledException) { return false; }
     }
 
     private void Record(Submission submission) => _submissions[submission.Index] = submission;
