@@ -16,6 +16,8 @@ public interface IWithDomain : Serialization.IActorMtaSerializable
 /// within the partition's lease (else the partition tries again). The body is read from the body
 /// store by queue id, never carried in the request.
 /// </summary>
+/// <param name="Redispatch">Sent again because the delivery actor that held it was lost (its node died, or the
+/// partition restarted): an earlier attempt may have reached the next hop, so a delivery may happen twice.</param>
 /// <param name="Ret">MAIL RET= and <paramref name="EnvelopeId"/> MAIL ENVID= as the client gave them
 /// (RFC 3461 4.3, 4.4): passed on to a next hop that offers DSN, so its DSNs still carry them.</param>
 public sealed record DeliveryRequest(
@@ -31,15 +33,28 @@ public sealed record DeliveryRequest(
     DateTimeOffset ReceivedAt,
     DateTimeOffset ExpiresAt,
     DsnReturn Ret = DsnReturn.Unspecified,
-    string? EnvelopeId = null) : IWithDomain;
+    string? EnvelopeId = null,
+    bool Redispatch = false) : IWithDomain;
 
 /// <param name="Index">The recipient's position in the message's envelope; reports refer to it.</param>
 /// <param name="Attempt">This is the recipient's n-th attempt (1 for the first), as persisted by the partition.</param>
 public sealed record DeliveryRecipient(int Index, string Address, DsnNotify Notify, string? OriginalRecipient, int Attempt);
 
-public sealed record DeliveryReport(int Partition, string QueueId, long DispatchId, IReadOnlyList<RecipientResult> Results) : IWithPartition;
+/// <param name="Repeat">The same report again, for a request that came again after it was answered (never counted twice).</param>
+public sealed record DeliveryReport(int Partition, string QueueId, long DispatchId, IReadOnlyList<RecipientResult> Results, bool Repeat = false) : IWithPartition;
 
-public enum DeliveryOutcome { Delivered, Deferred, Failed }
+/// <summary>
+/// The delivery actor now holds these dispatches of the partition (the sender is that actor: the
+/// partition watches it, and sends the dispatches again at once if it stops or its node is lost).
+/// A dispatch that is not claimed soon is sent again: requests are idempotent by dispatch id.
+/// </summary>
+public sealed record DeliveryClaimed(int Partition, IReadOnlyList<long> DispatchIds) : IWithPartition;
+
+/// <summary>The domain may be tried again now (a suspension was lifted early): the partition's waiting recipients there are due.</summary>
+public sealed record DomainReady(int Partition, string Domain) : IWithPartition;
+
+/// <summary>Returned: handed back without an attempt (the delivery actor is stopping or moving); no attempt is counted.</summary>
+public enum DeliveryOutcome { Delivered, Deferred, Failed, Returned }
 
 /// <param name="Reply">What the remote server (or our own resolution/policy, with code and text in SMTP form) said.</param>
 /// <param name="RemoteHost">The MX host name tried, when a connection was made.</param>

@@ -165,7 +165,8 @@ internal static class DeliverySettingsReader
             backoff.Read(r => r.Bool("throttle-on-421")),
             backoff.Read(r => r.Double("throttle-factor", 0.01, 1)),
             backoff.Read(r => r.Duration("throttle-for", TimeSpan.FromMilliseconds(100))),
-            patterns);
+            patterns,
+            backoff.Read(r => r.Duration("probe-every")));
     }
 
     private static Dictionary<string, EgressSource> ReadSources(SettingsReader settings, NodeSettings node)

@@ -5,6 +5,7 @@ using ActorMta.Queue;
 using ActorMta.Queue.Bodies;
 using ActorMta.Queue.Partition;
 using Akka.Cluster.Hosting;
+using Akka.Cluster.Sharding;
 using Akka.Hosting;
 
 namespace ActorMta.Delivery;
@@ -26,14 +27,16 @@ public static class DeliveryStage
         DeliveryLog log,
         TimeProvider clock)
     {
-        var context = new DeliveryContext(settings, queue.DeliveryLease, bodies, new MailExchangerResolver(settings.Dns, clock), log, clock);
+        var context = new DeliveryContext(settings, queue.DeliveryLease, bodies, new MailExchangerResolver(settings.Dns, clock), log, clock, queue.Partitions);
         return akka.WithShardRegion<DomainDelivery>(RegionName,
             (_, registry) => domain => DomainDelivery.Props(domain, context, registry.Get<QueuePartition>()),
             new DomainMessageExtractor(settings.Shards),
             new ShardOptions
             {
-                // Not persistent: the queue holds the truth and dispatches again; idle actors stop themselves.
-                RememberEntities = false,
+                // Remembered, so a suspended or throttled domain comes back by itself after a move or a node's loss
+                // (its state is in the journal); idle actors passivate themselves and are forgotten.
+                RememberEntities = true,
+                RememberEntitiesStore = RememberEntitiesStore.Eventsourced,
                 ShouldPassivateIdleEntities = false,
                 HandOffStopMessage = DomainDelivery.HandOff.Instance,
             });

@@ -20,7 +20,7 @@ namespace ActorMta.Delivery;
 /// with exactly one <see cref="DeliveryReport"/> well within the queue's lease. It backs off when
 /// the domain pushes back. It holds nothing durable (the queue does) and stops when idle.
 /// </summary>
-public sealed partial class DomainDelivery : ReceiveActor, IWithTimers
+public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
     private sealed record Resolved(NextHops Hops);
 
@@ -70,6 +70,8 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
+    public IStash Stash { get; set; } = null!;
+
     /// <param name="reports">Where reports go: the queue's shard region (they route back to the partition by its number).</param>
     public DomainDelivery(string domain, DeliveryContext context, IActorRef reports)
     {
@@ -83,8 +85,16 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers
         // Half the lease: a request still waiting then is answered "deferred", so the lease never runs out.
         _maxWait = context.Lease / 2;
         _lastActivity = Now;
+        _journal = Context.ActorOf(BackoffJournal.Props(domain), "backoff");
+        Restoring();
+    }
 
+    /// <summary>Everything delivery does, once the backoff state recorded by earlier incarnations is back.</summary>
+    private void Active()
+    {
         Receive<DeliveryRequest>(OnRequest);
+        Receive<FlushClaims>(_ => SendClaims());
+        Receive<BackoffJournal.Restored>(_ => { });
         Receive<Resolved>(OnResolved);
         Receive<Opened>(OnOpened);
         Receive<OpenFailed>(OnOpenFailed);
@@ -100,13 +110,15 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers
         Receive<Suspend>(suspend =>
         {
             var now = Now;
-            Changed(_backoff.Suspend(now, now + suspend.For, $"operator: {suspend.Reason}"));
+            Changed(_backoff.Suspend(now, now + suspend.For, $"operator: {suspend.Reason}", SuspensionCause.Operator));
             Pump();
             Sender.Tell(Status());
         });
         Receive<Resume>(_ =>
         {
+            var wasSuspended = _backoff.IsSuspended(Now);
             if (_backoff.Resume(Now, "operator: resumed") is { } change) Changed(change);
+            if (wasSuspended) AnnounceReady();
             Pump();
             Sender.Tell(Status());
         });
@@ -121,10 +133,12 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers
         var period = TimeSpan.FromTicks(Math.Min(_policy.Limits.IdleTimeout.Ticks / 2, _maxWait.Ticks / 4));
         period = period < TimeSpan.FromMilliseconds(100) ? TimeSpan.FromMilliseconds(100) : period > TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : period;
         Timers.StartPeriodicTimer("tick", Tick.Instance, period);
+        Timers.StartSingleTimer("restore", RestoreTimedOut.Instance, RestoreTimeout);
     }
 
     private void OnRequest(DeliveryRequest request)
     {
+        if (AlreadyHandled(request)) return;
         var now = Now;
         _lastActivity = now;
         Lift(now);
@@ -133,12 +147,13 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers
         else if (_backoff.IsSuspended(now))
             AnswerAll(request, DeliveryOutcome.Deferred, SuspendedReply(), _backoff.SuspendedUntil);
         else if (_handingOff || _passivating)
-            AnswerAll(request, DeliveryOutcome.Deferred, Moving);
+            AnswerAll(request, DeliveryOutcome.Returned, Moving);
         else if (_backlog.Count >= _context.Settings.MaxBacklog)
             AnswerAll(request, DeliveryOutcome.Deferred, new RemoteReply(451, "4.4.5", $"{_domain} busy: {_backlog.Count} messages already waiting for a connection"));
         else
         {
             _backlog.Enqueue(new Waiting(request, now));
+            Hold(request);
             Pump();
         }
     }
@@ -151,6 +166,7 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers
         if (_backoff.IsSuspended(now))
         {
             DeferWaiting(SuspendedReply(), _backoff.SuspendedUntil);
+            ProbeIfDue(now);
             return;
         }
         var limits = CurrentLimits(now);
@@ -208,18 +224,25 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers
                 return wake;
             }
             chosen.NewConnections.TryTake(now, limits.MaxNewConnectionsPerSecond, out _);
-            var child = Context.Watch(Context.ActorOf(_connectionFactory(hops, chosen.Source)));
-            _connections[child] = new ConnectionSlot(child, chosen, now);
-            chosen.Connections++;
+            Open(chosen, hops, now);
             _rotation++;
             wanted--;
         }
         return wake;
     }
 
+    private void Open(SourceSlot source, IReadOnlyList<NextHop> hops, DateTimeOffset now)
+    {
+        var child = Context.Watch(Context.ActorOf(_connectionFactory(hops, source.Source)));
+        _connections[child] = new ConnectionSlot(child, source, now);
+        source.Connections++;
+    }
+
     private void OnResolved(Resolved resolved)
     {
         _resolving = false;
+        var probing = _probing;
+        _probing = false;
         var now = Now;
         switch (resolved.Hops)
         {
@@ -230,6 +253,9 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers
             case NextHops.NotFound notFound:
                 _openNotBefore = now + OpenPause;
                 if (LiveConnections == 0) DeferWaiting(notFound.Reply, null);
+                break;
+            case NextHops.Found found when probing:
+                if (_connections.Count == 0) Open(_sources[0], found.Hops, now);
                 break;
             case NextHops.Found found:
                 ScheduleWake(OpenConnections(now, CurrentLimits(now), found.Hops), now);
@@ -247,6 +273,11 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers
         connection.Tls = opened.Tls;
         connection.IdleSince = Now;
         _backoff.ConnectionSucceeded();
+        if (_backoff.Reachable(Now, $"{opened.Host} answers again") is { } change)
+        {
+            Changed(change);
+            AnnounceReady();
+        }
         Pump();
     }
 
@@ -257,7 +288,8 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers
         var now = Now;
         _openNotBefore = now + OpenPause;
         _log.Info("Domain {0}: no connection from {1}: {2}", _domain, connection.Source.Source, failed.Reply);
-        if (_backoff.ConnectionFailed(now, failed.Signal ?? failed.Reply) is { } change) Changed(change);
+        // A failed probe leaves the suspension as it is (neither longer nor counted).
+        if (!_backoff.IsSuspended(now) && _backoff.ConnectionFailed(now, failed.Signal ?? failed.Reply) is { } change) Changed(change);
         // Nothing else can carry the waiting work now: the queue tries again on its schedule.
         if (LiveConnections == 0) DeferWaiting(failed.Reply, _backoff.SuspendedUntil);
         Pump();
@@ -325,7 +357,7 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers
     private void OnHandOff()
     {
         _handingOff = true;
-        DeferWaiting(Moving, null);
+        ReturnWaiting();
         foreach (var connection in _connections.Values.Where(c => c.State == ConnectionState.Idle).ToArray()) CloseConnection(connection);
         Timers.StartSingleTimer("hand-off", StopNow.Instance, HandOffDeadline);
         StopIfHandedOff();
@@ -339,7 +371,7 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers
     protected override void PostStop()
     {
         // Children stop with this actor: whatever they or the backlog still hold goes back to the queue.
-        DeferWaiting(Moving, null);
+        ReturnWaiting();
         foreach (var connection in _connections.Values)
             if (connection.Carrying is { } request)
                 AnswerAll(request, DeliveryOutcome.Deferred, Replies.ConnectionLost(connection.Host ?? _domain, "delivery stopped"));
@@ -377,8 +409,10 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers
     /// <summary>The one report for a request, and one delivery log line per recipient.</summary>
     private void Report(DeliveryRequest request, IReadOnlyList<RecipientResult> results, string? source)
     {
-        _reports.Tell(new DeliveryReport(request.Partition, request.QueueId, request.DispatchId, results));
+        var report = new DeliveryReport(request.Partition, request.QueueId, request.DispatchId, results);
+        _reports.Tell(report);
         var now = Now;
+        Reported(request, report, now);
         for (var i = 0; i < results.Count; i++)
         {
             var result = results[i];
@@ -393,7 +427,7 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers
             }
             _context.Log.Write(new DeliveryLogEntry(now, request.QueueId, request.ReversePath, recipient.Address, _domain,
                 result.RemoteHost, result.RemoteAddress, result.Tls, result.Reply, recipient.Attempt, now - request.ReceivedAt,
-                result.Outcome, _policy.Route.Kind, source));
+                result.Outcome, _policy.Route.Kind, source, request.Redispatch));
         }
     }
 
@@ -405,6 +439,7 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers
     private void Changed(BackoffChange change)
     {
         _log.Info("Domain {0}: {1}{2} ({3})", _domain, change.State, change.Until is { } until ? $" until {until:u}" : "", change.Reason);
+        _journal.Tell(new BackoffJournal.Record(_backoff.ToState()));
     }
 
     private RemoteReply SuspendedReply() =>

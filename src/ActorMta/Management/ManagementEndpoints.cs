@@ -38,7 +38,25 @@ public static class ManagementEndpoints
             var snapshot = await view.Ask<ClusterMembersView.Snapshot>(ClusterMembersView.Get.Instance, TimeSpan.FromSeconds(5), cancellation);
             return Results.Json(snapshot, Json);
         });
+        // Akka Management's cluster HTTP API: a member leaves gracefully (hands its shards over, then exits).
+        routes.MapPost("/cluster/members/{address}/leave", (string address, ActorSystem system) => Leave(system, address));
+        routes.MapDelete("/cluster/members/{address}", (string address, ActorSystem system) => Leave(system, address));
         return routes;
+    }
+
+    /// <param name="address">As Akka Management takes it: akka.tcp://actormta@host:port (URL-encoded), actormta@host:port, or host:port.</param>
+    private static IResult Leave(ActorSystem system, string address)
+    {
+        var cluster = Akka.Cluster.Cluster.Get(system);
+        var wanted = Uri.UnescapeDataString(address);
+        var member = cluster.State.Members.FirstOrDefault(m =>
+        {
+            var full = m.Address.ToString();
+            return full == wanted || full.EndsWith("://" + wanted, StringComparison.Ordinal) || full.EndsWith("@" + wanted, StringComparison.Ordinal);
+        });
+        if (member is null) return Results.Json(new { message = $"Member [{wanted}] not found" }, Json, statusCode: StatusCodes.Status404NotFound);
+        cluster.Leave(member.Address);
+        return Results.Json(new { message = $"Leaving {member.Address}" }, Json);
     }
 
     private static HealthCheckOptions HealthOptions(string tag) => new()

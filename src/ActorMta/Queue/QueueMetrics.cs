@@ -34,6 +34,12 @@ public static class QueueMetrics
     /// <summary>A "delivered" report for an attempt already given up on: the recipient got the message twice.</summary>
     public static readonly MetricCount LateReports = new(Meter, "duplicate_deliveries", "Deliveries reported for attempts the queue had already retried (duplicates)");
 
+    /// <summary>
+    /// A dispatch sent again because the delivery actor that held it was lost (its node died or
+    /// left, or the partition restarted): an attempt may already have reached the next hop.
+    /// </summary>
+    public static readonly MetricCount Redispatched = new(Meter, "delivery_redispatched", "Dispatches sent again after their delivery actor or partition was lost (possible duplicates)");
+
     private static readonly ConcurrentDictionary<int, int> QueuedByPartition = new();
 
     static QueueMetrics() =>

@@ -37,7 +37,7 @@ public static class QueueStage
                     // Partitions come back after a restart or on another node with no traffic to wake them.
                     RememberEntities = true,
                     RememberEntitiesStore = RememberEntitiesStore.Eventsourced,
-                    HandOffStopMessage = PoisonPill.Instance,
+                    HandOffStopMessage = PartitionSupervisor.HandOff.Instance,
                 })
             .WithActors((system, registry) =>
             {

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using ActorMta.Delivery;
+using ActorMta.Delivery.Limits;
 using ActorMta.Queue.Partition;
 using Akka.Actor;
 using Akka.Serialization;
@@ -73,6 +74,7 @@ public static class WireTypes
         ("recipient-expired", WireJsonContext.Default.RecipientExpired),
         ("dsn-queued", WireJsonContext.Default.DsnQueued),
         ("message-completed", WireJsonContext.Default.MessageCompleted),
+        ("recipient-returned", WireJsonContext.Default.RecipientReturned),
         (SnapshotName, WireJsonContext.Default.PartitionSnapshotBytes),
         ("accept-batch", WireJsonContext.Default.AcceptBatch),
         ("batch-accepted", WireJsonContext.Default.BatchAccepted),
@@ -87,6 +89,9 @@ public static class WireTypes
         ("partition-counts", WireJsonContext.Default.PartitionCounts),
         ("delivery-request", WireJsonContext.Default.DeliveryRequest),
         ("delivery-report", WireJsonContext.Default.DeliveryReport),
+        ("delivery-claimed", WireJsonContext.Default.DeliveryClaimed),
+        ("domain-ready", WireJsonContext.Default.DomainReady),
+        ("domain-backoff-recorded", WireJsonContext.Default.DomainBackoffRecorded),
         ("domain-get-status", WireJsonContext.Default.GetStatus),
         ("domain-suspend", WireJsonContext.Default.Suspend),
         ("domain-resume", WireJsonContext.Default.Resume),
@@ -103,6 +108,7 @@ public static class WireTypes
 [JsonSerializable(typeof(RecipientExpired))]
 [JsonSerializable(typeof(DsnQueued))]
 [JsonSerializable(typeof(MessageCompleted))]
+[JsonSerializable(typeof(RecipientReturned))]
 [JsonSerializable(typeof(PartitionSnapshot))]
 [JsonSerializable(typeof(PartitionSnapshotBytes))]
 [JsonSerializable(typeof(QueuePartition.AcceptBatch))]
@@ -118,6 +124,9 @@ public static class WireTypes
 [JsonSerializable(typeof(QueuePartition.PartitionCounts))]
 [JsonSerializable(typeof(DeliveryRequest))]
 [JsonSerializable(typeof(DeliveryReport))]
+[JsonSerializable(typeof(DeliveryClaimed))]
+[JsonSerializable(typeof(DomainReady))]
+[JsonSerializable(typeof(DomainBackoffRecorded))]
 [JsonSerializable(typeof(DomainDelivery.GetStatus))]
 [JsonSerializable(typeof(DomainDelivery.Suspend))]
 [JsonSerializable(typeof(DomainDelivery.Resume))]

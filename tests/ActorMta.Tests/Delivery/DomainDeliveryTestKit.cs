@@ -38,8 +38,16 @@ public abstract class DomainDeliveryTestKit : TestKit, IAsyncLifetime
 
     private protected (IActorRef Delivery, TestProbe Queue) Start(string domain, DeliveryTestBed? bed = null, TimeSpan? lease = null)
     {
-        var queue = CreateTestProbe();
+        var queue = QueueProbe();
         return (Sys.ActorOf(DomainDelivery.Props(domain, (bed ?? Bed).Context(lease), queue.Ref)), queue);
+    }
+
+    /// <summary>Stands for the queue: claims and "domain ready" notices are not what these tests look at, reports are.</summary>
+    private protected TestProbe QueueProbe()
+    {
+        var queue = CreateTestProbe();
+        queue.IgnoreMessages(message => message is DeliveryClaimed or DomainReady);
+        return queue;
     }
 
     private protected Task<DomainDelivery.DomainStatus> StatusAsync(IActorRef delivery, string domain) =>

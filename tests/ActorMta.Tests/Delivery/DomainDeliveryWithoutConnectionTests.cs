@@ -174,7 +174,7 @@ public sealed class DomainDeliveryWithoutConnectionTests : DomainDeliveryTestKit
     public async Task An_idle_domain_asks_its_shard_to_passivate_it_but_not_while_it_is_backing_off()
     {
         await using var bed = await StartBedAsync("actormta.delivery.passivate-after = 1s");
-        var queue = CreateTestProbe();
+        var queue = QueueProbe();
         var shard = CreateTestProbe();
         var suspended = shard.ChildActorOf(DomainDelivery.Props("held.example.test", bed.Context(), queue.Ref));
         await suspended.Ask<DomainDelivery.DomainStatus>(new DomainDelivery.Suspend("held.example.test", TimeSpan.FromSeconds(30), "test"), Deadline);

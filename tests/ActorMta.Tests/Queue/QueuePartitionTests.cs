@@ -19,6 +19,12 @@ public sealed class QueuePartitionTests : QueueTestKit
     public QueuePartitionTests()
     {
         _delivery = CreateTestProbe("delivery");
+        // The probe claims every request as a domain's delivery actor does, so nothing is sent twice.
+        _delivery.SetAutoPilot(new DelegateAutoPilot((sender, message) =>
+        {
+            if (message is DeliveryRequest request) sender.Tell(new DeliveryClaimed(request.Partition, [request.DispatchId]), _delivery.Ref);
+            return AutoPilot.KeepRunning;
+        }));
         _bounces = CreateTestProbe("bounces");
         _intake = CreateTestProbe("intake");
     }

@@ -20,6 +20,8 @@ public sealed record ReplyPattern(Regex Match, BackoffAction Action, TimeSpan Fo
 /// <param name="SuspendFor">The first suspension; each one that follows without a success in between lasts twice as long, up to <paramref name="MaxSuspend"/>.</param>
 /// <param name="ThrottleAfterDeferrals">Consecutive 4xx replies to transactions before the domain is throttled; 0: never.</param>
 /// <param name="ThrottleOn421">A 421 (the server closes the connection) throttles the domain at once.</param>
+/// <param name="ProbeEvery">While suspended because connections failed, one connection is tried this often and a success
+/// lifts the suspension at once (zero: never; the suspension runs its course).</param>
 public sealed record BackoffSettings(
     int SuspendAfterConnectionFailures,
     TimeSpan SuspendFor,
@@ -28,4 +30,5 @@ public sealed record BackoffSettings(
     bool ThrottleOn421,
     double ThrottleFactor,
     TimeSpan ThrottleFor,
-    IReadOnlyList<ReplyPattern> ReplyPatterns);
+    IReadOnlyList<ReplyPattern> ReplyPatterns,
+    TimeSpan ProbeEvery = default);

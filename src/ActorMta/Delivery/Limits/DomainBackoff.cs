@@ -1,5 +1,22 @@
 namespace ActorMta.Delivery.Limits;
 
+/// <summary>Why a domain is suspended: an operator's suspension is never lifted by a successful probe.</summary>
+public enum SuspensionCause { Operator, ConnectionFailures, ReplyPattern }
+
+/// <summary>
+/// What a domain's backoff has to remember across a move, a node loss and a restart (persisted by
+/// <see cref="BackoffJournal"/>): the suspension and throttle in force, and how long the next suspension lasts.
+/// </summary>
+public sealed record DomainBackoffState(
+    DateTimeOffset? SuspendedUntil,
+    string? SuspendReason,
+    SuspensionCause? SuspendCause,
+    DateTimeOffset? ThrottledUntil,
+    string? ThrottleReason,
+    double ThrottleFactor,
+    TimeSpan NextSuspension,
+    IReadOnlyList<BackoffChange> RecentChanges);
+
 /// <summary>One change of a domain's delivery state, for the log and the status view.</summary>
 /// <param name="State">active | suspended | throttled.</param>
 public sealed record BackoffChange(DateTimeOffset At, string State, string Reason, DateTimeOffset? Until);
@@ -22,6 +39,7 @@ internal sealed class DomainBackoff(BackoffSettings settings)
 
     public DateTimeOffset? SuspendedUntil { get; private set; }
     public string? SuspendReason { get; private set; }
+    public SuspensionCause? SuspendCause { get; private set; }
     public DateTimeOffset? ThrottledUntil { get; private set; }
     public string? ThrottleReason { get; private set; }
     public double ThrottleFactor { get; private set; } = 1;
@@ -29,6 +47,26 @@ internal sealed class DomainBackoff(BackoffSettings settings)
     public IReadOnlyList<BackoffChange> RecentChanges => [.. _recent];
 
     public bool IsSuspended(DateTimeOffset now) => SuspendedUntil > now;
+
+    /// <summary>Suspended only because connections failed: a probe that connects may end it.</summary>
+    public bool IsSuspendedByConnectionFailures(DateTimeOffset now) => IsSuspended(now) && SuspendCause == SuspensionCause.ConnectionFailures;
+
+    public DomainBackoffState ToState() =>
+        new(SuspendedUntil, SuspendReason, SuspendCause, ThrottledUntil, ThrottleReason, ThrottleFactor, _nextSuspension, RecentChanges);
+
+    /// <summary>Takes over what an earlier incarnation of the domain's actor recorded (the counters in a row start again).</summary>
+    public void Restore(DomainBackoffState state)
+    {
+        SuspendedUntil = state.SuspendedUntil;
+        SuspendReason = state.SuspendReason;
+        SuspendCause = state.SuspendCause;
+        ThrottledUntil = state.ThrottledUntil;
+        ThrottleReason = state.ThrottleReason;
+        ThrottleFactor = state.ThrottleFactor;
+        _nextSuspension = state.NextSuspension > TimeSpan.Zero ? state.NextSuspension : settings.SuspendFor;
+        _recent.Clear();
+        foreach (var change in state.RecentChanges.TakeLast(RecentChangesKept)) _recent.Enqueue(change);
+    }
 
     /// <summary>The factor the domain's limits are scaled by right now (1: not throttled).</summary>
     public double FactorAt(DateTimeOffset now) => ThrottledUntil > now ? ThrottleFactor : 1;
@@ -42,7 +80,7 @@ internal sealed class DomainBackoff(BackoffSettings settings)
         _connectionFailures = 0;
         var duration = _nextSuspension;
         _nextSuspension = Min(_nextSuspension * 2, settings.MaxSuspend);
-        return Suspend(now, now + duration, $"{failures} connection attempts in a row failed; last: {reply}");
+        return Suspend(now, now + duration, $"{failures} connection attempts in a row failed; last: {reply}", SuspensionCause.ConnectionFailures);
     }
 
     public void ConnectionSucceeded() => _connectionFailures = 0;
@@ -69,12 +107,14 @@ internal sealed class DomainBackoff(BackoffSettings settings)
         return Throttle(now, settings.ThrottleFor, settings.ThrottleFactor, $"{deferrals} transactions in a row deferred; last: {reply}");
     }
 
-    public BackoffChange Suspend(DateTimeOffset now, DateTimeOffset until, string reason)
+    public BackoffChange Suspend(DateTimeOffset now, DateTimeOffset until, string reason, SuspensionCause cause)
     {
-        // A longer suspension already running is not shortened.
+        // A longer suspension already running is not shortened, and an operator's stays the operator's.
         if (SuspendedUntil > until) until = SuspendedUntil.Value;
+        if (IsSuspended(now) && SuspendCause == SuspensionCause.Operator) cause = SuspensionCause.Operator;
         SuspendedUntil = until;
         SuspendReason = reason;
+        SuspendCause = cause;
         return Record(new BackoffChange(now, "suspended", reason, until));
     }
 
@@ -84,10 +124,22 @@ internal sealed class DomainBackoff(BackoffSettings settings)
         if (SuspendedUntil is null && ThrottledUntil is null) return null;
         SuspendedUntil = null;
         SuspendReason = null;
+        SuspendCause = null;
         ThrottledUntil = null;
         ThrottleReason = null;
         ThrottleFactor = 1;
         return Record(new BackoffChange(now, "active", reason, null));
+    }
+
+    /// <summary>A probe connected while the domain was suspended for failed connections: the suspension ends now (a throttle stays).</summary>
+    public BackoffChange? Reachable(DateTimeOffset now, string reason)
+    {
+        _connectionFailures = 0;
+        if (!IsSuspendedByConnectionFailures(now)) return null;
+        SuspendedUntil = null;
+        SuspendReason = null;
+        SuspendCause = null;
+        return Record(new BackoffChange(now, ThrottledUntil > now ? "throttled" : "active", reason, ThrottledUntil));
     }
 
     /// <summary>Lifts whatever has run out by <paramref name="now"/>; the changes, oldest first.</summary>
@@ -98,6 +150,7 @@ internal sealed class DomainBackoff(BackoffSettings settings)
         {
             SuspendedUntil = null;
             SuspendReason = null;
+            SuspendCause = null;
             (changes ??= []).Add(Record(new BackoffChange(now, ThrottledUntil > now ? "throttled" : "active", "suspension over", ThrottledUntil)));
         }
         if (ThrottledUntil <= now)
@@ -118,7 +171,7 @@ internal sealed class DomainBackoff(BackoffSettings settings)
             if (!pattern.Match.IsMatch(text)) continue;
             var reason = $"reply matched /{pattern.Match}/: {text}";
             return pattern.Action == BackoffAction.Suspend
-                ? Suspend(now, now + pattern.For, reason)
+                ? Suspend(now, now + pattern.For, reason, SuspensionCause.ReplyPattern)
                 : Throttle(now, pattern.For, pattern.Factor, reason);
         }
         return null;

@@ -99,10 +99,13 @@ public sealed class DeliveryLog : IAsyncDisposable
         {
             DeliveryOutcome.Delivered => "delivered",
             DeliveryOutcome.Failed => "failed",
+            DeliveryOutcome.Returned => "returned",
             _ => "deferred",
         });
         json.WriteString("route", entry.Route);
         json.WriteString("source", entry.Source);
+        // Only on lines of requests sent again after their delivery actor was lost: a delivery may be a duplicate.
+        if (entry.Redispatch) json.WriteBoolean("redispatch", true);
         json.WriteEndObject();
     }
 

@@ -4,6 +4,7 @@ namespace ActorMta.Delivery.Log;
 /// <param name="MxHost">The host tried (MX, static host, smarthost; "maildir"); null when no connection was made.</param>
 /// <param name="Route">mx | static | smarthost | maildir.</param>
 /// <param name="Source">The egress source the connection came from, if one was made.</param>
+/// <param name="Redispatch">The request was sent again after the delivery actor holding it was lost (a possible duplicate).</param>
 public sealed record DeliveryLogEntry(
     DateTimeOffset Time,
     string QueueId,
@@ -18,4 +19,5 @@ public sealed record DeliveryLogEntry(
     TimeSpan TimeInQueue,
     DeliveryOutcome Outcome,
     string Route,
-    string? Source);
+    string? Source,
+    bool Redispatch = false);

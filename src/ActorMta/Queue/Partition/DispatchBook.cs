@@ -67,6 +67,16 @@ internal sealed class DispatchBook(PartitionState state)
 
     public int InFlight(string domain) => _inFlight.GetValueOrDefault(domain);
 
+    /// <summary>Every dispatch that is out.</summary>
+    public IEnumerable<long> DispatchIds => _dispatches.Keys;
+
+    public bool TryGetDispatch(long dispatchId, out string queueId, out string domain)
+    {
+        var found = _dispatches.TryGetValue(dispatchId, out var dispatch);
+        (queueId, domain) = found ? dispatch : ("", "");
+        return found;
+    }
+
     public void Dispatched(long dispatchId, string queueId, string domain)
     {
         _dispatches[dispatchId] = (queueId, domain);

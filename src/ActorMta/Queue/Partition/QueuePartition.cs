@@ -45,6 +45,7 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
     private readonly TimeProvider _clock;
     private readonly PartitionState _state;
     private readonly DispatchBook _dispatches;
+    private readonly DeliveryClaims _claims = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<(object Command, IActorRef Sender)> _inbox = [];
     /// <summary>DSNs asked for and not yet answered, with when they were asked (not persisted: asked again after a restart).</summary>
@@ -54,6 +55,7 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
     private Turn? _persisting;
     private long _eventsSinceSnapshot;
     private DateTimeOffset? _tickAt;
+    private bool _stopping;
 
     public override string PersistenceId { get; }
 
@@ -79,6 +81,15 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
         Command<DeliveryReport>(Buffer);
         Command<DsnEnqueued>(Buffer);
         Command<DsnNotEnqueued>(Buffer);
+        Command<DomainReady>(Buffer);
+        Command<DeliveryClaimed>(OnClaimed);
+        Command<Terminated>(OnHolderLost);
+        Command<ResendDue>(_ => ResendUnclaimed());
+        Command<Stop>(_ =>
+        {
+            _stopping = true;
+            StopIfIdle();
+        });
         Command<Tick>(_ =>
         {
             _tickAt = null;
@@ -114,6 +125,7 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
         // Bodies older than any accept still in flight and not held here are orphans.
         Timers.StartSingleTimer("sweep-after-recovery", SweepBodies.Instance, _settings.AcceptTimeout * 2 + TimeSpan.FromSeconds(5));
         Timers.StartPeriodicTimer("sweep", SweepBodies.Instance, TimeSpan.FromHours(1));
+        ResumeInFlight();
         QueueMetrics.PartitionHolds(_partition, _state.Messages.Count);
         Buffer(Tick.Instance);
         Context.Parent.Tell(PartitionSupervisor.PartitionReady.Instance);
@@ -152,6 +164,9 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
                 turn.Emit(new DsnQueued(dsn.QueueId, dsn.Kind, dsn.Recipients, dsn.DsnQueueId, turn.Now));
                 turn.Touch(dsn.QueueId);
                 break;
+            case DomainReady ready:
+                TouchWaiting(ready.Domain, turn);
+                break;
             case DsnNotEnqueued failed:
                 _dsnRequested.Remove((failed.QueueId, failed.Kind));
                 _log.Warning("Partition {0}: {1} DSN for {2} not queued ({3}); asking again later", _partition, failed.Kind, failed.QueueId, failed.Reason);
@@ -189,10 +204,10 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
     {
         if (!_state.Messages.TryGetValue(report.QueueId, out var message))
         {
-            if (report.Results.Any(r => r.Outcome == DeliveryOutcome.Delivered)) QueueMetrics.LateReports.Add(1);
+            if (!report.Repeat && report.Results.Any(r => r.Outcome == DeliveryOutcome.Delivered)) QueueMetrics.LateReports.Add(1);
             return;
         }
-        _dispatches.Release(report.DispatchId, turn);
+        ReleaseDispatch(report.DispatchId, turn);
         foreach (var result in report.Results)
         {
             if ((uint)result.Index >= (uint)message.Recipients.Length) continue;
@@ -200,7 +215,8 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
             if (recipient.Status != RecipientStatus.InFlight || recipient.DispatchId != report.DispatchId)
             {
                 // A report for an attempt the partition already gave up on (lease ran out): the retry may deliver twice.
-                if (result.Outcome == DeliveryOutcome.Delivered) QueueMetrics.LateReports.Add(1);
+                // A repeat of a report already handled is not a second delivery.
+                if (result.Outcome == DeliveryOutcome.Delivered && !report.Repeat) QueueMetrics.LateReports.Add(1);
                 continue;
             }
             switch (result.Outcome)
@@ -210,6 +226,9 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
                     break;
                 case DeliveryOutcome.Failed:
                     turn.Emit(new RecipientFailed(report.QueueId, result.Index, result.Reply, result.RemoteHost, turn.Now));
+                    break;
+                case DeliveryOutcome.Returned:
+                    turn.Emit(new RecipientReturned(report.QueueId, result.Index, turn.Now + ReturnPause, turn.Now));
                     break;
                 default:
                     var retryAt = turn.Now + _settings.Retry.After(recipient.Attempts, _random);
@@ -243,7 +262,7 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
             {
                 // No report within the lease: the delivery actor (or its node) is gone. Try again.
                 QueueMetrics.LeasesExpired.Add(1);
-                _dispatches.Release(recipient.DispatchId, turn);
+                ReleaseDispatch(recipient.DispatchId, turn);
                 if (expired)
                     turn.Emit(new RecipientExpired(message.QueueId, i, now));
                 else
@@ -277,8 +296,9 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
         for (var i = 0; i < message.Recipients.Length; i++)
         {
             var recipient = message.Recipients[i];
-            if (!recipient.IsWaiting || recipient.DueAt > turn.Now) continue;
+            if (!recipient.IsWaiting) continue;
             var domain = message.Envelope.Recipients[i].Domain;
+            if (recipient.DueAt > turn.Now && !turn.IsReady(domain)) continue;
             if (!due.TryGetValue(domain, out var indexes)) due[domain] = indexes = [];
             indexes.Add(i);
         }
@@ -292,13 +312,16 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
             var dispatchId = _state.LastDispatchId + 1;
             turn.Emit(new AttemptStarted(message.QueueId, dispatchId, indexes, turn.Now));
             _dispatches.Dispatched(dispatchId, message.QueueId, domain);
-            var request = new DeliveryRequest(domain, _partition, message.QueueId, dispatchId, message.Envelope.ReversePath,
-                indexes.Select(i => ToDeliveryRecipient(message, i)).ToArray(),
-                message.Envelope.BodyType, message.Envelope.SmtpUtf8, message.Size, message.AcceptedAt, message.ExpiresAt,
-                message.Envelope.Ret, message.Envelope.EnvelopeId);
-            turn.AfterCommit(() => _delivery.Tell(request));
+            var request = RequestFor(message, domain, dispatchId, indexes, redispatch: false);
+            turn.AfterCommit(() => Send(request));
         }
     }
+
+    private DeliveryRequest RequestFor(QueuedMessage message, string domain, long dispatchId, IEnumerable<int> indexes, bool redispatch) =>
+        new(domain, _partition, message.QueueId, dispatchId, message.Envelope.ReversePath,
+            indexes.Select(i => ToDeliveryRecipient(message, i)).ToArray(),
+            message.Envelope.BodyType, message.Envelope.SmtpUtf8, message.Size, message.AcceptedAt, message.ExpiresAt,
+            message.Envelope.Ret, message.Envelope.EnvelopeId, redispatch);
 
     private static DeliveryRecipient ToDeliveryRecipient(QueuedMessage message, int index)
     {
@@ -353,6 +376,11 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
         }
         QueueMetrics.PartitionHolds(_partition, _state.Messages.Count);
         _eventsSinceSnapshot += turn.Events.Count;
+        if (_stopping)
+        {
+            StopIfIdle();
+            return;
+        }
         if (_eventsSinceSnapshot >= _settings.SnapshotEvery)
         {
             _eventsSinceSnapshot = 0;
@@ -374,6 +402,9 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
     private static readonly TimeSpan MaxTimer = TimeSpan.FromMinutes(1);
 
     private static readonly TimeSpan DsnAnswerTimeout = TimeSpan.FromMinutes(10);
+
+    /// <summary>Returned work waits this long: a stopping delivery actor is gone by then, and a return can never spin.</summary>
+    private static readonly TimeSpan ReturnPause = TimeSpan.FromSeconds(1);
 
     private static readonly RemoteReply LeaseExpiredReply = new(451, "4.4.7", "no delivery report within the lease; trying again");
 

@@ -20,6 +20,12 @@ public sealed class PartitionSupervisor : ReceiveActor, IWithTimers
         public static readonly PartitionReady Instance = new();
     }
 
+    /// <summary>Sharding's hand-off stop message: the partition finishes its turn (replies, dispatches), then both stop.</summary>
+    public sealed record HandOff
+    {
+        public static readonly HandOff Instance = new();
+    }
+
     private sealed record StartPartition
     {
         public static readonly StartPartition Instance = new();
@@ -40,6 +46,7 @@ public sealed class PartitionSupervisor : ReceiveActor, IWithTimers
     private bool _ready;
     private TimeSpan _backoff = MinBackoff;
     private DateTime _startedAt;
+    private bool _handingOff;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -48,6 +55,12 @@ public sealed class PartitionSupervisor : ReceiveActor, IWithTimers
         _partition = partition;
         _partitionProps = partitionProps;
         Receive<StartPartition>(_ => Start());
+        Receive<HandOff>(_ =>
+        {
+            _handingOff = true;
+            if (_child is null) Context.Stop(Self);
+            else _child.Tell(QueuePartition.Stop.Instance);
+        });
         Receive<PartitionReady>(_ =>
         {
             _ready = true;
@@ -68,6 +81,12 @@ public sealed class PartitionSupervisor : ReceiveActor, IWithTimers
             if (!terminated.ActorRef.Equals(_child)) return;
             _child = null;
             _ready = false;
+            if (_handingOff)
+            {
+                RefuseEverythingHeld($"queue partition {_partition} is moving to another node");
+                Context.Stop(Self);
+                return;
+            }
             RefuseEverythingHeld($"queue partition {_partition} stopped before recording the message (journal failure)");
             // A partition that ran for a while before failing starts over from the shortest backoff.
             if (DateTime.UtcNow - _startedAt > TimeSpan.FromSeconds(30)) _backoff = MinBackoff;
@@ -81,6 +100,9 @@ public sealed class PartitionSupervisor : ReceiveActor, IWithTimers
     }
 
     protected override void PreStart() => Start();
+
+    /// <summary>Stopped with the node (or by a hand-off that ran out of time): nothing held may stay unanswered.</summary>
+    protected override void PostStop() => RefuseEverythingHeld($"queue partition {_partition} stopped");
 
     private void Start()
     {

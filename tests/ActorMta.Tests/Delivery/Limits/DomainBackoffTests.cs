@@ -99,13 +99,52 @@ public sealed class DomainBackoffTests
     public void An_operator_resume_lifts_suspension_and_throttle()
     {
         var backoff = new DomainBackoff(Settings());
-        backoff.Suspend(Start, Start + TimeSpan.FromHours(1), "operator: maintenance");
+        backoff.Suspend(Start, Start + TimeSpan.FromHours(1), "operator: maintenance", SuspensionCause.Operator);
         backoff.Replied(Start, new RemoteReply(421, null, "closing"));
 
         Assert.Equal("active", backoff.Resume(Start, "operator: resumed")!.State);
         Assert.False(backoff.IsSuspended(Start));
         Assert.Equal(1, backoff.FactorAt(Start));
         Assert.Null(backoff.Resume(Start, "again"));
+    }
+
+    [Fact]
+    public void A_probe_that_connects_ends_a_suspension_for_failed_connections_but_not_an_operators()
+    {
+        var backoff = new DomainBackoff(Settings());
+        for (var i = 0; i < 3; i++) backoff.ConnectionFailed(Start, Refused);
+        Assert.True(backoff.IsSuspendedByConnectionFailures(Start));
+        var reachable = backoff.Reachable(Start + TimeSpan.FromSeconds(10), "mx answers again");
+        Assert.Equal("active", reachable!.State);
+        Assert.False(backoff.IsSuspended(Start + TimeSpan.FromSeconds(10)));
+
+        var byOperator = new DomainBackoff(Settings());
+        byOperator.Suspend(Start, Start + TimeSpan.FromHours(1), "operator: maintenance", SuspensionCause.Operator);
+        // A later automatic suspension does not turn the operator's into one a probe may lift.
+        byOperator.Suspend(Start, Start + TimeSpan.FromHours(2), "3 connection attempts in a row failed", SuspensionCause.ConnectionFailures);
+        Assert.False(byOperator.IsSuspendedByConnectionFailures(Start));
+        Assert.Null(byOperator.Reachable(Start, "mx answers again"));
+        Assert.True(byOperator.IsSuspended(Start + TimeSpan.FromMinutes(90)));
+    }
+
+    [Fact]
+    public void Its_state_restored_in_a_new_incarnation_keeps_suspension_throttle_and_the_next_suspension_length()
+    {
+        var backoff = new DomainBackoff(Settings());
+        for (var i = 0; i < 3; i++) backoff.ConnectionFailed(Start, Refused);
+        backoff.Replied(Start, new RemoteReply(421, null, "closing"));
+
+        var restored = new DomainBackoff(Settings());
+        restored.Restore(backoff.ToState());
+
+        Assert.Equal(backoff.ToState() with { RecentChanges = [] }, restored.ToState() with { RecentChanges = [] });
+        Assert.Equal(backoff.RecentChanges, restored.RecentChanges);
+        Assert.True(restored.IsSuspendedByConnectionFailures(Start + TimeSpan.FromSeconds(59)));
+        Assert.Equal(0.5, restored.FactorAt(Start));
+        // The next suspension after this one lasts twice as long, as it would have without the move.
+        restored.Expire(Start + TimeSpan.FromMinutes(1));
+        for (var i = 0; i < 2; i++) Assert.Null(restored.ConnectionFailed(Start + TimeSpan.FromMinutes(1), Refused));
+        Assert.Equal(Start + TimeSpan.FromMinutes(3), restored.ConnectionFailed(Start + TimeSpan.FromMinutes(1), Refused)!.Until);
     }
 
     [Fact]

@@ -1,0 +1,141 @@
+using ActorMta.Delivery;
+using ActorMta.Queue;
+using ActorMta.Queue.Partition;
+using ActorMta.Smtp;
+using Akka.Actor;
+using Akka.TestKit;
+
+namespace ActorMta.Tests.Queue;
+
+/// <summary>
+/// In-flight work follows the delivery actor: claimed dispatches go out again when their holder is
+/// lost or the partition restarts, never only after the lease (10 minutes here); returned work is
+/// not an attempt; a domain that is ready again gets its waiting mail at once.
+/// </summary>
+public sealed class PartitionClaimTests : QueueTestKit
+{
+    private static readonly TimeSpan LongLease = TimeSpan.FromMinutes(10);
+    private readonly TestProbe _delivery;
+    private readonly TestProbe _intake;
+
+    public PartitionClaimTests()
+    {
+        _delivery = CreateTestProbe("delivery");
+        _intake = CreateTestProbe("intake");
+    }
+
+    private IActorRef StartPartition(QueueSettings settings) =>
+        Sys.ActorOf(QueuePartition.Props(0, settings, _delivery.Ref, CreateTestProbe().Ref, Bodies, TimeProvider.System));
+
+    private string Accept(IActorRef partition, params string[] recipients)
+    {
+        var queueId = QueueId.New(0, DateTimeOffset.UtcNow);
+        partition.Tell(new QueuePartition.AcceptBatch(0, [new QueuePartition.AcceptedEnvelope(queueId, Envelope("alice@src.example", recipients), 1000, DateTimeOffset.UtcNow.AddSeconds(30))]), _intake.Ref);
+        _intake.ExpectMsg<QueuePartition.BatchAccepted>();
+        return queueId;
+    }
+
+    /// <summary>A stand-in for the domain's delivery actor that claims the request, as the real one does.</summary>
+    private TestProbe ClaimedBy(IActorRef partition, DeliveryRequest request)
+    {
+        var holder = CreateTestProbe();
+        partition.Tell(new DeliveryClaimed(0, [request.DispatchId]), holder.Ref);
+        return holder;
+    }
+
+    private static DeliveryReport Report(DeliveryRequest request, DeliveryOutcome outcome) =>
+        new(0, request.QueueId, request.DispatchId, [.. request.Recipients.Select(r => new RecipientResult(r.Index, outcome, new RemoteReply(451, "4.4.5", "moving")))]);
+
+    [Fact]
+    public void A_dispatch_whose_delivery_actor_stops_goes_out_again_within_seconds_with_the_same_attempt()
+    {
+        var partition = StartPartition(Settings(lease: LongLease));
+        Accept(partition, "bob@dest.example");
+        var first = _delivery.ExpectMsg<DeliveryRequest>();
+        var holder = ClaimedBy(partition, first);
+
+        Sys.Stop(holder.Ref);
+
+        var again = _delivery.ExpectMsg<DeliveryRequest>(TimeSpan.FromSeconds(10));
+        Assert.Equal((first.QueueId, first.DispatchId, true), (again.QueueId, again.DispatchId, again.Redispatch));
+        Assert.Equal(first.Recipients.Single().Attempt, again.Recipients.Single().Attempt);
+    }
+
+    [Fact]
+    public void After_a_restart_the_partition_sends_what_was_in_flight_again_instead_of_waiting_for_the_lease()
+    {
+        var settings = Settings(lease: LongLease);
+        var partition = StartPartition(settings);
+        Accept(partition, "bob@dest.example");
+        var first = _delivery.ExpectMsg<DeliveryRequest>();
+        ClaimedBy(partition, first);
+        Watch(partition);
+        Sys.Stop(partition);
+        ExpectTerminated(partition);
+
+        StartPartition(settings);
+
+        var again = _delivery.ExpectMsg<DeliveryRequest>(TimeSpan.FromSeconds(10));
+        Assert.Equal((first.DispatchId, true), (again.DispatchId, again.Redispatch));
+    }
+
+    [Fact]
+    public void A_request_nobody_claims_is_sent_again()
+    {
+        var partition = StartPartition(Settings(lease: LongLease));
+        Accept(partition, "bob@dest.example");
+        var first = _delivery.ExpectMsg<DeliveryRequest>();
+
+        var again = _delivery.ExpectMsg<DeliveryRequest>(TimeSpan.FromSeconds(15));
+        Assert.Equal(first.DispatchId, again.DispatchId);
+    }
+
+    [Fact]
+    public void Returned_recipients_are_not_counted_as_attempted_and_go_out_again_without_the_retry_delay()
+    {
+        var partition = StartPartition(Settings(lease: LongLease, retryInitial: TimeSpan.FromHours(1)));
+        var queueId = Accept(partition, "bob@dest.example");
+        var first = _delivery.ExpectMsg<DeliveryRequest>();
+        ClaimedBy(partition, first);
+
+        partition.Tell(Report(first, DeliveryOutcome.Returned));
+
+        var again = _delivery.ExpectMsg<DeliveryRequest>(TimeSpan.FromSeconds(10));
+        Assert.NotEqual(first.DispatchId, again.DispatchId);
+        Assert.Equal(1, again.Recipients.Single().Attempt);
+        partition.Tell(new QueuePartition.GetMessage(0, queueId), TestActor);
+        Assert.Contains(ExpectMsg<QueuePartition.MessageDetails>().History, h => h.Event == "returned");
+    }
+
+    [Fact]
+    public void A_domain_ready_again_gets_its_deferred_mail_at_once()
+    {
+        var partition = StartPartition(Settings(lease: LongLease, retryInitial: TimeSpan.FromHours(1)));
+        Accept(partition, "bob@dest.example", "carol@other.example");
+        var requests = new[] { _delivery.ExpectMsg<DeliveryRequest>(), _delivery.ExpectMsg<DeliveryRequest>() };
+        foreach (var request in requests)
+        {
+            ClaimedBy(partition, request);
+            partition.Tell(Report(request, DeliveryOutcome.Deferred));
+        }
+
+        partition.Tell(new DomainReady(0, "dest.example"));
+
+        var again = _delivery.ExpectMsg<DeliveryRequest>(TimeSpan.FromSeconds(10));
+        Assert.Equal(("dest.example", 2), (again.Domain, again.Recipients.Single().Attempt));
+    }
+
+    [Fact]
+    public void A_hand_off_lets_the_turn_under_way_answer_its_clients_before_the_partition_stops()
+    {
+        var partition = StartPartition(Settings());
+        Watch(partition);
+        var queueId = QueueId.New(0, DateTimeOffset.UtcNow);
+        partition.Tell(new QueuePartition.AcceptBatch(0, [new QueuePartition.AcceptedEnvelope(queueId, Envelope("alice@src.example", "bob@dest.example"), 1000, DateTimeOffset.UtcNow.AddSeconds(30))]), _intake.Ref);
+        partition.Tell(QueuePartition.Stop.Instance);
+
+        Assert.Equal([queueId], _intake.ExpectMsg<QueuePartition.BatchAccepted>().QueueIds);
+        _delivery.ExpectMsg<DeliveryRequest>();
+        ExpectTerminated(partition);
+    }
+}
