@@ -55,7 +55,7 @@ internal sealed partial class Deliveries
         var arrivals = FirstArrivals(promised).ToArray();
         var last = arrivals.Length == 0 ? "none" : $"{(arrivals.Max() - since).TotalSeconds:0.0} s";
         return string.Create(CultureInfo.InvariantCulture,
-            $"promised (250) {promised.Count}, delivered {Indexes.Count} distinct in {Received.Count} transactions, duplicates {Duplicates}, missing {Missing(promised).Count}; first delivery {first} after {sinceWhat}, last promised one {last} after");
+            $"at {since:HH:mm:ss.fff} UTC; promised (250) {promised.Count}, delivered {Indexes.Count} distinct in {Received.Count} transactions, duplicates {Duplicates}, missing {Missing(promised).Count}; first delivery {first} after {sinceWhat}, last promised one {last} after");
     }
 
     private static int IndexOf(ReceivedMessage message)

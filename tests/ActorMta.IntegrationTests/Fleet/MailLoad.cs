@@ -10,6 +10,9 @@ namespace ActorMta.IntegrationTests.Fleet;
 internal sealed record Submission(int Index, int Node, int Code, string Reply, DateTimeOffset At)
 {
     public bool Accepted => Code == 250;
+
+    /// <summary>The queue id from the 250's "queued as ID", when there was one.</summary>
+    public string? QueueId => new SubmissionResult(Code, Reply).QueueId;
 }
 
 /// <summary>

@@ -56,9 +56,11 @@ internal sealed partial class TestFleet : IAsyncDisposable
             return new FleetNode(i, FleetNode.Environment(data, port, clusterPorts[0], journalProvider, journal), configFile);
         }).ToArray();
         var fleet = new TestFleet(directory, output, nextHopPort, nodes);
+        var starting = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             await Task.WhenAll(nodes.Select(n => fleet.WaitUntilMemberAsync(n, TimeSpan.FromSeconds(90))));
+            output.WriteLine($"{size} node(s) Up and ready in {starting.Elapsed.TotalSeconds:0.0} s");
         }
         catch
         {
