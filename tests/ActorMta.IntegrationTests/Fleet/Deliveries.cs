@@ -4,17 +4,20 @@ using ActorMta.TestSupport.Smtp;
 
 namespace ActorMta.IntegrationTests.Fleet;
 
+/// <summary>One accepted transaction at the next hop: which message, when it was complete, and when its connection was opened.</summary>
+internal sealed record Arrival(int Index, DateTimeOffset At, DateTimeOffset ConnectedAt);
+
 /// <summary>The next hop's accepted transactions matched to the numbered messages of a <see cref="MailLoad"/>.</summary>
 internal sealed partial class Deliveries
 {
-    private Deliveries(IReadOnlyList<(int Index, DateTimeOffset At)> received)
+    private Deliveries(IReadOnlyList<Arrival> received)
     {
         Received = received;
         Indexes = received.Select(r => r.Index).ToHashSet();
     }
 
     /// <summary>Every accepted transaction, in the order the sink completed them, with the message's index.</summary>
-    public IReadOnlyList<(int Index, DateTimeOffset At)> Received { get; }
+    public IReadOnlyList<Arrival> Received { get; }
 
     public IReadOnlySet<int> Indexes { get; }
 
@@ -22,7 +25,7 @@ internal sealed partial class Deliveries
     public int Duplicates => Received.Count - Indexes.Count;
 
     public static Deliveries Of(TestSmtpSink sink) =>
-        new([.. sink.Messages.Select(m => (IndexOf(m), m.ReceivedAt))]);
+        new([.. sink.Messages.Select(m => new Arrival(IndexOf(m), m.ReceivedAt, m.ConnectedAt))]);
 
     /// <summary>
     /// Polls the sink until every index in <paramref name="promised"/> was delivered or <paramref name="within"/> is over,
