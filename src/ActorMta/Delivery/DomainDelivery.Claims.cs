@@ -44,7 +44,8 @@ public sealed partial class DomainDelivery
     {
         var key = (request.Partition, request.DispatchId);
         _held.Remove(key);
-        _recentReports.Add(key, report, now);
+        // Returned work may come back here (a hand-off in progress) and is then returned again, not answered from memory.
+        if (report.Results[0].Outcome != DeliveryOutcome.Returned) _recentReports.Add(key, report, now);
     }
 
     /// <summary>Claims go out in one message per partition for whatever arrived in the mailbox meanwhile.</summary>

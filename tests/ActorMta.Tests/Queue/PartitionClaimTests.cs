@@ -91,7 +91,7 @@ public sealed class PartitionClaimTests : QueueTestKit
     }
 
     [Fact]
-    public void Returned_recipients_are_not_counted_as_attempted_and_go_out_again_without_the_retry_delay()
+    public void Returned_work_goes_out_again_as_the_same_attempt_without_the_retry_delay()
     {
         var partition = StartPartition(Settings(lease: LongLease, retryInitial: TimeSpan.FromHours(1)));
         var queueId = Accept(partition, "bob@dest.example");
@@ -101,10 +101,10 @@ public sealed class PartitionClaimTests : QueueTestKit
         partition.Tell(Report(first, DeliveryOutcome.Returned));
 
         var again = _delivery.ExpectMsg<DeliveryRequest>(TimeSpan.FromSeconds(10));
-        Assert.NotEqual(first.DispatchId, again.DispatchId);
-        Assert.Equal(1, again.Recipients.Single().Attempt);
+        Assert.Equal((first.DispatchId, 1), (again.DispatchId, again.Recipients.Single().Attempt));
         partition.Tell(new QueuePartition.GetMessage(0, queueId), TestActor);
-        Assert.Contains(ExpectMsg<QueuePartition.MessageDetails>().History, h => h.Event == "returned");
+        var recipient = ExpectMsg<QueuePartition.MessageDetails>().Recipients.Single();
+        Assert.Equal(("in-flight", 1), (recipient.Status, recipient.Attempts));
     }
 
     [Fact]

@@ -207,6 +207,12 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
             if (!report.Repeat && report.Results.Any(r => r.Outcome == DeliveryOutcome.Delivered)) QueueMetrics.LateReports.Add(1);
             return;
         }
+        if (report.Results.All(r => r.Outcome == DeliveryOutcome.Returned))
+        {
+            // Never attempted: the same dispatch goes out again, to wherever the domain's actor runs next.
+            _claims.Returned(report.DispatchId, turn.Now);
+            return;
+        }
         ReleaseDispatch(report.DispatchId, turn);
         foreach (var result in report.Results)
         {
@@ -226,9 +232,6 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
                     break;
                 case DeliveryOutcome.Failed:
                     turn.Emit(new RecipientFailed(report.QueueId, result.Index, result.Reply, result.RemoteHost, turn.Now));
-                    break;
-                case DeliveryOutcome.Returned:
-                    turn.Emit(new RecipientReturned(report.QueueId, result.Index, turn.Now + ReturnPause, turn.Now));
                     break;
                 default:
                     var retryAt = turn.Now + _settings.Retry.After(recipient.Attempts, _random);
@@ -402,10 +405,6 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
     private static readonly TimeSpan MaxTimer = TimeSpan.FromMinutes(1);
 
     private static readonly TimeSpan DsnAnswerTimeout = TimeSpan.FromMinutes(10);
-
-    /// <summary>Returned work waits this long: a stopping delivery actor is gone by then, and a return can never spin.</summary>
-    private static readonly TimeSpan ReturnPause = TimeSpan.FromSeconds(1);
-
     private static readonly RemoteReply LeaseExpiredReply = new(451, "4.4.7", "no delivery report within the lease; trying again");
 
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
