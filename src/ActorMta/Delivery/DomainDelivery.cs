@@ -81,7 +81,7 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers
         _sources = [.. _policy.Egress.Select(s => new SourceSlot(s))];
         _connectionFactory = ConnectionFactory(_policy, context);
         // Half the lease: a request still waiting then is answered "deferred", so the lease never runs out.
-        _maxWait = context.Lease / 2;
+        _maxWait = context.Settings.MaxBacklogWait;
         _lastActivity = Now;
 
         Receive<DeliveryRequest>(OnRequest);

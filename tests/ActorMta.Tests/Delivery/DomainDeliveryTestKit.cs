@@ -36,10 +36,10 @@ public abstract class DomainDeliveryTestKit : TestKit, IAsyncLifetime
         return bed;
     }
 
-    private protected (IActorRef Delivery, TestProbe Queue) Start(string domain, DeliveryTestBed? bed = null, TimeSpan? lease = null)
+    private protected (IActorRef Delivery, TestProbe Queue) Start(string domain, DeliveryTestBed? bed = null)
     {
         var queue = CreateTestProbe();
-        return (Sys.ActorOf(DomainDelivery.Props(domain, (bed ?? Bed).Context(lease), queue.Ref)), queue);
+        return (Sys.ActorOf(DomainDelivery.Props(domain, (bed ?? Bed).Context(), queue.Ref)), queue);
     }
 
     private protected Task<DomainDelivery.DomainStatus> StatusAsync(IActorRef delivery, string domain) =>
