@@ -48,6 +48,22 @@ public sealed class SettingsTests
     }
 
     [Fact]
+    public async Task A_partition_count_other_than_the_queue_s_recorded_one_exits_2()
+    {
+        using var data = new TempDirectory();
+        var environment = TestNode.IsolatedEnvironment(data.Path);
+        // The first start (16 partitions, the default) records the count in the journal's database.
+        await (await TestNode.StartAsync(environment)).DisposeAsync();
+        var file = Path.Combine(data.Path, "operator.conf");
+        await File.WriteAllTextAsync(file, "actormta.queue.partitions = 32\n");
+        await using var host = HostProcess.Start(environment, "--config", file);
+
+        Assert.Equal(2, await host.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal("actormta: invalid setting actormta.queue.partitions = \"32\": this queue was created with 16 partitions " +
+            "(recorded in the journal database); a queue's partition count cannot change", host.Output.TrimEnd('\n'));
+    }
+
+    [Fact]
     public async Task Environment_variables_override_the_config_file()
     {
         using var data = new TempDirectory();
