@@ -57,6 +57,7 @@ public sealed class ActorMtaNode : IAsyncDisposable
         var journal = new JournalDatabase(settings.Journal);
         Directory.CreateDirectory(settings.Node.DataDirectory);
         await journal.PrepareAsync(cancellation);
+        await QueueLayout.CheckPartitionsAsync(journal, settings.Queue.Partitions, cancellation);
         var bodies = new MessageBodyStore(journal);
         await bodies.CreateTableAsync(cancellation);
         // Certificate, credentials and listening sockets before the actor system: a bad one stops the start here.

@@ -79,8 +79,8 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
         _backoff = new DomainBackoff(_policy.Backoff);
         _sources = [.. _policy.Egress.Select(s => new SourceSlot(s))];
         _connectionFactory = RouteConnections.For(_policy, context);
-        // Half the lease: a request still waiting then is answered "deferred", so the lease never runs out.
-        _maxWait = context.Lease / 2;
+        // A request still waiting then is answered "deferred" (the queue retries it); checked at start-up against the lease.
+        _maxWait = context.Settings.MaxBacklogWait;
         _lastActivity = Now;
         _journal = Context.ActorOf(BackoffJournal.Props(domain), "backoff");
         Restoring();

@@ -55,6 +55,8 @@ public sealed class QueueIntake : ReceiveActor, IWithTimers
     private readonly MessageBodyStore _bodies;
     private readonly IActorRef _partitions;
     private readonly TimeProvider _clock;
+    /// <summary>Taken off the time left a partition is given, for the trip there: it must stop accepting before this intake answers 451.</summary>
+    private readonly TimeSpan _transitMargin;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<Arrived> _arrived = [];
     /// <summary>Messages whose envelope is with a partition, by queue id, until it answers.</summary>
@@ -73,6 +75,7 @@ public sealed class QueueIntake : ReceiveActor, IWithTimers
         _bodies = bodies;
         _partitions = partitions;
         _clock = clock;
+        _transitMargin = TimeSpan.FromTicks(Math.Min(TimeSpan.TicksPerSecond, settings.AcceptTimeout.Ticks / 10));
         _nextPartition = Random.Shared.Next(settings.Partitions);
 
         Receive<Enqueue>(enqueue =>
@@ -84,8 +87,9 @@ public sealed class QueueIntake : ReceiveActor, IWithTimers
         {
             _writing = false;
             foreach (var pending in stored.Batch) _awaitingPartition[pending.QueueId] = pending;
+            var now = _clock.GetUtcNow();
             _partitions.Tell(new QueuePartition.AcceptBatch(stored.Partition,
-                stored.Batch.Select(p => new QueuePartition.AcceptedEnvelope(p.QueueId, p.Message.Envelope, p.Message.Body.Length, p.Message.Deadline)).ToArray()));
+                stored.Batch.Select(p => new QueuePartition.AcceptedEnvelope(p.QueueId, p.Message.Envelope, p.Message.Body.Length, p.Message.Deadline - now - _transitMargin)).ToArray()));
             if (_arrived.Count > 0) StoreArrived();
         });
         Receive<BodiesNotStored>(failed =>

@@ -30,7 +30,7 @@ public sealed class PartitionClaimTests : QueueTestKit
     private string Accept(IActorRef partition, params string[] recipients)
     {
         var queueId = QueueId.New(0, DateTimeOffset.UtcNow);
-        partition.Tell(new QueuePartition.AcceptBatch(0, [new QueuePartition.AcceptedEnvelope(queueId, Envelope("alice@src.example", recipients), 1000, DateTimeOffset.UtcNow.AddSeconds(30))]), _intake.Ref);
+        partition.Tell(new QueuePartition.AcceptBatch(0, [new QueuePartition.AcceptedEnvelope(queueId, Envelope("alice@src.example", recipients), 1000, TimeSpan.FromSeconds(30))]).Received(DateTimeOffset.UtcNow), _intake.Ref);
         _intake.ExpectMsg<QueuePartition.BatchAccepted>();
         return queueId;
     }
@@ -131,7 +131,7 @@ public sealed class PartitionClaimTests : QueueTestKit
         var partition = StartPartition(Settings());
         Watch(partition);
         var queueId = QueueId.New(0, DateTimeOffset.UtcNow);
-        partition.Tell(new QueuePartition.AcceptBatch(0, [new QueuePartition.AcceptedEnvelope(queueId, Envelope("alice@src.example", "bob@dest.example"), 1000, DateTimeOffset.UtcNow.AddSeconds(30))]), _intake.Ref);
+        partition.Tell(new QueuePartition.AcceptBatch(0, [new QueuePartition.AcceptedEnvelope(queueId, Envelope("alice@src.example", "bob@dest.example"), 1000, TimeSpan.FromSeconds(30))]).Received(DateTimeOffset.UtcNow), _intake.Ref);
         partition.Tell(QueuePartition.Stop.Instance);
 
         Assert.Equal([queueId], _intake.ExpectMsg<QueuePartition.BatchAccepted>().QueueIds);

@@ -40,9 +40,9 @@ public sealed class QueuePartitionRecoveryTests : QueueTestKit
     private string[] AcceptMany(IActorRef partition, int count, string domain = "dest.example")
     {
         var messages = Enumerable.Range(0, count)
-            .Select(i => new QueuePartition.AcceptedEnvelope(QueueId.New(0, DateTimeOffset.UtcNow), Envelope("alice@src.example", $"r{i}@{domain}"), 1000, DateTimeOffset.UtcNow.AddSeconds(30)))
+            .Select(i => new QueuePartition.AcceptedEnvelope(QueueId.New(0, DateTimeOffset.UtcNow), Envelope("alice@src.example", $"r{i}@{domain}"), 1000, TimeSpan.FromSeconds(30)))
             .ToArray();
-        partition.Tell(new QueuePartition.AcceptBatch(0, messages), _intake.Ref);
+        partition.Tell(new QueuePartition.AcceptBatch(0, messages).Received(DateTimeOffset.UtcNow), _intake.Ref);
         _intake.ExpectMsg<QueuePartition.BatchAccepted>();
         return messages.Select(m => m.QueueId).ToArray();
     }
