@@ -21,7 +21,12 @@ public sealed class AcceptDeadlineSkewTests : QueueTestKit
     private readonly QueueSettings _settings = Settings(partitions: 1, paused: true) with { AcceptTimeout = TimeSpan.FromSeconds(15) };
     private readonly TestProbe _toPartition;
 
-    public AcceptDeadlineSkewTests() => _toPartition = CreateTestProbe();
+    public AcceptDeadlineSkewTests()
+    {
+        _toPartition = CreateTestProbe();
+        // The intake's question about which partitions are local goes unanswered: it feeds them all.
+        _toPartition.IgnoreMessages(message => message is Akka.Cluster.Sharding.GetShardRegionState);
+    }
 
     /// <summary>An intake on its clock; the partition (and its supervisor) on <paramref name="partitionClock"/>.</summary>
     private (IActorRef Intake, IActorRef Supervisor) Start(FakeTimeProvider partitionClock)
