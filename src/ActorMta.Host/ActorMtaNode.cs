@@ -57,13 +57,15 @@ public sealed class ActorMtaNode : IAsyncDisposable
         var journal = new JournalDatabase(settings.Journal);
         Directory.CreateDirectory(settings.Node.DataDirectory);
         await journal.PrepareAsync(cancellation);
+        await QueueLayout.CheckPartitionsAsync(journal, settings.Queue.Partitions, cancellation);
         var bodies = new MessageBodyStore(journal);
         await bodies.CreateTableAsync(cancellation);
-        // Certificate, credentials and listening sockets before the actor system: a bad one stops the start here.
+        // Certificates, credentials and listening sockets before the actor system: a bad one stops the start here.
+        var fleetCertificate = settings.Fleet.Tls is { } tls ? FleetCertificate.Load(tls) : null;
         var ingress = IngressStage.Open(settings.Ingress, settings.Node);
         try
         {
-            return await StartAsync(settings, journal, bodies, ingress, cancellation);
+            return await StartAsync(settings, journal, bodies, ingress, fleetCertificate, cancellation);
         }
         catch
         {
@@ -73,9 +75,8 @@ public sealed class ActorMtaNode : IAsyncDisposable
     }
 
     private static async Task<ActorMtaNode> StartAsync(ActorMtaSettings settings, JournalDatabase journal, MessageBodyStore bodies,
-        IngressStage ingress, CancellationToken cancellation)
+        IngressStage ingress, FleetCertificate? fleetCertificate, CancellationToken cancellation)
     {
-
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         ConfigureLogging(builder.Logging, settings.Logging);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(settings.Management.Address, settings.Management.Port));
@@ -85,7 +86,7 @@ public sealed class ActorMtaNode : IAsyncDisposable
         builder.Services.AddHealthChecks();
         builder.Services.AddSingleton(bodies);
         builder.Services.AddSingleton(services => new DeliveryLog(settings.Delivery.Log, services.GetRequiredService<ILoggerFactory>()));
-        builder.Services.AddAkka(FleetSettings.SystemName, (akka, services) => ConfigureAkka(akka, settings, journal, bodies, ingress, services.GetRequiredService<DeliveryLog>()));
+        builder.Services.AddAkka(FleetSettings.SystemName, (akka, services) => ConfigureAkka(akka, settings, journal, bodies, ingress, fleetCertificate, services.GetRequiredService<DeliveryLog>()));
 
         var app = builder.Build();
         app.MapManagementEndpoints();
@@ -96,7 +97,7 @@ public sealed class ActorMtaNode : IAsyncDisposable
     }
 
     private static void ConfigureAkka(AkkaConfigurationBuilder akka, ActorMtaSettings settings, JournalDatabase journal, MessageBodyStore bodies,
-        IngressStage ingress, DeliveryLog deliveryLog)
+        IngressStage ingress, FleetCertificate? fleetCertificate, DeliveryLog deliveryLog)
     {
         var cluster = settings.Fleet;
         // The operator's akka.* settings win over the ones derived from actormta.journal.
@@ -109,7 +110,7 @@ public sealed class ActorMtaNode : IAsyncDisposable
                 loggers.ClearLoggers();
                 loggers.AddLoggerFactory();
             })
-            .WithRemoting(new RemoteOptions { HostName = cluster.Hostname, PublicHostName = cluster.PublicHostname, Port = cluster.Port })
+            .WithRemoting(RemoteOptions(cluster, fleetCertificate))
             .WithClustering(new ClusterOptions
             {
                 SeedNodes = cluster.SeedNodes.Select(a => a.ToString()).ToArray(),
@@ -133,6 +134,23 @@ public sealed class ActorMtaNode : IAsyncDisposable
             .WithQueue(settings.Queue, bodies, TimeProvider.System, registry => registry.Get<DomainDelivery>(), registry => registry.Get<Bouncer>())
             .WithIngress(ingress, settings.Queue.AcceptTimeout, TimeProvider.System, registry => registry.Get<QueueIntake>());
     }
+
+    /// <summary>Mutual TLS with the fleet's certificate when there is one; plain TCP only where FleetTlsSettings allowed it.</summary>
+    private static RemoteOptions RemoteOptions(FleetSettings cluster, FleetCertificate? certificate) => new()
+    {
+        HostName = cluster.Hostname,
+        PublicHostName = cluster.PublicHostname,
+        Port = cluster.Port,
+        EnableSsl = certificate is not null,
+        Ssl = certificate is null ? new SslOptions() : new SslOptions
+        {
+            X509Certificate = certificate.Certificate,
+            SuppressValidation = false,
+            RequireMutualAuthentication = true,
+            ValidateCertificateHostname = false,
+            CustomValidator = (peer, chain, remote, _, log) => certificate.IsFleetMember(peer, chain, remote, log),
+        },
+    };
 
     private static void ConfigureLogging(ILoggingBuilder logging, LoggingSettings settings)
     {

@@ -29,7 +29,7 @@ public sealed record ActorMtaSettings(
     {
         var reader = new SettingsReader(config);
         var node = NodeSettings.From(reader);
-        return new ActorMtaSettings(
+        var settings = new ActorMtaSettings(
             config,
             node,
             FleetSettings.From(reader),
@@ -40,5 +40,8 @@ public sealed record ActorMtaSettings(
             BounceSettings.From(reader, node),
             ManagementSettings.From(reader),
             LoggingSettings.From(reader));
+        // Settings that are each valid but conflict with one another.
+        DeliveryLeaseCheck.Check(reader, settings.Queue, settings.Delivery);
+        return settings;
     }
 }

@@ -6,10 +6,8 @@ namespace ActorMta.Delivery;
 
 /// <summary>What every domain's delivery actor on a node shares: settings, the body store, the MX resolver, the delivery log, the clock.</summary>
 /// <param name="QueuePartitions">How many queue partitions there are (a domain that is ready again tells each).</param>
-/// <param name="Lease">The queue's delivery lease: a request is answered well within it.</param>
 public sealed record DeliveryContext(
     DeliverySettings Settings,
-    TimeSpan Lease,
     MessageBodyStore Bodies,
     IMailExchangerResolver Resolver,
     DeliveryLog Log,

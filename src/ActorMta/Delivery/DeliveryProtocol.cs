@@ -53,7 +53,8 @@ public sealed record DeliveryClaimed(int Partition, IReadOnlyList<long> Dispatch
 /// <summary>The domain may be tried again now (a suspension was lifted early): the partition's waiting recipients there are due.</summary>
 public sealed record DomainReady(int Partition, string Domain) : IWithPartition;
 
-/// <summary>Returned: handed back without an attempt (the delivery actor is stopping or moving); no attempt is counted.</summary>
+/// <summary>Returned: handed back without an attempt (the delivery actor is stopping or moving); the partition sends the
+/// same dispatch again (no further attempt counted, no retry delay) to wherever the domain's actor runs next.</summary>
 public enum DeliveryOutcome { Delivered, Deferred, Failed, Returned }
 
 /// <param name="Reply">What the remote server (or our own resolution/policy, with code and text in SMTP form) said.</param>

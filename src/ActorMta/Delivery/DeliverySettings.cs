@@ -10,6 +10,7 @@ namespace ActorMta.Delivery;
 /// <param name="MaxBacklog">Requests one domain's delivery actor holds waiting for a connection; more are deferred at once.</param>
 /// <param name="PassivateAfter">An idle domain actor (no work, no connections) stops after this long.</param>
 /// <param name="Shards">How many shards the domain actors are spread over in the fleet.</param>
+/// <param name="MaxBacklogWait">A request still waiting for a connection after this long is answered "deferred".</param>
 public sealed record DeliverySettings(
     string Hostname,
     DomainPolicies Domains,
@@ -18,7 +19,8 @@ public sealed record DeliverySettings(
     DeliveryLogSettings Log,
     int MaxBacklog,
     TimeSpan PassivateAfter,
-    int Shards)
+    int Shards,
+    TimeSpan MaxBacklogWait)
 {
     public static DeliverySettings From(Configuration.SettingsReader settings, Configuration.NodeSettings node) =>
         DeliverySettingsReader.Read(settings, node);

@@ -69,7 +69,8 @@ internal static class DeliverySettingsReader
             ReadLog(settings, node),
             settings.Int($"{Root}.max-backlog", 1),
             settings.Duration($"{Root}.passivate-after", TimeSpan.FromSeconds(1)),
-            settings.Int($"{Root}.shards", 1, 10_000));
+            settings.Int($"{Root}.shards", 1, 10_000),
+            settings.Duration($"{Root}.max-backlog-wait", TimeSpan.FromMilliseconds(100)));
     }
 
     private static DomainPolicy ReadPolicy(Scoped policy, Config entry, DomainPattern? pattern, Context context)

@@ -27,7 +27,7 @@ public static class DeliveryStage
         DeliveryLog log,
         TimeProvider clock)
     {
-        var context = new DeliveryContext(settings, queue.DeliveryLease, bodies, new MailExchangerResolver(settings.Dns, clock), log, clock, queue.Partitions);
+        var context = new DeliveryContext(settings, bodies, new MailExchangerResolver(settings.Dns, clock), log, clock, queue.Partitions);
         return akka.WithShardRegion<DomainDelivery>(RegionName,
             (_, registry) => domain => DomainDelivery.Props(domain, context, registry.Get<QueuePartition>()),
             new DomainMessageExtractor(settings.Shards),

@@ -1,3 +1,4 @@
+using ActorMta.Delivery.Connections;
 using Akka.Actor;
 
 namespace ActorMta.Delivery;
@@ -44,7 +45,8 @@ public sealed partial class DomainDelivery
     {
         var key = (request.Partition, request.DispatchId);
         _held.Remove(key);
-        _recentReports.Add(key, report, now);
+        // Returned work may come back here (a hand-off in progress) and is then returned again, not answered from memory.
+        if (report.Results[0].Outcome != DeliveryOutcome.Returned) _recentReports.Add(key, report, now);
     }
 
     /// <summary>Claims go out in one message per partition for whatever arrived in the mailbox meanwhile.</summary>
@@ -59,6 +61,29 @@ public sealed partial class DomainDelivery
     {
         foreach (var (partition, ids) in _claimsToSend) _reports.Tell(new DeliveryClaimed(partition, ids));
         _claimsToSend.Clear();
+    }
+
+    private void OnHandOff()
+    {
+        _handingOff = true;
+        ReturnWaiting();
+        foreach (var connection in _connections.Values.Where(c => c.State == ConnectionState.Idle).ToArray()) CloseConnection(connection);
+        Timers.StartSingleTimer("hand-off", StopNow.Instance, HandOffDeadline);
+        StopIfHandedOff();
+    }
+
+    private void StopIfHandedOff()
+    {
+        if (_handingOff && !_connections.Values.Any(c => c.State == ConnectionState.Busy)) Context.Stop(Self);
+    }
+
+    protected override void PostStop()
+    {
+        // Children stop with this actor: whatever they or the backlog still hold goes back to the queue.
+        ReturnWaiting();
+        foreach (var connection in _connections.Values)
+            if (connection.Carrying is { } request)
+                AnswerAll(request, DeliveryOutcome.Deferred, Replies.ConnectionLost(connection.Host ?? _domain, "delivery stopped"));
     }
 
     /// <summary>Everything still waiting goes back unattempted (stopping or moving): no attempt counted, no retry delay.</summary>

@@ -1,9 +1,6 @@
 using ActorMta.Delivery.Connections;
 using ActorMta.Delivery.Limits;
-using ActorMta.Delivery.Log;
-using ActorMta.Delivery.Maildir;
 using ActorMta.Delivery.Routing;
-using ActorMta.Smtp.Client;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
@@ -81,9 +78,9 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
         _reports = reports;
         _backoff = new DomainBackoff(_policy.Backoff);
         _sources = [.. _policy.Egress.Select(s => new SourceSlot(s))];
-        _connectionFactory = ConnectionFactory(_policy, context);
-        // Half the lease: a request still waiting then is answered "deferred", so the lease never runs out.
-        _maxWait = context.Lease / 2;
+        _connectionFactory = RouteConnections.For(_policy, context);
+        // A request still waiting then is answered "deferred" (the queue retries it); checked at start-up against the lease.
+        _maxWait = context.Settings.MaxBacklogWait;
         _lastActivity = Now;
         _journal = Context.ActorOf(BackoffJournal.Props(domain), "backoff");
         Restoring();
@@ -354,29 +351,6 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
         }
     }
 
-    private void OnHandOff()
-    {
-        _handingOff = true;
-        ReturnWaiting();
-        foreach (var connection in _connections.Values.Where(c => c.State == ConnectionState.Idle).ToArray()) CloseConnection(connection);
-        Timers.StartSingleTimer("hand-off", StopNow.Instance, HandOffDeadline);
-        StopIfHandedOff();
-    }
-
-    private void StopIfHandedOff()
-    {
-        if (_handingOff && !_connections.Values.Any(c => c.State == ConnectionState.Busy)) Context.Stop(Self);
-    }
-
-    protected override void PostStop()
-    {
-        // Children stop with this actor: whatever they or the backlog still hold goes back to the queue.
-        ReturnWaiting();
-        foreach (var connection in _connections.Values)
-            if (connection.Carrying is { } request)
-                AnswerAll(request, DeliveryOutcome.Deferred, Replies.ConnectionLost(connection.Host ?? _domain, "delivery stopped"));
-    }
-
     private void CloseConnection(ConnectionSlot connection)
     {
         connection.State = ConnectionState.Closing;
@@ -386,50 +360,6 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
     private int LiveConnections => _connections.Values.Count(c => c.State != ConnectionState.Closing);
 
     private DomainLimits CurrentLimits(DateTimeOffset now) => _policy.Limits.Scaled(_backoff.FactorAt(now));
-
-    /// <summary>The next waiting request that has not expired; expired ones are answered on the way (the queue expires them).</summary>
-    private DeliveryRequest? NextWaiting(DateTimeOffset now)
-    {
-        while (_backlog.TryDequeue(out var waiting))
-        {
-            if (now < waiting.Request.ExpiresAt) return waiting.Request;
-            AnswerAll(waiting.Request, DeliveryOutcome.Deferred, Expired);
-        }
-        return null;
-    }
-
-    private void DeferWaiting(RemoteReply reply, DateTimeOffset? retryNotBefore)
-    {
-        while (_backlog.TryDequeue(out var waiting)) AnswerAll(waiting.Request, DeliveryOutcome.Deferred, reply, retryNotBefore);
-    }
-
-    private void AnswerAll(DeliveryRequest request, DeliveryOutcome outcome, RemoteReply reply, DateTimeOffset? retryNotBefore = null) =>
-        Report(request, [.. request.Recipients.Select(r => new RecipientResult(r.Index, outcome, reply, RetryNotBefore: retryNotBefore))], null);
-
-    /// <summary>The one report for a request, and one delivery log line per recipient.</summary>
-    private void Report(DeliveryRequest request, IReadOnlyList<RecipientResult> results, string? source)
-    {
-        var report = new DeliveryReport(request.Partition, request.QueueId, request.DispatchId, results);
-        _reports.Tell(report);
-        var now = Now;
-        Reported(request, report, now);
-        for (var i = 0; i < results.Count; i++)
-        {
-            var result = results[i];
-            var recipient = i < request.Recipients.Count && request.Recipients[i].Index == result.Index
-                ? request.Recipients[i]
-                : request.Recipients.First(r => r.Index == result.Index);
-            switch (result.Outcome)
-            {
-                case DeliveryOutcome.Delivered: _delivered++; break;
-                case DeliveryOutcome.Failed: _failed++; break;
-                default: _deferred++; break;
-            }
-            _context.Log.Write(new DeliveryLogEntry(now, request.QueueId, request.ReversePath, recipient.Address, _domain,
-                result.RemoteHost, result.RemoteAddress, result.Tls, result.Reply, recipient.Attempt, now - request.ReceivedAt,
-                result.Outcome, _policy.Route.Kind, source, request.Redispatch));
-        }
-    }
 
     private void Lift(DateTimeOffset now)
     {
@@ -442,13 +372,6 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
         _journal.Tell(new BackoffJournal.Record(_backoff.ToState()));
     }
 
-    private RemoteReply SuspendedReply() =>
-        new(451, "4.4.5", $"delivery to {_domain} suspended until {_backoff.SuspendedUntil:u}: {_backoff.SuspendReason}");
-
-    private static readonly RemoteReply Expired = new(451, "4.4.7", "message expired in the queue before it could be delivered");
-
-    private RemoteReply Moving => new(451, "4.4.5", $"delivery to {_domain} is stopping here (moving to another node or shutting down)");
-
     private void ScheduleWake(DateTimeOffset? at, DateTimeOffset now)
     {
         if (at is not { } due) return;
@@ -458,31 +381,6 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
     }
 
     private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) => a is { } x && (b is not { } y || x <= y) ? x : b;
-
-    private static Factory ConnectionFactory(DomainPolicy policy, DeliveryContext context)
-    {
-        if (policy.Route is DeliveryRoute.Maildir maildir)
-        {
-            var folder = new MaildirFolder(maildir.Directory, context.Settings.Hostname);
-            return (_, _) => MaildirWriter.Props(folder, context.Bodies);
-        }
-        var (tls, verify, credentials) = policy.Route switch
-        {
-            DeliveryRoute.Mx mx => (mx.Tls, mx.VerifyCertificate, null),
-            DeliveryRoute.Relay relay => (relay.Tls, relay.VerifyCertificate, relay.Credentials),
-            _ => throw new InvalidOperationException($"unknown route {policy.Route}"),
-        };
-        return (hops, source) => OutboundConnection.Props(hops, source,
-            new SmtpClientOptions
-            {
-                HeloName = source.EhloName,
-                Tls = tls,
-                ValidateCertificate = verify,
-                Credentials = credentials,
-                Timeouts = context.Settings.Timeouts,
-            },
-            context.Bodies, policy.Limits.MaxRecipientsPerTransaction);
-    }
 
     public static Props Props(string domain, DeliveryContext context, IActorRef reports) =>
         Akka.Actor.Props.Create(() => new DomainDelivery(domain, context, reports));

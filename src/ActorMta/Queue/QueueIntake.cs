@@ -1,6 +1,7 @@
 using ActorMta.Queue.Bodies;
 using ActorMta.Queue.Partition;
 using Akka.Actor;
+using Akka.Cluster.Sharding;
 using Akka.Event;
 
 namespace ActorMta.Queue;
@@ -14,6 +15,11 @@ namespace ActorMta.Queue;
 /// The intake feeds one partition for a short slice of time, then the next: the batches that
 /// arrive while that partition writes wait in its mailbox and go to the journal together, so a
 /// write carries many messages; over the slices every partition gets its share.
+///
+/// It feeds the partitions its own node hosts when there are any (asked of the shard region every
+/// second): a partition on another node may be on one that just died, and a batch sent there is
+/// lost until that node is downed, so its clients would hear 451 from a node that is fine. Accepts
+/// also stay off the network.
 /// </summary>
 public sealed class QueueIntake : ReceiveActor, IWithTimers
 {
@@ -40,16 +46,25 @@ public sealed class QueueIntake : ReceiveActor, IWithTimers
         public static readonly ExpireWaiting Instance = new();
     }
 
+    private sealed record FindLocalPartitions
+    {
+        public static readonly FindLocalPartitions Instance = new();
+    }
+
     private readonly QueueSettings _settings;
     private readonly MessageBodyStore _bodies;
     private readonly IActorRef _partitions;
     private readonly TimeProvider _clock;
+    /// <summary>Taken off the time left a partition is given, for the trip there: it must stop accepting before this intake answers 451.</summary>
+    private readonly TimeSpan _transitMargin;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<Arrived> _arrived = [];
     /// <summary>Messages whose envelope is with a partition, by queue id, until it answers.</summary>
     private readonly Dictionary<string, Pending> _awaitingPartition = new(StringComparer.Ordinal);
     private bool _writing;
     private int _nextPartition;
+    /// <summary>The partitions running on this node, ascending (empty: feed them all).</summary>
+    private int[] _localPartitions = [];
     private DateTimeOffset _sliceEnds;
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -60,6 +75,7 @@ public sealed class QueueIntake : ReceiveActor, IWithTimers
         _bodies = bodies;
         _partitions = partitions;
         _clock = clock;
+        _transitMargin = TimeSpan.FromTicks(Math.Min(TimeSpan.TicksPerSecond, settings.AcceptTimeout.Ticks / 10));
         _nextPartition = Random.Shared.Next(settings.Partitions);
 
         Receive<Enqueue>(enqueue =>
@@ -71,8 +87,9 @@ public sealed class QueueIntake : ReceiveActor, IWithTimers
         {
             _writing = false;
             foreach (var pending in stored.Batch) _awaitingPartition[pending.QueueId] = pending;
+            var now = _clock.GetUtcNow();
             _partitions.Tell(new QueuePartition.AcceptBatch(stored.Partition,
-                stored.Batch.Select(p => new QueuePartition.AcceptedEnvelope(p.QueueId, p.Message.Envelope, p.Message.Body.Length, p.Message.Deadline)).ToArray()));
+                stored.Batch.Select(p => new QueuePartition.AcceptedEnvelope(p.QueueId, p.Message.Envelope, p.Message.Body.Length, p.Message.Deadline - now - _transitMargin)).ToArray()));
             if (_arrived.Count > 0) StoreArrived();
         });
         Receive<BodiesNotStored>(failed =>
@@ -93,6 +110,8 @@ public sealed class QueueIntake : ReceiveActor, IWithTimers
                 if (_awaitingPartition.Remove(queueId, out var pending))
                     pending.ReplyTo.Tell(new NotEnqueued(refused.Reason));
         });
+        Receive<FindLocalPartitions>(_ => _partitions.Tell(GetShardRegionState.Instance));
+        Receive<CurrentShardRegionState>(state => _localPartitions = LocalPartitions(state, settings.Partitions));
         Receive<ExpireWaiting>(_ =>
         {
             var now = _clock.GetUtcNow();
@@ -104,8 +123,27 @@ public sealed class QueueIntake : ReceiveActor, IWithTimers
         });
     }
 
-    protected override void PreStart() =>
+    protected override void PreStart()
+    {
         Timers.StartPeriodicTimer("expire", ExpireWaiting.Instance, TimeSpan.FromMilliseconds(500));
+        Timers.StartPeriodicTimer("local-partitions", FindLocalPartitions.Instance, TimeSpan.Zero, TimeSpan.FromSeconds(1));
+    }
+
+    private static int[] LocalPartitions(CurrentShardRegionState state, int partitions) =>
+        [.. state.Shards.SelectMany(shard => shard.EntityIds)
+            .Select(id => int.TryParse(id, System.Globalization.CultureInfo.InvariantCulture, out var partition) ? partition : -1)
+            .Where(partition => partition >= 0 && partition < partitions)
+            .Distinct()
+            .Order()];
+
+    /// <summary>The partition after <paramref name="current"/>: among this node's own if it hosts any, else among all.</summary>
+    private int NextPartition(int current)
+    {
+        if (_localPartitions.Length == 0) return (current + 1) % _settings.Partitions;
+        foreach (var partition in _localPartitions)
+            if (partition > current) return partition;
+        return _localPartitions[0];
+    }
 
     /// <summary>All messages that arrived while the last write ran go together, to one partition.</summary>
     private void StoreArrived()
@@ -113,7 +151,7 @@ public sealed class QueueIntake : ReceiveActor, IWithTimers
         var now = _clock.GetUtcNow();
         if (now >= _sliceEnds)
         {
-            _nextPartition = (_nextPartition + 1) % _settings.Partitions;
+            _nextPartition = NextPartition(_nextPartition);
             _sliceEnds = now + _settings.IntakeSlice;
         }
         var partition = _nextPartition;

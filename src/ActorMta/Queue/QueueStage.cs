@@ -29,7 +29,7 @@ public static class QueueStage
                 {
                     var partition = int.Parse(entityId, System.Globalization.CultureInfo.InvariantCulture);
                     return PartitionSupervisor.Props(partition,
-                        QueuePartition.Props(partition, settings, delivery(registry), bounces(registry), bodies, clock));
+                        QueuePartition.Props(partition, settings, delivery(registry), bounces(registry), bodies, clock), clock);
                 },
                 new PartitionMessageExtractor(),
                 new ShardOptions

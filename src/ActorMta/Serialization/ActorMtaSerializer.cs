@@ -74,7 +74,6 @@ public static class WireTypes
         ("recipient-expired", WireJsonContext.Default.RecipientExpired),
         ("dsn-queued", WireJsonContext.Default.DsnQueued),
         ("message-completed", WireJsonContext.Default.MessageCompleted),
-        ("recipient-returned", WireJsonContext.Default.RecipientReturned),
         (SnapshotName, WireJsonContext.Default.PartitionSnapshotBytes),
         ("accept-batch", WireJsonContext.Default.AcceptBatch),
         ("batch-accepted", WireJsonContext.Default.BatchAccepted),
@@ -108,7 +107,6 @@ public static class WireTypes
 [JsonSerializable(typeof(RecipientExpired))]
 [JsonSerializable(typeof(DsnQueued))]
 [JsonSerializable(typeof(MessageCompleted))]
-[JsonSerializable(typeof(RecipientReturned))]
 [JsonSerializable(typeof(PartitionSnapshot))]
 [JsonSerializable(typeof(PartitionSnapshotBytes))]
 [JsonSerializable(typeof(QueuePartition.AcceptBatch))]

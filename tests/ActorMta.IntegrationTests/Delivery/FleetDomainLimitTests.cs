@@ -16,12 +16,13 @@ public sealed class FleetDomainLimitTests
         await using var sink = TestSmtpSink.Start();
         dns.Zone("example.test").Mx("example.test", 10, "mx.example.test").A("mx.example.test", "127.0.0.1");
         var ports = new[] { FreePort.Tcp(), FreePort.Tcp() };
+        using var fleet = new FleetCertificates();
         var hocon = $"""
             actormta.delivery.mx-port = {sink.Port}
             actormta.delivery.domains."example.test" {"{"} max-connections = 2, max-messages-per-connection = 10 {"}"}
             actormta.cluster.split-brain-stable-after = 5s
             """;
-        Dictionary<string, string> Environment(int port) => new()
+        Dictionary<string, string> Environment(int port) => new(fleet.Issue().Environment)
         {
             ["ACTORMTA_CLUSTER_PORT"] = port.ToString(CultureInfo.InvariantCulture),
             ["ACTORMTA_SEED_NODES"] = $"akka.tcp://actormta@127.0.0.1:{ports[0]}",

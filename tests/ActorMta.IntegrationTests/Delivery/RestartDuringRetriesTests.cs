@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using ActorMta.IntegrationTests.Infrastructure;
 using ActorMta.TestSupport;
 using ActorMta.TestSupport.Dns;
@@ -27,6 +28,9 @@ public sealed class RestartDuringRetriesTests
             actormta.delivery { mx-port = {{sink.Port}}, dns { retries = 0, query-timeout = 2s } }
             """);
         var environment = TestNode.IsolatedEnvironment(data.Path);
+        // JSON logs at Information: the second node's partition recoveries, with their times.
+        environment["ACTORMTA_LOG_FORMAT"] = "json";
+        environment["ACTORMTA_LOG_LEVEL"] = "Information";
         var relayPort = FreePort.Tcp();
         var managementPort = FreePort.Tcp();
         environment["ACTORMTA_SMTP_RELAY_PORT"] = relayPort.ToString(CultureInfo.InvariantCulture);
@@ -57,12 +61,30 @@ public sealed class RestartDuringRetriesTests
 
         var attempts = sink.Transactions.Select(t => t.ReceivedAt).ToArray();
         Assert.Equal([451, 451, 250], sink.Transactions.Select(t => t.ReplyCode));
-        // Each retry came when it was due (the deferral's time plus the retry interval), not before and not much later.
-        for (var i = 1; i < attempts.Length; i++)
-            Assert.InRange(attempts[i] - attempts[i - 1], RetryEvery - TimeSpan.FromMilliseconds(500), RetryEvery + TimeSpan.FromSeconds(5));
-        Assert.True(attempts[1] - deferredAt >= RetryEvery - TimeSpan.FromMilliseconds(500));
+        // Recorded times only (the sink's, the node's log), never gaps between test steps: a slow start under load
+        // makes the first retry late, and that is right. Each retry comes when due, not before, and not a
+        // whole interval after it could (a schedule reset by the restart would be RetryEvery late).
+        var early = TimeSpan.FromMilliseconds(500);
+        var slack = RetryEvery / 2;
+        var recovered = LastPartitionRecovery(second.Output);
+        Assert.InRange(attempts[1] - deferredAt, RetryEvery - early, TimeSpan.MaxValue);
+        Assert.True(attempts[1] <= Max(deferredAt + RetryEvery, recovered) + slack,
+            $"retry at {attempts[1]:O}: due {deferredAt + RetryEvery:O}, partitions recovered {recovered:O}");
+        Assert.InRange(attempts[2] - attempts[1], RetryEvery - early, RetryEvery + slack);
         Assert.True(delivered.Body.AsSpan().EndsWith(TestMessages.Wire(message)));
     }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    /// <summary>The time of the last "Partition N recovered" line in a node's JSON log.</summary>
+    private static DateTimeOffset LastPartitionRecovery(string output) =>
+        output.Split('\n')
+            .Where(line => line.StartsWith('{') && line.Contains(" recovered: ", StringComparison.Ordinal))
+            .Select(line => JsonDocument.Parse(line).RootElement)
+            .Where(log => log.GetProperty("Message").GetString()!.Contains("] Partition ", StringComparison.Ordinal)) // after Akka's [INFO][time][thread][path]
+            .Select(log => DateTimeOffset.Parse(log.GetProperty("Timestamp").GetString()!, CultureInfo.InvariantCulture))
+            .DefaultIfEmpty(DateTimeOffset.MinValue)
+            .Max();
 
     private static Task WaitReadyAsync(HostProcess host, Uri ready) =>
         Eventually.True(async () =>

@@ -4,7 +4,7 @@ using ActorMta.TestSupport;
 
 namespace ActorMta.IntegrationTests.Foundation;
 
-/// <summary>Three separate host processes on loopback with one PostgreSQL journal form one cluster.</summary>
+/// <summary>Three separate host processes on loopback with one PostgreSQL journal form one cluster, over mutual TLS.</summary>
 public sealed class FleetFormationTests
 {
     [Fact]
@@ -15,12 +15,13 @@ public sealed class FleetFormationTests
         var managementPorts = Enumerable.Range(0, 3).Select(_ => FreePort.Tcp()).ToArray();
         var seeds = string.Join(",", clusterPorts.Take(2).Select(p => $"akka.tcp://actormta@127.0.0.1:{p}"));
         var directories = Enumerable.Range(0, 3).Select(_ => new TempDirectory()).ToArray();
+        using var fleet = new FleetCertificates();
         var hosts = new List<HostProcess>();
         try
         {
             for (var i = 0; i < 3; i++)
             {
-                hosts.Add(HostProcess.Start(new Dictionary<string, string>
+                hosts.Add(HostProcess.Start(new Dictionary<string, string>(fleet.Issue($"node {i}").Environment)
                 {
                     ["ACTORMTA_DATA_DIR"] = directories[i].Path,
                     ["ACTORMTA_CLUSTER_PORT"] = clusterPorts[i].ToString(),
@@ -36,7 +37,8 @@ public sealed class FleetFormationTests
             }
 
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-            var expected = clusterPorts.Select(p => $"akka.tcp://actormta@127.0.0.1:{p}").Order().ToArray();
+            // Seeds are written akka.tcp; a TLS transport's addresses are akka.ssl.tcp.
+            var expected = clusterPorts.Select(p => $"akka.ssl.tcp://actormta@127.0.0.1:{p}").Order().ToArray();
             for (var i = 0; i < 3; i++)
             {
                 var url = $"http://127.0.0.1:{managementPorts[i]}/cluster/members";

@@ -34,6 +34,36 @@ public sealed class SettingsTests
     }
 
     [Fact]
+    public async Task A_delivery_lease_shorter_than_the_outbound_timeouts_exits_2()
+    {
+        using var data = new TempDirectory();
+        var file = Path.Combine(data.Path, "operator.conf");
+        await File.WriteAllTextAsync(file, "actormta.queue.delivery-lease = 10m\n");
+        await using var host = HostProcess.Start(TestNode.IsolatedEnvironment(data.Path), "--config", file);
+
+        Assert.Equal(2, await host.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal("actormta: invalid setting actormta.queue.delivery-lease = \"10m\": must be longer than the outbound SMTP timeouts " +
+            "(actormta.delivery.timeouts, 25m30s in all) plus actormta.delivery.max-backlog-wait (5m), that is 30m30s: " +
+            "a delivery still running when its lease ends is dispatched again", host.Output.TrimEnd('\n'));
+    }
+
+    [Fact]
+    public async Task A_partition_count_other_than_the_queue_s_recorded_one_exits_2()
+    {
+        using var data = new TempDirectory();
+        var environment = TestNode.IsolatedEnvironment(data.Path);
+        // The first start (16 partitions, the default) records the count in the journal's database.
+        await (await TestNode.StartAsync(environment)).DisposeAsync();
+        var file = Path.Combine(data.Path, "operator.conf");
+        await File.WriteAllTextAsync(file, "actormta.queue.partitions = 32\n");
+        await using var host = HostProcess.Start(environment, "--config", file);
+
+        Assert.Equal(2, await host.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal("actormta: invalid setting actormta.queue.partitions = \"32\": this queue was created with 16 partitions " +
+            "(recorded in the journal database); a queue's partition count cannot change", host.Output.TrimEnd('\n'));
+    }
+
+    [Fact]
     public async Task Environment_variables_override_the_config_file()
     {
         using var data = new TempDirectory();

@@ -29,7 +29,8 @@ public sealed class ConfigurationLayeringTests : IDisposable
             actormta.management.port = 9000
             actormta.cluster.roles = [from-file]
             """);
-        var environment = new Hashtable { ["ACTORMTA_MANAGEMENT_PORT"] = "9100", ["ACTORMTA_SEED_NODES"] = "akka.tcp://actormta@10.0.0.1:4053, akka.tcp://actormta@10.0.0.2:4053" };
+        var environment = new Hashtable { ["ACTORMTA_MANAGEMENT_PORT"] = "9100", ["ACTORMTA_SEED_NODES"] = "akka.tcp://actormta@10.0.0.1:4053, akka.tcp://actormta@10.0.0.2:4053",
+            ["ACTORMTA_CLUSTER_INSECURE"] = "on" };
 
         var settings = ActorMtaSettings.From(ActorMtaConfig.Load(_operatorFile, environment, DefaultsFile));
 

@@ -61,8 +61,8 @@ internal sealed class DeliveryTestBed : IAsyncDisposable
         return new DeliveryTestBed(settings, bodies, dns, new DeliveryLog(settings.Delivery.Log, null));
     }
 
-    public DeliveryContext Context(TimeSpan? lease = null) =>
-        new(Settings.Delivery, lease ?? Settings.Queue.DeliveryLease, Bodies, new MailExchangerResolver(Settings.Delivery.Dns), Log, TimeProvider.System);
+    public DeliveryContext Context() =>
+        new(Settings.Delivery, Bodies, new MailExchangerResolver(Settings.Delivery.Dns), Log, TimeProvider.System);
 
     /// <summary>Stores a body and returns a request for it, as a partition would send it.</summary>
     public async Task<DeliveryRequest> QueueAsync(string domain, byte[] body, string reversePath = "sender@origin.test", DateTimeOffset? expiresAt = null, params string[] localParts)

@@ -36,10 +36,10 @@ public abstract class DomainDeliveryTestKit : TestKit, IAsyncLifetime
         return bed;
     }
 
-    private protected (IActorRef Delivery, TestProbe Queue) Start(string domain, DeliveryTestBed? bed = null, TimeSpan? lease = null)
+    private protected (IActorRef Delivery, TestProbe Queue) Start(string domain, DeliveryTestBed? bed = null)
     {
         var queue = QueueProbe();
-        return (Sys.ActorOf(DomainDelivery.Props(domain, (bed ?? Bed).Context(lease), queue.Ref)), queue);
+        return (Sys.ActorOf(DomainDelivery.Props(domain, (bed ?? Bed).Context(), queue.Ref)), queue);
     }
 
     /// <summary>Stands for the queue: claims and "domain ready" notices are not what these tests look at, reports are.</summary>

@@ -22,7 +22,7 @@ public sealed class JournalOutageTests : QueueTestKit
         var intake = CreateTestProbe();
         var settings = Settings(paused: true);
         var supervisor = Sys.ActorOf(PartitionSupervisor.Props(0,
-            QueuePartition.Props(0, settings, CreateTestProbe().Ref, CreateTestProbe().Ref, Bodies, TimeProvider.System)));
+            QueuePartition.Props(0, settings, CreateTestProbe().Ref, CreateTestProbe().Ref, Bodies, TimeProvider.System), TimeProvider.System));
         Assert.IsType<QueuePartition.BatchAccepted>(Accept(supervisor, intake));
 
         using (var blocker = new SqliteConnection(Journal.Settings.ConnectionString))
@@ -50,7 +50,7 @@ public sealed class JournalOutageTests : QueueTestKit
     private static object Accept(IActorRef partition, TestProbe intake)
     {
         var queueId = QueueId.New(0, DateTimeOffset.UtcNow);
-        partition.Tell(new QueuePartition.AcceptBatch(0, [new QueuePartition.AcceptedEnvelope(queueId, Envelope("a@src.example", "b@dest.example"), 10, DateTimeOffset.UtcNow.AddSeconds(30))]), intake.Ref);
+        partition.Tell(new QueuePartition.AcceptBatch(0, [new QueuePartition.AcceptedEnvelope(queueId, Envelope("a@src.example", "b@dest.example"), 10, TimeSpan.FromSeconds(30))]), intake.Ref);
         var started = DateTime.UtcNow;
         var answer = intake.ExpectMsg<object>(TimeSpan.FromSeconds(40));
         Console.WriteLine($"answer {answer.GetType().Name} after {(DateTime.UtcNow - started).TotalSeconds:0.0}s");

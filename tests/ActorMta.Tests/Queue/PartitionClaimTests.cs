@@ -30,7 +30,7 @@ public sealed class PartitionClaimTests : QueueTestKit
     private string Accept(IActorRef partition, params string[] recipients)
     {
         var queueId = QueueId.New(0, DateTimeOffset.UtcNow);
-        partition.Tell(new QueuePartition.AcceptBatch(0, [new QueuePartition.AcceptedEnvelope(queueId, Envelope("alice@src.example", recipients), 1000, DateTimeOffset.UtcNow.AddSeconds(30))]), _intake.Ref);
+        partition.Tell(new QueuePartition.AcceptBatch(0, [new QueuePartition.AcceptedEnvelope(queueId, Envelope("alice@src.example", recipients), 1000, TimeSpan.FromSeconds(30))]).Received(DateTimeOffset.UtcNow), _intake.Ref);
         _intake.ExpectMsg<QueuePartition.BatchAccepted>();
         return queueId;
     }
@@ -91,7 +91,7 @@ public sealed class PartitionClaimTests : QueueTestKit
     }
 
     [Fact]
-    public void Returned_recipients_are_not_counted_as_attempted_and_go_out_again_without_the_retry_delay()
+    public void Returned_work_goes_out_again_as_the_same_attempt_without_the_retry_delay()
     {
         var partition = StartPartition(Settings(lease: LongLease, retryInitial: TimeSpan.FromHours(1)));
         var queueId = Accept(partition, "bob@dest.example");
@@ -101,10 +101,10 @@ public sealed class PartitionClaimTests : QueueTestKit
         partition.Tell(Report(first, DeliveryOutcome.Returned));
 
         var again = _delivery.ExpectMsg<DeliveryRequest>(TimeSpan.FromSeconds(10));
-        Assert.NotEqual(first.DispatchId, again.DispatchId);
-        Assert.Equal(1, again.Recipients.Single().Attempt);
+        Assert.Equal((first.DispatchId, 1), (again.DispatchId, again.Recipients.Single().Attempt));
         partition.Tell(new QueuePartition.GetMessage(0, queueId), TestActor);
-        Assert.Contains(ExpectMsg<QueuePartition.MessageDetails>().History, h => h.Event == "returned");
+        var recipient = ExpectMsg<QueuePartition.MessageDetails>().Recipients.Single();
+        Assert.Equal(("in-flight", 1), (recipient.Status, recipient.Attempts));
     }
 
     [Fact]
@@ -131,7 +131,7 @@ public sealed class PartitionClaimTests : QueueTestKit
         var partition = StartPartition(Settings());
         Watch(partition);
         var queueId = QueueId.New(0, DateTimeOffset.UtcNow);
-        partition.Tell(new QueuePartition.AcceptBatch(0, [new QueuePartition.AcceptedEnvelope(queueId, Envelope("alice@src.example", "bob@dest.example"), 1000, DateTimeOffset.UtcNow.AddSeconds(30))]), _intake.Ref);
+        partition.Tell(new QueuePartition.AcceptBatch(0, [new QueuePartition.AcceptedEnvelope(queueId, Envelope("alice@src.example", "bob@dest.example"), 1000, TimeSpan.FromSeconds(30))]).Received(DateTimeOffset.UtcNow), _intake.Ref);
         partition.Tell(QueuePartition.Stop.Instance);
 
         Assert.Equal([queueId], _intake.ExpectMsg<QueuePartition.BatchAccepted>().QueueIds);

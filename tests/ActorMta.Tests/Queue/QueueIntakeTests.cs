@@ -1,17 +1,65 @@
 using ActorMta.Queue;
 using ActorMta.Queue.Partition;
+using System.Collections.Immutable;
+using System.Globalization;
 using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.TestKit;
 
 namespace ActorMta.Tests.Queue;
 
 /// <summary>The intake stores bodies first, then hands envelopes to a partition, and answers sessions only from the partition's answer.</summary>
 public sealed class QueueIntakeTests : QueueTestKit
 {
+    /// <summary>
+    /// Stands for the partitions' shard region: the intake's questions about local partitions are
+    /// answered with <paramref name="local"/> (none: none here); everything else reaches the probe,
+    /// with the intake as its sender.
+    /// </summary>
+    private (IActorRef Region, TestProbe Partitions) PartitionsProbe(params int[] local)
+    {
+        var partitions = CreateTestProbe();
+        var region = Sys.ActorOf(Props.Create(() => new RegionStandIn(partitions, local)));
+        return (region, partitions);
+    }
+
+    private sealed class RegionStandIn : ReceiveActor
+    {
+        public RegionStandIn(TestProbe partitions, int[] local)
+        {
+            var ids = local.Select(p => p.ToString(CultureInfo.InvariantCulture)).ToArray();
+            Receive<GetShardRegionState>(_ => Sender.Tell(new CurrentShardRegionState(
+                ids.Select(id => new ShardState(id, [id])).ToImmutableHashSet(), ImmutableHashSet<string>.Empty)));
+            ReceiveAny(message => partitions.Forward(message));
+        }
+    }
+
+    [Fact]
+    public void Batches_go_only_to_the_partitions_this_node_hosts_when_it_hosts_some()
+    {
+        var (region, partitions) = PartitionsProbe(3, 7);
+        var intake = Sys.ActorOf(QueueIntake.Props(Settings(partitions: 16) with { IntakeSlice = TimeSpan.Zero }, Bodies, region, TimeProvider.System));
+        // The first batch may leave before the region's answer; from then on only 3 and 7.
+        AwaitAssert(() =>
+        {
+            intake.Tell(new QueueIntake.Enqueue(Envelope("a@src.example", "b@dest.example"), new byte[] { 1 }), TestActor);
+            Assert.Contains(partitions.ExpectMsg<QueuePartition.AcceptBatch>().Partition, new[] { 3, 7 });
+        }, TimeSpan.FromSeconds(10));
+
+        var seen = new HashSet<int>();
+        for (var i = 0; i < 8; i++)
+        {
+            intake.Tell(new QueueIntake.Enqueue(Envelope("a@src.example", $"r{i}@dest.example"), new byte[] { 1 }), TestActor);
+            seen.Add(partitions.ExpectMsg<QueuePartition.AcceptBatch>().Partition);
+        }
+        Assert.Equal([3, 7], seen.Order());
+    }
+
     [Fact]
     public async Task A_message_is_Enqueued_only_after_its_body_is_stored_and_its_partition_confirms()
     {
-        var partitions = CreateTestProbe();
-        var intake = Sys.ActorOf(QueueIntake.Props(Settings(partitions: 8), Bodies, partitions.Ref, TimeProvider.System));
+        var (region, partitions) = PartitionsProbe();
+        var intake = Sys.ActorOf(QueueIntake.Props(Settings(partitions: 8), Bodies, region, TimeProvider.System));
         var body = "Received: from x\r\nSubject: hi\r\n\r\nbody\r\n"u8.ToArray();
 
         intake.Tell(new QueueIntake.Enqueue(Envelope("alice@src.example", "bob@dest.example"), body), TestActor);
@@ -31,8 +79,8 @@ public sealed class QueueIntakeTests : QueueTestKit
     [Fact]
     public void A_refusal_from_the_partition_reaches_the_session()
     {
-        var partitions = CreateTestProbe();
-        var intake = Sys.ActorOf(QueueIntake.Props(Settings(), Bodies, partitions.Ref, TimeProvider.System));
+        var (region, partitions) = PartitionsProbe();
+        var intake = Sys.ActorOf(QueueIntake.Props(Settings(), Bodies, region, TimeProvider.System));
         intake.Tell(new QueueIntake.Enqueue(Envelope("a@src.example", "b@dest.example"), new byte[] { 1 }), TestActor);
 
         var batch = partitions.ExpectMsg<QueuePartition.AcceptBatch>();
@@ -43,8 +91,8 @@ public sealed class QueueIntakeTests : QueueTestKit
     [Fact]
     public void No_answer_from_the_partition_within_the_accept_timeout_is_a_refusal()
     {
-        var partitions = CreateTestProbe();
-        var intake = Sys.ActorOf(QueueIntake.Props(Settings() with { AcceptTimeout = TimeSpan.FromSeconds(1) }, Bodies, partitions.Ref, TimeProvider.System));
+        var (region, partitions) = PartitionsProbe();
+        var intake = Sys.ActorOf(QueueIntake.Props(Settings() with { AcceptTimeout = TimeSpan.FromSeconds(1) }, Bodies, region, TimeProvider.System));
         intake.Tell(new QueueIntake.Enqueue(Envelope("a@src.example", "b@dest.example"), new byte[] { 1 }), TestActor);
         partitions.ExpectMsg<QueuePartition.AcceptBatch>();
 
@@ -55,8 +103,8 @@ public sealed class QueueIntakeTests : QueueTestKit
     [Fact]
     public void Messages_arriving_while_a_write_runs_go_together_to_one_partition()
     {
-        var partitions = CreateTestProbe();
-        var intake = Sys.ActorOf(QueueIntake.Props(Settings(partitions: 16), Bodies, partitions.Ref, TimeProvider.System));
+        var (region, partitions) = PartitionsProbe();
+        var intake = Sys.ActorOf(QueueIntake.Props(Settings(partitions: 16), Bodies, region, TimeProvider.System));
         for (var i = 0; i < 200; i++)
             intake.Tell(new QueueIntake.Enqueue(Envelope("a@src.example", $"r{i}@dest.example"), new byte[100]), TestActor);
 
@@ -70,8 +118,8 @@ public sealed class QueueIntakeTests : QueueTestKit
     [Fact]
     public async Task A_body_store_failure_is_a_refusal_not_a_hang()
     {
-        var partitions = CreateTestProbe();
-        var intake = Sys.ActorOf(QueueIntake.Props(Settings(), Bodies, partitions.Ref, TimeProvider.System));
+        var (region, partitions) = PartitionsProbe();
+        var intake = Sys.ActorOf(QueueIntake.Props(Settings(), Bodies, region, TimeProvider.System));
         await using (var connection = Journal.CreateBodiesConnection())
         {
             await connection.OpenAsync();

@@ -35,7 +35,7 @@ public sealed class QueuePartitionTests : QueueTestKit
     private string Accept(IActorRef partition, SmtpEnvelope envelope, int partitionNumber = 0)
     {
         var queueId = QueueId.New(partitionNumber, DateTimeOffset.UtcNow);
-        partition.Tell(new QueuePartition.AcceptBatch(partitionNumber, [new QueuePartition.AcceptedEnvelope(queueId, envelope, 1000, DateTimeOffset.UtcNow.AddSeconds(30))]), _intake.Ref);
+        partition.Tell(new QueuePartition.AcceptBatch(partitionNumber, [new QueuePartition.AcceptedEnvelope(queueId, envelope, 1000, TimeSpan.FromSeconds(30))]).Received(DateTimeOffset.UtcNow), _intake.Ref);
         Assert.Equal([queueId], _intake.ExpectMsg<QueuePartition.BatchAccepted>().QueueIds);
         return queueId;
     }
@@ -247,7 +247,7 @@ public sealed class QueuePartitionTests : QueueTestKit
     {
         var partition = StartPartition(Settings());
         var queueId = QueueId.New(0, DateTimeOffset.UtcNow);
-        partition.Tell(new QueuePartition.AcceptBatch(0, [new QueuePartition.AcceptedEnvelope(queueId, Envelope("a@src.example", "b@dest.example"), 10, DateTimeOffset.UtcNow.AddSeconds(-1))]), _intake.Ref);
+        partition.Tell(new QueuePartition.AcceptBatch(0, [new QueuePartition.AcceptedEnvelope(queueId, Envelope("a@src.example", "b@dest.example"), 10, TimeSpan.FromSeconds(-1))]).Received(DateTimeOffset.UtcNow), _intake.Ref);
 
         Assert.Equal([queueId], _intake.ExpectMsg<QueuePartition.BatchNotAccepted>().QueueIds);
         partition.Tell(new QueuePartition.GetMessage(0, queueId), TestActor);
@@ -275,7 +275,7 @@ public sealed class QueuePartitionTests : QueueTestKit
         var partition = StartPartition(Settings());
         var queueId = QueueId.New(0, DateTimeOffset.UtcNow);
         await Bodies.StoreAsync([new StoredBody(queueId, 0, "Subject: x\r\n\r\nhello\r\n"u8.ToArray())], DateTimeOffset.UtcNow, CancellationToken.None);
-        partition.Tell(new QueuePartition.AcceptBatch(0, [new QueuePartition.AcceptedEnvelope(queueId, Envelope("a@src.example", "b@dest.example"), 10, DateTimeOffset.UtcNow.AddSeconds(30))]), _intake.Ref);
+        partition.Tell(new QueuePartition.AcceptBatch(0, [new QueuePartition.AcceptedEnvelope(queueId, Envelope("a@src.example", "b@dest.example"), 10, TimeSpan.FromSeconds(30))]).Received(DateTimeOffset.UtcNow), _intake.Ref);
         _intake.ExpectMsg<QueuePartition.BatchAccepted>();
         Assert.NotNull(await Bodies.ReadAsync(queueId, CancellationToken.None));
 

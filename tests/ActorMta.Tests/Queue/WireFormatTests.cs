@@ -54,8 +54,11 @@ public sealed class WireFormatTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void Messages_with_lists_round_trip_with_their_contents()
     {
-        var batch = new QueuePartition.AcceptBatch(2, [new QueuePartition.AcceptedEnvelope("Q1", SampleEnvelope, 10, DateTimeOffset.UnixEpoch)]);
+        var batch = new QueuePartition.AcceptBatch(2, [new QueuePartition.AcceptedEnvelope("Q1", SampleEnvelope, 10, TimeSpan.FromSeconds(14))]).Received(DateTimeOffset.UnixEpoch.AddDays(1));
         var back = RoundTrip(batch);
+        // The time left crosses the wire; a deadline would be on the sender's clock, so none does.
+        Assert.Equal(TimeSpan.FromSeconds(14), back.Messages.Single().TimeLeft);
+        Assert.Equal(default, back.Messages.Single().Deadline);
         Assert.Equal(SampleEnvelope.Recipients, back.Messages.Single().Envelope.Recipients);
         Assert.Equal(SampleEnvelope.Client, back.Messages.Single().Envelope.Client);
 

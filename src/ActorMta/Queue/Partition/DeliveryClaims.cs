@@ -56,6 +56,14 @@ internal sealed class DeliveryClaims
         return held.Count;
     }
 
+    /// <summary>Handed back unattempted by a stopping holder: sent again shortly, whoever holds the domain then.</summary>
+    public void Returned(long dispatchId, DateTimeOffset now)
+    {
+        if (!_unclaimed.ContainsKey(dispatchId) && !_holderOf.ContainsKey(dispatchId)) return;
+        Forget(dispatchId);
+        _unclaimed[dispatchId] = now + AfterLoss;
+    }
+
     /// <summary>The dispatch was answered (or given up on).</summary>
     public void Done(long dispatchId)
     {

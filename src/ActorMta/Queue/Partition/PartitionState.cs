@@ -59,16 +59,6 @@ public sealed class PartitionState
                 Record(message, deferred.At, "deferred", $"{Address(message, deferred.Recipient)}: {deferred.Reply}{Via(deferred.RemoteHost)}; retry at {deferred.RetryAt:u}");
                 break;
             }
-            case RecipientReturned returned when Messages.TryGetValue(returned.QueueId, out var message):
-            {
-                var recipient = message.Recipients[returned.Recipient];
-                if (recipient.Status != RecipientStatus.InFlight) break;
-                recipient.Attempts = Math.Max(0, recipient.Attempts - 1);
-                recipient.Status = recipient.Attempts == 0 ? RecipientStatus.Pending : RecipientStatus.Deferred;
-                recipient.DueAt = returned.RetryAt;
-                Record(message, returned.At, "returned", $"{Address(message, returned.Recipient)}: handed back by delivery without an attempt");
-                break;
-            }
             case DsnQueued dsn when Messages.TryGetValue(dsn.QueueId, out var message):
                 foreach (var index in dsn.Recipients) message.Recipients[index].DsnQueued |= ToFlag(dsn.Kind);
                 Record(message, dsn.At, "dsn", $"{dsn.Kind.ToString().ToLowerInvariant()} DSN queued as {dsn.DsnQueueId} for recipients {string.Join(",", dsn.Recipients)}");

@@ -23,12 +23,6 @@ public sealed record RecipientDeferred(string QueueId, int Recipient, RemoteRepl
 
 public sealed record RecipientFailed(string QueueId, int Recipient, RemoteReply Reply, string? RemoteHost, DateTimeOffset At) : IQueueEvent;
 
-/// <summary>
-/// Handed back by delivery without an attempt (its actor was stopping or moving): the attempt
-/// count goes back down and the recipient waits again, due at <paramref name="RetryAt"/>.
-/// </summary>
-public sealed record RecipientReturned(string QueueId, int Recipient, DateTimeOffset RetryAt, DateTimeOffset At) : IQueueEvent;
-
 /// <summary>The maximum queue lifetime passed before the recipient was delivered.</summary>
 public sealed record RecipientExpired(string QueueId, int Recipient, DateTimeOffset At) : IQueueEvent;
 

@@ -5,11 +5,27 @@ namespace ActorMta.Queue.Partition;
 
 public sealed partial class QueuePartition
 {
-    /// <param name="Deadline">After this the intake has told the client 451: the partition must not queue it.</param>
-    public sealed record AcceptedEnvelope(string QueueId, SmtpEnvelope Envelope, long Size, DateTimeOffset Deadline);
+    /// <param name="TimeLeft">
+    /// How long the partition may still take to record it: the intake's time until it tells the client 451,
+    /// less a margin for the trip. A duration, not a time of day, because two nodes' clocks may disagree.
+    /// </param>
+    public sealed record AcceptedEnvelope(string QueueId, SmtpEnvelope Envelope, long Size, TimeSpan TimeLeft)
+    {
+        /// <summary>
+        /// After this, on the receiving node's clock, the partition must not queue it (the client heard 451).
+        /// Stamped on receipt (<see cref="AcceptBatch.Received"/>), never sent; unstamped, it has passed.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonIgnore]
+        public DateTimeOffset Deadline { get; init; }
+    }
 
     /// <summary>From the intake: envelopes whose bodies are stored. Answered once they are durable.</summary>
-    public sealed record AcceptBatch(int Partition, IReadOnlyList<AcceptedEnvelope> Messages) : IWithPartition;
+    public sealed record AcceptBatch(int Partition, IReadOnlyList<AcceptedEnvelope> Messages) : IWithPartition
+    {
+        /// <summary>This batch with each deadline on the receiver's clock: <paramref name="now"/> plus the time left.</summary>
+        public AcceptBatch Received(DateTimeOffset now) =>
+            this with { Messages = Messages.Select(m => m with { Deadline = now + m.TimeLeft }).ToArray() };
+    }
 
     public sealed record BatchAccepted(IReadOnlyList<string> QueueIds) : IActorMtaSerializable;
 

@@ -37,6 +37,7 @@ public sealed class PartitionSupervisor : ReceiveActor, IWithTimers
 
     private readonly Props _partitionProps;
     private readonly int _partition;
+    private readonly TimeProvider _clock;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     /// <summary>Accepts given to the partition and not yet answered: queue id → the intake to answer.</summary>
     private readonly Dictionary<string, IActorRef> _unanswered = new(StringComparer.Ordinal);
@@ -50,9 +51,10 @@ public sealed class PartitionSupervisor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public PartitionSupervisor(int partition, Props partitionProps)
+    public PartitionSupervisor(int partition, Props partitionProps, TimeProvider clock)
     {
         _partition = partition;
+        _clock = clock;
         _partitionProps = partitionProps;
         Receive<StartPartition>(_ => Start());
         Receive<HandOff>(_ =>
@@ -69,6 +71,8 @@ public sealed class PartitionSupervisor : ReceiveActor, IWithTimers
         });
         Receive<QueuePartition.AcceptBatch>(batch =>
         {
+            // Deadlines on this node's clock, from the time left the intake sent: clock skew between nodes cannot move them.
+            batch = batch.Received(_clock.GetUtcNow());
             if (_child is null) Refuse(batch, Sender, $"queue partition {_partition} is restarting after a journal failure");
             else if (_ready) PassOn(batch, Sender);
             else if (_waiting.Sum(w => w.Batch.Messages.Count) + batch.Messages.Count > MaxWaitingMessages) Refuse(batch, Sender, $"queue partition {_partition} is still recovering");
@@ -147,6 +151,6 @@ public sealed class PartitionSupervisor : ReceiveActor, IWithTimers
     /// </summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
-    public static Props Props(int partition, Props partitionProps) =>
-        Akka.Actor.Props.Create(() => new PartitionSupervisor(partition, partitionProps));
+    public static Props Props(int partition, Props partitionProps, TimeProvider clock) =>
+        Akka.Actor.Props.Create(() => new PartitionSupervisor(partition, partitionProps, clock));
 }

@@ -1,0 +1,59 @@
+using ActorMta.Delivery.Log;
+using Akka.Actor;
+
+namespace ActorMta.Delivery;
+
+/// <summary>Answering the queue: exactly one report per request, and one delivery log line per recipient.</summary>
+public sealed partial class DomainDelivery
+{
+    /// <summary>The next waiting request that has not expired; expired ones are answered on the way (the queue expires them).</summary>
+    private DeliveryRequest? NextWaiting(DateTimeOffset now)
+    {
+        while (_backlog.TryDequeue(out var waiting))
+        {
+            if (now < waiting.Request.ExpiresAt) return waiting.Request;
+            AnswerAll(waiting.Request, DeliveryOutcome.Deferred, Expired);
+        }
+        return null;
+    }
+
+    private void DeferWaiting(RemoteReply reply, DateTimeOffset? retryNotBefore)
+    {
+        while (_backlog.TryDequeue(out var waiting)) AnswerAll(waiting.Request, DeliveryOutcome.Deferred, reply, retryNotBefore);
+    }
+
+    private void AnswerAll(DeliveryRequest request, DeliveryOutcome outcome, RemoteReply reply, DateTimeOffset? retryNotBefore = null) =>
+        Report(request, [.. request.Recipients.Select(r => new RecipientResult(r.Index, outcome, reply, RetryNotBefore: retryNotBefore))], null);
+
+    /// <summary>The one report for a request, and one delivery log line per recipient.</summary>
+    private void Report(DeliveryRequest request, IReadOnlyList<RecipientResult> results, string? source)
+    {
+        var report = new DeliveryReport(request.Partition, request.QueueId, request.DispatchId, results);
+        _reports.Tell(report);
+        var now = Now;
+        Reported(request, report, now);
+        for (var i = 0; i < results.Count; i++)
+        {
+            var result = results[i];
+            var recipient = i < request.Recipients.Count && request.Recipients[i].Index == result.Index
+                ? request.Recipients[i]
+                : request.Recipients.First(r => r.Index == result.Index);
+            switch (result.Outcome)
+            {
+                case DeliveryOutcome.Delivered: _delivered++; break;
+                case DeliveryOutcome.Failed: _failed++; break;
+                default: _deferred++; break;
+            }
+            _context.Log.Write(new DeliveryLogEntry(now, request.QueueId, request.ReversePath, recipient.Address, _domain,
+                result.RemoteHost, result.RemoteAddress, result.Tls, result.Reply, recipient.Attempt, now - request.ReceivedAt,
+                result.Outcome, _policy.Route.Kind, source, request.Redispatch));
+        }
+    }
+
+    private RemoteReply SuspendedReply() =>
+        new(451, "4.4.5", $"delivery to {_domain} suspended until {_backoff.SuspendedUntil:u}: {_backoff.SuspendReason}");
+
+    private static readonly RemoteReply Expired = new(451, "4.4.7", "message expired in the queue before it could be delivered");
+
+    private RemoteReply Moving => new(451, "4.4.5", $"delivery to {_domain} is stopping here (moving to another node or shutting down)");
+}
