@@ -42,19 +42,21 @@ internal sealed class FleetNode : IAsyncDisposable
     /// <summary>Everything the node wrote, over all its runs (a restart keeps the earlier output).</summary>
     public string Output => string.Concat(_earlierOutput) + Host.Output;
 
-    public static string AddressOf(int clusterPort) => $"akka.tcp://actormta@127.0.0.1:{clusterPort}";
+    /// <summary>A member's address: the cluster transport runs TLS (Akka.NET's akka.ssl.tcp).</summary>
+    public static string AddressOf(int clusterPort) => $"akka.ssl.tcp://actormta@127.0.0.1:{clusterPort}";
 
     /// <summary>
-    /// The one place a fleet node's environment is made: ports, data directory, seed nodes, journal.
-    /// (Cluster transport TLS settings, once the product has them, belong here too.)
+    /// The one place a fleet node's environment is made: ports, data directory, seed nodes (written akka.tcp,
+    /// as an operator does; the node gives them its transport's scheme), the fleet certificate, the journal.
     /// </summary>
-    public static Dictionary<string, string> Environment(string dataDirectory, int clusterPort, int seedPort, string journalProvider, string? journalConnection)
+    public static Dictionary<string, string> Environment(string dataDirectory, int clusterPort, int seedPort, FleetCertificates.NodeCertificate certificate,
+        string journalProvider, string? journalConnection)
     {
-        var environment = new Dictionary<string, string>
+        var environment = new Dictionary<string, string>(certificate.Environment)
         {
             ["ACTORMTA_DATA_DIR"] = dataDirectory,
             ["ACTORMTA_CLUSTER_PORT"] = clusterPort.ToString(CultureInfo.InvariantCulture),
-            ["ACTORMTA_SEED_NODES"] = AddressOf(seedPort),
+            ["ACTORMTA_SEED_NODES"] = $"akka.tcp://actormta@127.0.0.1:{seedPort}",
             ["ACTORMTA_MANAGEMENT_PORT"] = FreePort.Tcp().ToString(CultureInfo.InvariantCulture),
             ["ACTORMTA_SMTP_RELAY_PORT"] = FreePort.Tcp().ToString(CultureInfo.InvariantCulture),
             ["ACTORMTA_JOURNAL_PROVIDER"] = journalProvider,

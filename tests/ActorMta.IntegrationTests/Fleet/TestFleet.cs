@@ -16,11 +16,13 @@ internal sealed partial class TestFleet : IAsyncDisposable
     public const string Domain = "dest.test";
 
     private readonly TempDirectory _directory;
+    private readonly FleetCertificates _certificates;
     private readonly ITestOutputHelper _output;
 
-    private TestFleet(TempDirectory directory, ITestOutputHelper output, int nextHopPort, IReadOnlyList<FleetNode> nodes)
+    private TestFleet(TempDirectory directory, FleetCertificates certificates, ITestOutputHelper output, int nextHopPort, IReadOnlyList<FleetNode> nodes)
     {
         _directory = directory;
+        _certificates = certificates;
         _output = output;
         NextHopPort = nextHopPort;
         Nodes = nodes;
@@ -49,13 +51,14 @@ internal sealed partial class TestFleet : IAsyncDisposable
             {{hocon}}
             """);
         var clusterPorts = Enumerable.Range(0, size).Select(_ => FreePort.Tcp()).ToArray();
+        var certificates = new FleetCertificates();
         var nodes = clusterPorts.Select((port, i) =>
         {
             var data = Path.Combine(directory.Path, $"node{i}");
             Directory.CreateDirectory(data);
-            return new FleetNode(i, FleetNode.Environment(data, port, clusterPorts[0], journalProvider, journal), configFile);
+            return new FleetNode(i, FleetNode.Environment(data, port, clusterPorts[0], certificates.Issue($"node {i}"), journalProvider, journal), configFile);
         }).ToArray();
-        var fleet = new TestFleet(directory, output, nextHopPort, nodes);
+        var fleet = new TestFleet(directory, certificates, output, nextHopPort, nodes);
         var starting = System.Diagnostics.Stopwatch.StartNew();
         try
         {
@@ -137,6 +140,7 @@ internal sealed partial class TestFleet : IAsyncDisposable
             foreach (var node in Nodes) await File.WriteAllTextAsync(Path.Combine(logs, $"{run}-node{node.Number}.log"), node.Output);
         }
         await Task.WhenAll(Nodes.Select(n => n.DisposeAsync().AsTask()));
+        _certificates.Dispose();
         _directory.Dispose();
     }
 
