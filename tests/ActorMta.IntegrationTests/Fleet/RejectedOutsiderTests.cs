@@ -23,9 +23,7 @@ public sealed class RejectedOutsiderTests
         using var fleet = new FleetCertificates();
         using var strangers = new FleetCertificates("Some other CA");
         using var data = new TempDirectory();
-        var environment = TestNode.IsolatedEnvironment(data.Path);
-        foreach (var (name, value) in fleet.Issue("secured node").Environment) environment[name] = value;
-        await using var node = await TestNode.StartAsync(environment);
+        await using var node = await StartSecuredNodeAsync(fleet, data);
         var secured = Cluster.Get(node.System).SelfAddress;
         Assert.Equal("akka.ssl.tcp", secured.Protocol);
         var mailbox = FleetPeer.Recorder.Start(node.System, "fleet-mailbox");
@@ -66,9 +64,7 @@ public sealed class RejectedOutsiderTests
         using var fleet = new FleetCertificates();
         using var strangers = new FleetCertificates("Some other CA");
         using var data = new TempDirectory();
-        var environment = TestNode.IsolatedEnvironment(data.Path);
-        foreach (var (name, value) in fleet.Issue("secured node").Environment) environment[name] = value;
-        await using var node = await TestNode.StartAsync(environment);
+        await using var node = await StartSecuredNodeAsync(fleet, data);
         await using var impostor = FleetPeer.Start(strangers.Issue("impostor").Certificate);
         var refused = FleetPeer.Recorder.Start(node.System, "lifecycle");
         node.System.EventStream.Subscribe(refused.Ref, typeof(AssociationErrorEvent));
@@ -80,6 +76,14 @@ public sealed class RejectedOutsiderTests
         // Akka.Remote 1.5.73 treats a failed outbound TLS handshake as fatal: CoordinatedShutdown (TlsHandshakeFailureReason).
         await node.System.WhenTerminated.WaitAsync(Within); // throws TimeoutException if the node kept running
         Assert.Empty(impostor.Mailbox.Messages);
+    }
+
+    /// <summary>A real node in-process with a certificate from <paramref name="fleet"/>'s CA.</summary>
+    private static Task<ActorMtaNode> StartSecuredNodeAsync(FleetCertificates fleet, TempDirectory data)
+    {
+        var environment = TestNode.IsolatedEnvironment(data.Path);
+        foreach (var (name, value) in fleet.Issue("secured node").Environment) environment[name] = value;
+        return TestNode.StartAsync(environment);
     }
 
     private static Address[] UpMembers(ActorMtaNode node) =>
