@@ -78,6 +78,24 @@ public sealed class RejectedOutsiderTests
         Assert.Empty(impostor.Mailbox.Messages);
     }
 
+    [Fact]
+    public async Task A_node_whose_seed_lacks_the_fleet_certificate_stops_with_exit_code_4()
+    {
+        using var fleet = new FleetCertificates();
+        using var strangers = new FleetCertificates("Some other CA");
+        using var data = new TempDirectory();
+        await using var impostor = FleetPeer.Start(strangers.Issue("impostor seed").Certificate);
+        var environment = TestNode.IsolatedEnvironment(data.Path);
+        foreach (var (name, value) in fleet.Issue("joining node").Environment) environment[name] = value;
+        environment["ACTORMTA_SEED_NODES"] = impostor.Address.ToString();
+
+        var (exitCode, output) = await HostProcess.RunToExitAsync(environment);
+
+        // Not 0: an orchestrator (or an operator) must see that the node did not stop because it was told to.
+        Assert.True(exitCode == 4, $"exit code {exitCode}; output: {output}");
+        Assert.Empty(impostor.Mailbox.Messages);
+    }
+
     /// <summary>A real node in-process with a certificate from <paramref name="fleet"/>'s CA.</summary>
     private static Task<ActorMtaNode> StartSecuredNodeAsync(FleetCertificates fleet, TempDirectory data)
     {
