@@ -39,6 +39,10 @@ fleet_start() {
     node_start "$WORK/node-$2-$i.log"
     MGMT_PORTS+=("$ACTORMTA_MANAGEMENT_PORT"); RELAY_PORTS+=("$ACTORMTA_SMTP_RELAY_PORT")
   done
+  # Sharding moves partitions to joining nodes in rounds (Akka: every 10 s, 3 shards at a time); under
+  # load, messages for a partition in flight can wait past accept-timeout (451, which smtp-source
+  # treats as fatal). Start the load once the rebalance is over.
+  [ "$1" = 1 ] || sleep "${FLEET_SETTLE:-40}"
 }
 
 # fleet_metric NAME: the sum over the nodes.
