@@ -51,10 +51,10 @@ fleet_metric() {
   for port in "${MGMT_PORTS[@]}"; do curl -sf "http://127.0.0.1:$port/metrics"; done | awk -v n="$1" '$1==n {v+=$2} END {print v+0}'
 }
 
-# wait_completed COUNT: until the fleet has recorded COUNT messages completed (delivered to the sink,
-# the last event written), at most 300 s.
+# wait_completed COUNT [SECONDS=300]: until the fleet has recorded COUNT messages completed (delivered
+# to the sink, the last event written); fails after SECONDS.
 wait_completed() {
-  local deadline=$((SECONDS + 300))
+  local deadline=$((SECONDS + ${2:-300}))
   until [ "$(fleet_metric actormta_queue_messages_completed)" -ge "$1" ]; do
     [ "$SECONDS" -lt "$deadline" ] || { echo "only $(fleet_metric actormta_queue_messages_completed) of $1 messages completed" >&2; return 1; }
     sleep 0.1
@@ -83,21 +83,23 @@ for n in $counts; do
     a0=$(fleet_metric actormta_queue_messages_accepted); w0=$(fleet_metric actormta_queue_journal_writes); e0=$(fleet_metric actormta_queue_events_written)
     read -r c0 s0 <<<"$(psql "SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = 'postgres'), (SELECT wal_sync FROM pg_stat_wal)" | tr '|' ' ')"
     t0=$(date +%s.%N)
-    send "$messages"; wait_completed "$((warm + messages))"
+    # A message still unfinished after 120 s is reported (stuck=) and the run's rate is not valid.
+    send "$messages"; wait_completed "$((warm + messages))" 120 || true
     secs=$(python3 -c "print($(date +%s.%N) - $t0)")
+    stuck=$((warm + messages - $(fleet_metric actormta_queue_messages_completed)))
     kill "$sink_pid"; wait "$sink_pid" 2>/dev/null || true
     sleep 1.5   # PostgreSQL publishes a backend's statistics within a second
     a1=$(fleet_metric actormta_queue_messages_accepted); w1=$(fleet_metric actormta_queue_journal_writes); e1=$(fleet_metric actormta_queue_events_written)
     read -r c1 s1 conns <<<"$(psql "SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = 'postgres'), (SELECT wal_sync FROM pg_stat_wal), (SELECT count(*) - 1 FROM pg_stat_activity WHERE backend_type = 'client backend')" | tr '|' ' ')"
     node_stop
-    python3 - "$n" "$run" "$messages" "$secs" "$a1" "$a0" "$w1" "$w0" "$e1" "$e0" "$c1" "$c0" "$s1" "$s0" "$conns" <<'PY' | tee -a "$results"
+    python3 - "$n" "$run" "$messages" "$secs" "$a1" "$a0" "$w1" "$w0" "$e1" "$e0" "$c1" "$c0" "$s1" "$s0" "$conns" "$stuck" <<'PY' | tee -a "$results"
 import sys
 n, run, m = sys.argv[1], sys.argv[2], int(sys.argv[3]); secs = float(sys.argv[4])
-a1, a0, w1, w0, e1, e0, c1, c0, s1, s0 = map(float, sys.argv[5:15]); conns = int(sys.argv[15])
+a1, a0, w1, w0, e1, e0, c1, c0, s1, s0 = map(float, sys.argv[5:15]); conns, stuck = int(sys.argv[15]), int(sys.argv[16])
 acc = a1 - a0
 print(f"nodes={n} run={run} msg/s={m / secs:.0f} accepted={acc:.0f} journal-writes/msg={(w1 - w0) / acc:.3f} "
       f"events/write={(e1 - e0) / max(w1 - w0, 1):.1f} events/msg={(e1 - e0) / acc:.2f} pg-commits/msg={(c1 - c0) / acc:.3f} "
-      f"wal-fsyncs/msg={(s1 - s0) / acc:.3f} pg-connections={conns}")
+      f"wal-fsyncs/msg={(s1 - s0) / acc:.3f} pg-connections={conns} stuck={stuck}")
 PY
   done
 done
@@ -109,7 +111,7 @@ rows = {}
 for line in open(sys.argv[1]):
     f = dict(kv.split("=") for kv in line.split())
     rows.setdefault(f["nodes"], []).append(f)
-keys = ["msg/s", "journal-writes/msg", "events/write", "pg-commits/msg", "wal-fsyncs/msg", "pg-connections"]
+keys = ["msg/s", "journal-writes/msg", "events/write", "pg-commits/msg", "wal-fsyncs/msg", "pg-connections", "stuck"]
 print("| nodes | " + " | ".join(keys) + " |")
 print("|---" * (len(keys) + 1) + "|")
 for n, fs in rows.items():
