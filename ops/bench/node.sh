@@ -9,15 +9,19 @@ HOST_DLL=$BENCH_ROOT/src/ActorMta.Host/bin/Release/net10.0/ActorMta.Host.dll
 node_build() { (cd "$BENCH_ROOT" && dotnet build -c Release src/ActorMta.Host -v q -nologo >/dev/null); }
 
 # bench_workdir NAME PROVIDER: a temp directory in WORK (PG_DIR in it for a private PostgreSQL);
-# on exit the node and that server stop and the directory goes.
+# on exit the node, that server and any BENCH_PIDS (load tools) stop and the directory goes.
 bench_workdir() {
   WORK=$(mktemp -d "/tmp/actormta-$1.XXXXXX"); PG_DIR=$WORK/pg; BENCH_PROVIDER=$2
-  trap 'node_stop 2>/dev/null || true; [ "$BENCH_PROVIDER" = postgresql ] && "$BENCH_ROOT/ops/bench/postgres.sh" stop "$PG_DIR"; rm -rf "$WORK"' EXIT
+  trap 'kill ${BENCH_PIDS:-} 2>/dev/null || true; node_stop 2>/dev/null || true; [ "$BENCH_PROVIDER" = postgresql ] && "$BENCH_ROOT/ops/bench/postgres.sh" stop "$PG_DIR"; rm -rf "$WORK"' EXIT
+  trap 'exit 143' INT TERM   # so that a stopped benchmark still cleans up
 }
 
 # node_env_paused DATA_DIR: settings for a node that only queues (delivery paused), on free loopback ports.
-node_env_paused() {
-  export ACTORMTA_DATA_DIR=$1 ACTORMTA_DELIVERY_PAUSED=on ACTORMTA_LOG_LEVEL=Warning ACTORMTA_CLUSTER_PORT=0
+node_env_paused() { node_env "$1"; export ACTORMTA_DELIVERY_PAUSED=on; }
+
+# node_env DATA_DIR: settings for a node that delivers, on free loopback ports.
+node_env() {
+  export ACTORMTA_DATA_DIR=$1 ACTORMTA_DELIVERY_PAUSED=off ACTORMTA_LOG_LEVEL=Warning ACTORMTA_CLUSTER_PORT=0
   export ACTORMTA_MANAGEMENT_PORT=$(free_port) ACTORMTA_SMTP_RELAY_PORT=$(free_port)
   export ACTORMTA_SMTP_SUBMISSION_PORT=$(free_port) ACTORMTA_SMTP_SMTPS_PORT=$(free_port)
 }
@@ -32,9 +36,10 @@ node_journal() {
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
-# node_start LOGFILE: starts the node with the current ACTORMTA_* environment; sets NODE_PID.
+# node_start LOGFILE: starts the node with the current ACTORMTA_* environment; sets NODE_PID and adds it to NODE_PIDS.
+NODE_PIDS=()
 node_start() {
-  dotnet "$HOST_DLL" ${NODE_ARGS:-} >"$1" 2>&1 & NODE_PID=$!
+  dotnet "$HOST_DLL" ${NODE_ARGS:-} >"$1" 2>&1 & NODE_PID=$!; NODE_PIDS+=("$NODE_PID")
   for _ in $(seq 1 600); do
     if curl -sf -o /dev/null "http://127.0.0.1:${ACTORMTA_MANAGEMENT_PORT}/health/ready"; then return 0; fi
     kill -0 "$NODE_PID" 2>/dev/null || { echo "node exited: $(tail -5 "$1")" >&2; return 1; }
@@ -43,7 +48,16 @@ node_start() {
   echo "node not ready: $(tail -5 "$1")" >&2; return 1
 }
 
-node_stop() { kill -TERM "$NODE_PID" 2>/dev/null || true; wait "$NODE_PID" 2>/dev/null || true; }
+# node_stop: SIGTERM to every node started (a fleet leaves the cluster together); SIGKILL after 60 s.
+node_stop() {
+  local pid deadline=$((SECONDS + 60))
+  for pid in "${NODE_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${NODE_PIDS[@]}"; do
+    while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
+  done
+  NODE_PIDS=()
+}
 
 # node_metric NAME: the value of a Prometheus counter/gauge on the node's /metrics (0 if absent).
 node_metric() {

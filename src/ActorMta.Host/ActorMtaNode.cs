@@ -175,6 +175,16 @@ public sealed class ActorMtaNode : IAsyncDisposable
 
     public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
 
+    /// <summary>
+    /// Whether the node stopped because it was told to (SIGTERM, a leave, the actor system's own
+    /// termination) rather than because the cluster or the transport gave up on it (downed by
+    /// Split Brain Resolver, could not join, a peer without the fleet certificate).
+    /// </summary>
+    public bool StoppedCleanly => CoordinatedShutdown.Get(System).ShutdownReason is null
+        or CoordinatedShutdown.ClrExitReason
+        or CoordinatedShutdown.ClusterLeavingReason
+        or CoordinatedShutdown.ActorSystemTerminateReason;
+
     public Task StopAsync() => _app.StopAsync();
 
     public async ValueTask DisposeAsync()

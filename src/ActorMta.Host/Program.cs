@@ -2,7 +2,8 @@ using ActorMta.Configuration;
 using ActorMta.Host;
 using ActorMta.Queue.Journal;
 
-// Exit codes: 0 clean shutdown, 1 probe failed, 2 invalid setting or usage, 3 journal unavailable at start-up.
+// Exit codes: 0 clean shutdown, 1 probe failed, 2 invalid setting or usage, 3 journal unavailable at start-up,
+// 4 the node stopped on its own (downed, could not join, a cluster peer failed the fleet's TLS).
 try
 {
     var commandLine = CommandLine.Parse(args);
@@ -19,7 +20,7 @@ try
         return AddUser.Run(user, settings);
     await using var node = await ActorMtaNode.StartAsync(settings, CancellationToken.None);
     await node.WaitForShutdownAsync();
-    return 0;
+    return node.StoppedCleanly ? 0 : 4;
 }
 catch (SettingException e)
 {

@@ -19,10 +19,10 @@ public sealed class PlainTransportRefusalTests
         using var data = new TempDirectory();
         var environment = TestNode.IsolatedEnvironment(data.Path);
         environment[variable] = value;
-        await using var host = HostProcess.Start(environment);
+        var (exitCode, output) = await HostProcess.RunToExitAsync(environment);
 
-        Assert.Equal(2, await host.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-        Assert.Equal(Refusal, host.Output.TrimEnd('\n'));
+        Assert.Equal(2, exitCode);
+        Assert.Equal(Refusal, output);
     }
 
     [Fact]
@@ -32,10 +32,10 @@ public sealed class PlainTransportRefusalTests
         var environment = TestNode.IsolatedEnvironment(data.Path);
         environment["ACTORMTA_CLUSTER_CERTIFICATE_FILE"] = Path.Combine(data.Path, "missing.crt");
         environment["ACTORMTA_CLUSTER_KEY_FILE"] = Path.Combine(data.Path, "missing.key");
-        await using var host = HostProcess.Start(environment);
+        var (exitCode, output) = await HostProcess.RunToExitAsync(environment);
 
-        Assert.Equal(2, await host.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-        Assert.StartsWith($"actormta: invalid setting actormta.cluster.tls.certificate-file = \"{Path.Combine(data.Path, "missing.crt")}\": expected a PEM certificate", host.Output);
-        Assert.Single(host.Output.TrimEnd('\n').Split('\n'));
+        Assert.Equal(2, exitCode);
+        Assert.StartsWith($"actormta: invalid setting actormta.cluster.tls.certificate-file = \"{Path.Combine(data.Path, "missing.crt")}\": expected a PEM certificate", output);
+        Assert.Single(output.Split('\n'));
     }
 }

@@ -23,9 +23,7 @@ public sealed class RejectedOutsiderTests
         using var fleet = new FleetCertificates();
         using var strangers = new FleetCertificates("Some other CA");
         using var data = new TempDirectory();
-        var environment = TestNode.IsolatedEnvironment(data.Path);
-        foreach (var (name, value) in fleet.Issue("secured node").Environment) environment[name] = value;
-        await using var node = await TestNode.StartAsync(environment);
+        await using var node = await StartSecuredNodeAsync(fleet, data);
         var secured = Cluster.Get(node.System).SelfAddress;
         Assert.Equal("akka.ssl.tcp", secured.Protocol);
         var mailbox = FleetPeer.Recorder.Start(node.System, "fleet-mailbox");
@@ -66,9 +64,7 @@ public sealed class RejectedOutsiderTests
         using var fleet = new FleetCertificates();
         using var strangers = new FleetCertificates("Some other CA");
         using var data = new TempDirectory();
-        var environment = TestNode.IsolatedEnvironment(data.Path);
-        foreach (var (name, value) in fleet.Issue("secured node").Environment) environment[name] = value;
-        await using var node = await TestNode.StartAsync(environment);
+        await using var node = await StartSecuredNodeAsync(fleet, data);
         await using var impostor = FleetPeer.Start(strangers.Issue("impostor").Certificate);
         var refused = FleetPeer.Recorder.Start(node.System, "lifecycle");
         node.System.EventStream.Subscribe(refused.Ref, typeof(AssociationErrorEvent));
@@ -80,6 +76,32 @@ public sealed class RejectedOutsiderTests
         // Akka.Remote 1.5.73 treats a failed outbound TLS handshake as fatal: CoordinatedShutdown (TlsHandshakeFailureReason).
         await node.System.WhenTerminated.WaitAsync(Within); // throws TimeoutException if the node kept running
         Assert.Empty(impostor.Mailbox.Messages);
+    }
+
+    [Fact]
+    public async Task A_node_whose_seed_lacks_the_fleet_certificate_stops_with_exit_code_4()
+    {
+        using var fleet = new FleetCertificates();
+        using var strangers = new FleetCertificates("Some other CA");
+        using var data = new TempDirectory();
+        await using var impostor = FleetPeer.Start(strangers.Issue("impostor seed").Certificate);
+        var environment = TestNode.IsolatedEnvironment(data.Path);
+        foreach (var (name, value) in fleet.Issue("joining node").Environment) environment[name] = value;
+        environment["ACTORMTA_SEED_NODES"] = impostor.Address.ToString();
+
+        var (exitCode, output) = await HostProcess.RunToExitAsync(environment);
+
+        // Not 0: an orchestrator (or an operator) must see that the node did not stop because it was told to.
+        Assert.True(exitCode == 4, $"exit code {exitCode}; output: {output}");
+        Assert.Empty(impostor.Mailbox.Messages);
+    }
+
+    /// <summary>A real node in-process with a certificate from <paramref name="fleet"/>'s CA.</summary>
+    private static Task<ActorMtaNode> StartSecuredNodeAsync(FleetCertificates fleet, TempDirectory data)
+    {
+        var environment = TestNode.IsolatedEnvironment(data.Path);
+        foreach (var (name, value) in fleet.Issue("secured node").Environment) environment[name] = value;
+        return TestNode.StartAsync(environment);
     }
 
     private static Address[] UpMembers(ActorMtaNode node) =>

@@ -17,20 +17,20 @@ public sealed class SettingsTests
         using var data = new TempDirectory();
         var environment = TestNode.IsolatedEnvironment(data.Path);
         environment[variable] = value;
-        await using var host = HostProcess.Start(environment);
+        var (exitCode, output) = await HostProcess.RunToExitAsync(environment);
 
-        Assert.Equal(2, await host.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-        Assert.Equal(expected, host.Output.TrimEnd('\n'));
+        Assert.Equal(2, exitCode);
+        Assert.Equal(expected, output);
     }
 
     [Fact]
     public async Task A_missing_config_file_exits_2()
     {
         using var data = new TempDirectory();
-        await using var host = HostProcess.Start(TestNode.IsolatedEnvironment(data.Path), "--config", Path.Combine(data.Path, "nope.conf"));
+        var (exitCode, output) = await HostProcess.RunToExitAsync(TestNode.IsolatedEnvironment(data.Path), "--config", Path.Combine(data.Path, "nope.conf"));
 
-        Assert.Equal(2, await host.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-        Assert.Equal($"actormta: invalid setting --config = \"{Path.Combine(data.Path, "nope.conf")}\": expected a readable HOCON file", host.Output.TrimEnd('\n'));
+        Assert.Equal(2, exitCode);
+        Assert.Equal($"actormta: invalid setting --config = \"{Path.Combine(data.Path, "nope.conf")}\": expected a readable HOCON file", output);
     }
 
     [Fact]
@@ -39,12 +39,12 @@ public sealed class SettingsTests
         using var data = new TempDirectory();
         var file = Path.Combine(data.Path, "operator.conf");
         await File.WriteAllTextAsync(file, "actormta.queue.delivery-lease = 10m\n");
-        await using var host = HostProcess.Start(TestNode.IsolatedEnvironment(data.Path), "--config", file);
+        var (exitCode, output) = await HostProcess.RunToExitAsync(TestNode.IsolatedEnvironment(data.Path), "--config", file);
 
-        Assert.Equal(2, await host.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal(2, exitCode);
         Assert.Equal("actormta: invalid setting actormta.queue.delivery-lease = \"10m\": must be longer than the outbound SMTP timeouts " +
             "(actormta.delivery.timeouts, 25m30s in all) plus actormta.delivery.max-backlog-wait (5m), that is 30m30s: " +
-            "a delivery still running when its lease ends is dispatched again", host.Output.TrimEnd('\n'));
+            "a delivery still running when its lease ends is dispatched again", output);
     }
 
     [Fact]
@@ -56,11 +56,11 @@ public sealed class SettingsTests
         await (await TestNode.StartAsync(environment)).DisposeAsync();
         var file = Path.Combine(data.Path, "operator.conf");
         await File.WriteAllTextAsync(file, "actormta.queue.partitions = 32\n");
-        await using var host = HostProcess.Start(environment, "--config", file);
+        var (exitCode, output) = await HostProcess.RunToExitAsync(environment, "--config", file);
 
-        Assert.Equal(2, await host.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal(2, exitCode);
         Assert.Equal("actormta: invalid setting actormta.queue.partitions = \"32\": this queue was created with 16 partitions " +
-            "(recorded in the journal database); a queue's partition count cannot change", host.Output.TrimEnd('\n'));
+            "(recorded in the journal database); a queue's partition count cannot change", output);
     }
 
     [Fact]

@@ -53,6 +53,14 @@ public sealed class HostProcess : IAsyncDisposable
         return new HostProcess(process);
     }
 
+    /// <summary>Runs the host until it exits by itself (a refused start, a command): its exit code and all it printed.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
+        await using var host = Start(environment, arguments);
+        var exitCode = await host.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        return (exitCode, host.Output.TrimEnd('\n'));
+    }
+
     public async Task<int> WaitForExitAsync(TimeSpan within)
     {
         using var timeout = new CancellationTokenSource(within);
