@@ -92,9 +92,24 @@ public sealed partial class DomainDelivery
         while (_backlog.TryDequeue(out var waiting)) AnswerAll(waiting.Request, DeliveryOutcome.Returned, Moving);
     }
 
+    private sealed record AnnounceReadyAgain
+    {
+        public static readonly AnnounceReadyAgain Instance = new();
+    }
+
+    /// <summary>Said again a few times: a partition that was moving between nodes may have missed it.</summary>
+    private static readonly TimeSpan[] ReadyRepeats = [TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30)];
+
     /// <summary>A suspension ended early: every partition's waiting mail for the domain is due now.</summary>
     private void AnnounceReady()
     {
+        TellPartitionsReady();
+        for (var i = 0; i < ReadyRepeats.Length; i++) Timers.StartSingleTimer($"ready-again-{i}", AnnounceReadyAgain.Instance, ReadyRepeats[i]);
+    }
+
+    private void TellPartitionsReady()
+    {
+        if (_backoff.IsSuspended(Now)) return;
         for (var partition = 0; partition < _context.QueuePartitions; partition++) _reports.Tell(new DomainReady(partition, _domain));
     }
 }

@@ -38,7 +38,8 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
 
     private sealed record Waiting(DeliveryRequest Request, DateTimeOffset Since);
 
-    private static readonly TimeSpan HandOffDeadline = TimeSpan.FromSeconds(30);
+    /// <summary>Within akka.cluster.sharding.handoff-timeout (20s): what is still on the wire then is cut, and sent again by its partition.</summary>
+    private static readonly TimeSpan HandOffDeadline = TimeSpan.FromSeconds(15);
 
     /// <summary>After a failed open or a DNS failure, new connections wait this long (backoff decides about longer pauses).</summary>
     private static readonly TimeSpan OpenPause = TimeSpan.FromSeconds(1);
@@ -91,6 +92,7 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
     {
         Receive<DeliveryRequest>(OnRequest);
         Receive<FlushClaims>(_ => SendClaims());
+        Receive<AnnounceReadyAgain>(_ => TellPartitionsReady());
         Receive<BackoffJournal.Restored>(_ => { });
         Receive<Resolved>(OnResolved);
         Receive<Opened>(OnOpened);
