@@ -74,6 +74,7 @@ public static class WireTypes
         ("recipient-expired", WireJsonContext.Default.RecipientExpired),
         ("dsn-queued", WireJsonContext.Default.DsnQueued),
         ("message-completed", WireJsonContext.Default.MessageCompleted),
+        ("recipients-due", WireJsonContext.Default.RecipientsDue),
         (SnapshotName, WireJsonContext.Default.PartitionSnapshotBytes),
         ("accept-batch", WireJsonContext.Default.AcceptBatch),
         ("batch-accepted", WireJsonContext.Default.BatchAccepted),
@@ -107,6 +108,7 @@ public static class WireTypes
 [JsonSerializable(typeof(RecipientExpired))]
 [JsonSerializable(typeof(DsnQueued))]
 [JsonSerializable(typeof(MessageCompleted))]
+[JsonSerializable(typeof(RecipientsDue))]
 [JsonSerializable(typeof(PartitionSnapshot))]
 [JsonSerializable(typeof(PartitionSnapshotBytes))]
 [JsonSerializable(typeof(QueuePartition.AcceptBatch))]

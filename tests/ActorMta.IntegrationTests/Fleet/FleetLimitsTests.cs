@@ -41,6 +41,7 @@ public sealed class FleetLimitsTests(ITestOutputHelper output)
             output.WriteLine($"before the kill: {Describe(before)}; after: {Describe(after)}; gap {(after.FirstOrDefault() - before.LastOrDefault()).TotalSeconds:0.0} s; " +
                 $"peak concurrent connections {sink.MaxConcurrentConnections}, {sink.TotalConnections} in all");
 
+            await fleet.WriteQueueStateAsync(load, deliveries.Missing(promised));
             Assert.Empty(deliveries.Missing(promised));
             Assert.InRange(sink.MaxConcurrentConnections, 1, MaxConnections);
             Assert.InRange(Rate(before), PerSecond - Tolerance, PerSecond + Tolerance);

@@ -32,6 +32,7 @@ public sealed class GracefulLeaveTests(ITestOutputHelper output)
             var exitCode = await exit;
             output.WriteLine($"node {host.Number} exit code: {(exitCode is { } code ? code : "still running 60 s after SIGTERM")}");
 
+            await fleet.WriteQueueStateAsync(load, deliveries.Missing(promised));
             Assert.Empty(deliveries.Missing(promised));
             Assert.Equal(0, deliveries.Duplicates);
             Assert.InRange(deliveries.FirstArrivals(promised).Max() - terminatedAt, TimeSpan.Zero, TimeSpan.FromSeconds(30));

@@ -113,6 +113,25 @@ internal sealed partial class TestFleet : IAsyncDisposable
         }, within, $"node {n.Number} listing exactly [{string.Join(", ", expected)}] as members")));
     }
 
+    /// <summary>For a failure's explanation: what the queue says of a few missing messages (history with times), asked of a running node.</summary>
+    public async Task WriteQueueStateAsync(MailLoad load, IReadOnlyCollection<int> missing)
+    {
+        foreach (var index in missing.Take(5))
+        {
+            var queueId = load.Submissions.FirstOrDefault(s => s.Index == index && s.Accepted)?.QueueId;
+            if (queueId is null || Running.Count == 0) continue;
+            try
+            {
+                var (status, body) = await Running[0].GetAsync($"/queue/messages/{queueId}");
+                _output.WriteLine($"missing message {index} ({queueId}): {(int)status} {body}");
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                _output.WriteLine($"missing message {index} ({queueId}): no answer ({e.Message})");
+            }
+        }
+    }
+
     public void WriteLogs()
     {
         foreach (var node in Nodes)

@@ -126,6 +126,36 @@ public sealed class PartitionClaimTests : QueueTestKit
     }
 
     [Fact]
+    public void A_domain_ready_again_is_remembered_for_mail_that_waits_for_a_slot_and_after_a_restart()
+    {
+        var settings = Settings(lease: LongLease, retryInitial: TimeSpan.FromHours(1), maxInFlightPerDomain: 1);
+        var partition = StartPartition(settings);
+        var first = Accept(partition, "bob@dest.example");
+        var second = Accept(partition, "carol@dest.example");
+        foreach (var _ in new[] { first, second })
+        {
+            var request = _delivery.ExpectMsg<DeliveryRequest>();
+            ClaimedBy(partition, request);
+            partition.Tell(Report(request, DeliveryOutcome.Deferred));
+        }
+
+        partition.Tell(new DomainReady(0, "dest.example"));
+        var one = _delivery.ExpectMsg<DeliveryRequest>(TimeSpan.FromSeconds(10));
+        Watch(partition);
+        Sys.Stop(partition);
+        ExpectTerminated(partition);
+
+        // Only one slot, and the partition restarted: the other one is due all the same (the journal says so).
+        partition = StartPartition(settings);
+        var resent = _delivery.ExpectMsg<DeliveryRequest>(TimeSpan.FromSeconds(10));
+        Assert.Equal(one.DispatchId, resent.DispatchId);
+        partition.Tell(new DeliveryReport(0, resent.QueueId, resent.DispatchId, [new RecipientResult(0, DeliveryOutcome.Delivered, new RemoteReply(250, "2.0.0", "ok"))]));
+        var other = _delivery.ExpectMsg<DeliveryRequest>(TimeSpan.FromSeconds(10));
+        Assert.NotEqual(one.QueueId, other.QueueId);
+        Assert.Equal(2, other.Recipients.Single().Attempt);
+    }
+
+    [Fact]
     public void A_hand_off_lets_the_turn_under_way_answer_its_clients_before_the_partition_stops()
     {
         var partition = StartPartition(Settings());

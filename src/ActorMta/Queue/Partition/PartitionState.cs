@@ -59,6 +59,14 @@ public sealed class PartitionState
                 Record(message, deferred.At, "deferred", $"{Address(message, deferred.Recipient)}: {deferred.Reply}{Via(deferred.RemoteHost)}; retry at {deferred.RetryAt:u}");
                 break;
             }
+            case RecipientsDue due when Messages.TryGetValue(due.QueueId, out var message):
+                for (var i = 0; i < message.Recipients.Length; i++)
+                {
+                    var recipient = message.Recipients[i];
+                    if (recipient.IsWaiting && recipient.DueAt > due.At && message.Envelope.Recipients[i].Domain == due.Domain) recipient.DueAt = due.At;
+                }
+                Record(message, due.At, "due", $"{due.Domain} is ready again: its recipients are due now");
+                break;
             case DsnQueued dsn when Messages.TryGetValue(dsn.QueueId, out var message):
                 foreach (var index in dsn.Recipients) message.Recipients[index].DsnQueued |= ToFlag(dsn.Kind);
                 Record(message, dsn.At, "dsn", $"{dsn.Kind.ToString().ToLowerInvariant()} DSN queued as {dsn.DsnQueueId} for recipients {string.Join(",", dsn.Recipients)}");

@@ -23,6 +23,13 @@ public sealed record RecipientDeferred(string QueueId, int Recipient, RemoteRepl
 
 public sealed record RecipientFailed(string QueueId, int Recipient, RemoteReply Reply, string? RemoteHost, DateTimeOffset At) : IQueueEvent;
 
+/// <summary>
+/// The domain is ready again (a suspension ended early): the message's recipients waiting for it are
+/// due at <paramref name="At"/> rather than at the retry time they were given. Recorded, so a
+/// partition that moves or restarts keeps it.
+/// </summary>
+public sealed record RecipientsDue(string QueueId, string Domain, DateTimeOffset At) : IQueueEvent;
+
 /// <summary>The maximum queue lifetime passed before the recipient was delivered.</summary>
 public sealed record RecipientExpired(string QueueId, int Recipient, DateTimeOffset At) : IQueueEvent;
 

@@ -89,17 +89,18 @@ public sealed partial class QueuePartition
         }
     }
 
-    /// <summary>A domain is ready again: every message waiting for it is looked at in this turn.</summary>
+    /// <summary>A domain is ready again: every message with recipients waiting for it until later is due now.</summary>
     private void TouchWaiting(string domain, Turn turn)
     {
-        turn.Ready(domain);
         foreach (var message in _state.Messages.Values)
             for (var i = 0; i < message.Recipients.Length; i++)
-                if (message.Recipients[i].IsWaiting && message.Envelope.Recipients[i].Domain == domain)
-                {
-                    turn.Touch(message.QueueId);
-                    break;
-                }
+            {
+                var recipient = message.Recipients[i];
+                if (!recipient.IsWaiting || recipient.DueAt <= turn.Now || message.Envelope.Recipients[i].Domain != domain) continue;
+                turn.Emit(new RecipientsDue(message.QueueId, domain, turn.Now));
+                turn.Touch(message.QueueId);
+                break;
+            }
     }
 
     private void StopIfIdle()

@@ -11,9 +11,8 @@ public sealed partial class QueuePartition
         for (var i = 0; i < message.Recipients.Length; i++)
         {
             var recipient = message.Recipients[i];
-            if (!recipient.IsWaiting) continue;
+            if (!recipient.IsWaiting || recipient.DueAt > turn.Now) continue;
             var domain = message.Envelope.Recipients[i].Domain;
-            if (recipient.DueAt > turn.Now && !turn.IsReady(domain)) continue;
             if (!due.TryGetValue(domain, out var indexes)) due[domain] = indexes = [];
             indexes.Add(i);
         }

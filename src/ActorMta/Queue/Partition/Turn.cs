@@ -38,13 +38,6 @@ internal sealed class Turn(DateTimeOffset now, PartitionState state)
 
     public void Completed(string queueId) => CompletedMessages.Add(queueId);
 
-    private HashSet<string>? _readyDomains;
-
-    /// <summary>The domain may be tried now: its waiting recipients are dispatched whatever their retry time.</summary>
-    public void Ready(string domain) => (_readyDomains ??= new HashSet<string>(StringComparer.Ordinal)).Add(domain);
-
-    public bool IsReady(string domain) => _readyDomains?.Contains(domain) == true;
-
     public void AfterCommit(Action effect) => _afterCommit.Add(effect);
 
     public void OnFailure(Action<string> effect) => _onFailure.Add(effect);
