@@ -1,5 +1,6 @@
 using ActorMta.Queue.Partition;
 using Akka.Actor;
+using Akka.Cluster.Sharding;
 using Akka.Event;
 
 namespace ActorMta.Queue.Sharding;
@@ -39,8 +40,8 @@ public sealed class PartitionSupervisor : ReceiveActor, IWithTimers
     private readonly int _partition;
     private readonly TimeProvider _clock;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    /// <summary>Accepts given to the partition and not yet answered: queue id → the intake to answer.</summary>
-    private readonly Dictionary<string, IActorRef> _unanswered = new(StringComparer.Ordinal);
+    /// <summary>Accepts given to the partition and not yet answered: queue id → the intake to answer, and the envelope.</summary>
+    private readonly Dictionary<string, (IActorRef Intake, QueuePartition.AcceptedEnvelope Envelope)> _unanswered = new(StringComparer.Ordinal);
     /// <summary>Accepts that arrived while the partition was recovering.</summary>
     private readonly List<(QueuePartition.AcceptBatch Batch, IActorRef Intake)> _waiting = [];
     private IActorRef? _child;
@@ -73,7 +74,8 @@ public sealed class PartitionSupervisor : ReceiveActor, IWithTimers
         {
             // Deadlines on this node's clock, from the time left the intake sent: clock skew between nodes cannot move them.
             batch = batch.Received(_clock.GetUtcNow());
-            if (_child is null) Refuse(batch, Sender, $"queue partition {_partition} is restarting after a journal failure");
+            if (_handingOff) PassBack(batch.Messages.Select(m => (Sender, m)));
+            else if (_child is null) Refuse(batch, Sender, $"queue partition {_partition} is restarting after a journal failure");
             else if (_ready) PassOn(batch, Sender);
             else if (_waiting.Sum(w => w.Batch.Messages.Count) + batch.Messages.Count > MaxWaitingMessages) Refuse(batch, Sender, $"queue partition {_partition} is still recovering");
             else _waiting.Add((batch, Sender));
@@ -87,7 +89,10 @@ public sealed class PartitionSupervisor : ReceiveActor, IWithTimers
             _ready = false;
             if (_handingOff)
             {
-                RefuseEverythingHeld($"queue partition {_partition} is moving to another node");
+                // After its last turn the partition answered all it took: what is left it never saw.
+                PassBack([.. _unanswered.Values, .. _waiting.SelectMany(w => w.Batch.Messages.Select(m => (w.Intake, m)))]);
+                _unanswered.Clear();
+                _waiting.Clear();
                 Context.Stop(Self);
                 return;
             }
@@ -117,7 +122,7 @@ public sealed class PartitionSupervisor : ReceiveActor, IWithTimers
 
     private void PassOn(QueuePartition.AcceptBatch batch, IActorRef intake)
     {
-        foreach (var message in batch.Messages) _unanswered[message.QueueId] = intake;
+        foreach (var message in batch.Messages) _unanswered[message.QueueId] = (intake, message);
         _child!.Tell(batch, Self);
     }
 
@@ -126,7 +131,8 @@ public sealed class PartitionSupervisor : ReceiveActor, IWithTimers
         var byIntake = new Dictionary<IActorRef, List<string>>();
         foreach (var queueId in queueIds)
         {
-            if (!_unanswered.Remove(queueId, out var intake)) continue;
+            if (!_unanswered.Remove(queueId, out var held)) continue;
+            var intake = held.Intake;
             if (!byIntake.TryGetValue(intake, out var ids)) byIntake[intake] = ids = [];
             ids.Add(queueId);
         }
@@ -135,11 +141,29 @@ public sealed class PartitionSupervisor : ReceiveActor, IWithTimers
 
     private void RefuseEverythingHeld(string reason)
     {
-        foreach (var group in _unanswered.GroupBy(u => u.Value, u => u.Key))
+        foreach (var group in _unanswered.GroupBy(u => u.Value.Intake, u => u.Key))
             group.Key.Tell(new QueuePartition.BatchNotAccepted(group.ToArray(), reason));
         _unanswered.Clear();
         foreach (var (batch, intake) in _waiting) Refuse(batch, intake, reason);
         _waiting.Clear();
+    }
+
+    /// <summary>
+    /// Accepts that reach a partition while it moves go back through the shard region, which holds
+    /// them until the partition runs on its next node (its clients hear 250 from there, not 451),
+    /// each with the time it has left.
+    /// </summary>
+    private void PassBack(IEnumerable<(IActorRef Intake, QueuePartition.AcceptedEnvelope Envelope)> accepts)
+    {
+        var now = _clock.GetUtcNow();
+        var region = ClusterSharding.Get(Context.System).ShardRegion(QueueStage.RegionName);
+        foreach (var group in accepts.GroupBy(a => a.Intake, a => a.Envelope))
+        {
+            var late = group.Where(e => e.Deadline <= now).Select(e => e.QueueId).ToArray();
+            if (late.Length > 0) group.Key.Tell(new QueuePartition.BatchNotAccepted(late, "accept deadline passed while the queue partition was moving"));
+            var onTime = group.Where(e => e.Deadline > now).Select(e => e with { TimeLeft = e.Deadline - now }).ToArray();
+            if (onTime.Length > 0) region.Tell(new QueuePartition.AcceptBatch(_partition, onTime), group.Key);
+        }
     }
 
     private static void Refuse(QueuePartition.AcceptBatch batch, IActorRef intake, string reason) =>
