@@ -38,6 +38,15 @@ public static class ManagementEndpoints
             var snapshot = await view.Ask<ClusterMembersView.Snapshot>(ClusterMembersView.Get.Instance, TimeSpan.FromSeconds(5), cancellation);
             return Results.Json(snapshot, Json);
         });
+        // Akka Management's shape: the shards of a region that this node hosts, with their entity counts.
+        routes.MapGet("/cluster/shards/{region}", async (string region, ActorSystem system, CancellationToken cancellation) =>
+        {
+            if (!Akka.Cluster.Sharding.ClusterSharding.Get(system).ShardTypeNames.Contains(region))
+                return Results.Json(new { message = $"Shard region [{region}] not found" }, Json, statusCode: StatusCodes.Status404NotFound);
+            var stats = await Akka.Cluster.Sharding.ClusterSharding.Get(system).ShardRegion(region)
+                .Ask<Akka.Cluster.Sharding.ShardRegionStats>(Akka.Cluster.Sharding.GetShardRegionStats.Instance, TimeSpan.FromSeconds(5), cancellation);
+            return Results.Json(new { regions = stats.Stats.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => new { shardId = s.Key, numEntities = s.Value }) }, Json);
+        });
         // Akka Management's cluster HTTP API: a member leaves gracefully (hands its shards over, then exits).
         routes.MapPost("/cluster/members/{address}/leave", (string address, ActorSystem system) => Leave(system, address));
         routes.MapDelete("/cluster/members/{address}", (string address, ActorSystem system) => Leave(system, address));

@@ -12,7 +12,7 @@ public sealed class LeaveRouteTests
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
     [Fact]
-    public async Task A_node_told_to_leave_over_http_leaves_the_cluster_and_exits_0_and_an_unknown_member_is_404()
+    public async Task A_node_lists_its_shards_and_told_to_leave_over_http_leaves_the_cluster_and_exits_0()
     {
         using var data = new TempDirectory();
         var environment = TestNode.IsolatedEnvironment(data.Path);
@@ -27,6 +27,11 @@ public sealed class LeaveRouteTests
         }, TimeSpan.FromSeconds(90), "the node to be ready");
         var members = JsonDocument.Parse(await Http.GetStringAsync(new Uri(baseUri, "/cluster/members"))).RootElement;
         var self = members.GetProperty("selfNode").GetString()!;
+
+        // The shards this node hosts (Akka Management's /cluster/shards/{name}): all 16 partitions of a cluster of one.
+        await Eventually.True(async () => JsonDocument.Parse(await Http.GetStringAsync(new Uri(baseUri, "/cluster/shards/queue-partition")))
+            .RootElement.GetProperty("regions").GetArrayLength() == 16, TimeSpan.FromSeconds(30), "16 queue partitions on the node");
+        Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync(new Uri(baseUri, "/cluster/shards/no-such-region"))).StatusCode);
 
         var unknown = await Http.PostAsync(new Uri(baseUri, "/cluster/members/127.0.0.1:1/leave"), null);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);

@@ -63,6 +63,12 @@ internal sealed partial class TestFleet : IAsyncDisposable
         try
         {
             await Task.WhenAll(nodes.Select(n => fleet.WaitUntilMemberAsync(n, TimeSpan.FromSeconds(90))));
+            // A fleet in its steady state: every node hosts queue partitions (sharding moves them over after the start).
+            await Task.WhenAll(nodes.Select(n => Eventually.True(async () =>
+            {
+                var (status, body) = await n.GetAsync("/cluster/shards/queue-partition");
+                return status == HttpStatusCode.OK && body.GetProperty("regions").GetArrayLength() > 0;
+            }, TimeSpan.FromSeconds(90), $"node {n.Number} hosting queue partitions")));
             output.WriteLine($"{size} node(s) Up and ready in {starting.Elapsed.TotalSeconds:0.0} s");
         }
         catch
