@@ -24,7 +24,7 @@ actormta.delivery.domains."*.dest.example" { route = static, hosts = ["127.0.0.1
 actormta.smtp.listeners.relay.pregreet-wait = 0s
 CONF
 export NODE_ARGS="--config $WORK/fleet.conf"
-# Loopback bench without certificates (the name may change with cluster TLS: see ops/README.md).
+# Loopback bench without certificates: plain TCP must be asked for once nodes have seeds (README, Security).
 export ACTORMTA_CLUSTER_INSECURE=on
 
 # fleet_start N RUN: a fresh journal and N nodes; sets MGMT_PORTS and RELAY_PORTS.
@@ -39,10 +39,15 @@ fleet_start() {
     node_start "$WORK/node-$2-$i.log"
     MGMT_PORTS+=("$ACTORMTA_MANAGEMENT_PORT"); RELAY_PORTS+=("$ACTORMTA_SMTP_RELAY_PORT")
   done
-  # Sharding moves partitions to joining nodes in rounds (Akka: every 10 s, 3 shards at a time); under
-  # load, messages for a partition in flight can wait past accept-timeout (451, which smtp-source
-  # treats as fatal). Start the load once the rebalance is over.
-  [ "$1" = 1 ] || sleep "${FLEET_SETTLE:-40}"
+  # Sharding moves partitions to joining nodes in rounds (every 10 s, 6 at a time); each node's intake feeds
+  # the partitions it hosts. Start the load once every node hosts some (GET /cluster/shards/queue-partition).
+  local port deadline=$((SECONDS + 90))
+  for port in "${MGMT_PORTS[@]}"; do
+    until curl -sf "http://127.0.0.1:$port/cluster/shards/queue-partition" | grep -q shardId; do
+      [ "$SECONDS" -lt "$deadline" ] || { echo "node on $port hosts no partition after 90 s" >&2; return 1; }
+      sleep 0.5
+    done
+  done
 }
 
 # fleet_metric NAME: the sum over the nodes.
