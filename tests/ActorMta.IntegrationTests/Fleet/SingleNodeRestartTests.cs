@@ -19,9 +19,7 @@ public sealed class SingleNodeRestartTests(ITestOutputHelper output)
         await fleet.RunAsync(async () =>
         {
             var node = fleet.Nodes[0];
-            var load = new MailLoad(fleet);
-            await load.SendAsync(Messages, sessionsPerNode: 8);
-            Assert.Empty(load.Submissions.Where(s => !s.Accepted).Take(5));
+            var load = await MailLoad.QueueAllAsync(fleet, Messages, sessionsPerNode: 8, output);
 
             await sink.WaitUntilAsync(s => s.Messages.Count >= Messages / 4, TimeSpan.FromSeconds(60), "a quarter of the messages delivered");
             var killedAt = await node.KillAsync();
