@@ -63,12 +63,15 @@ internal sealed partial class TestFleet : IAsyncDisposable
         try
         {
             await Task.WhenAll(nodes.Select(n => fleet.WaitUntilMemberAsync(n, TimeSpan.FromSeconds(90))));
-            // A fleet in its steady state: every node hosts queue partitions (sharding moves them over after the start).
+            // A fleet in its steady state: the 16 partitions spread evenly (sharding moves them in rounds after the
+            // start). A rebalance that coincides with a node's death can drop accepts buffered for the moving shard
+            // (Akka: "Dropping buffered messages ... during hand off"): a different, rarer case than these tests'.
+            var share = 16 / size;
             await Task.WhenAll(nodes.Select(n => Eventually.True(async () =>
             {
                 var (status, body) = await n.GetAsync("/cluster/shards/queue-partition");
-                return status == HttpStatusCode.OK && body.GetProperty("regions").GetArrayLength() > 0;
-            }, TimeSpan.FromSeconds(90), $"node {n.Number} hosting queue partitions")));
+                return status == HttpStatusCode.OK && body.GetProperty("regions").GetArrayLength() >= share;
+            }, TimeSpan.FromSeconds(120), $"node {n.Number} hosting at least {share} queue partitions")));
             output.WriteLine($"{size} node(s) Up and ready in {starting.Elapsed.TotalSeconds:0.0} s");
         }
         catch
