@@ -5,6 +5,7 @@ using ActorMta.Delivery;
 using ActorMta.Delivery.Log;
 using ActorMta.Fleet;
 using ActorMta.Ingress;
+using ActorMta.Ingress.Tls;
 using ActorMta.Management;
 using ActorMta.Queue;
 using ActorMta.Queue.Bodies;
@@ -120,6 +121,7 @@ public sealed class ActorMtaNode : IAsyncDisposable
             .WithActorSystemLivenessCheck(tags: [ManagementEndpoints.LiveTag, ManagementEndpoints.ReadyTag])
             .WithAkkaClusterReadinessCheck(tags: [ManagementEndpoints.ReadyTag])
             .WithHealthCheck("journal-writable", new JournalHealthCheck(settings.Management.JournalProbeTimeout), tags: [ManagementEndpoints.ReadyTag])
+            .WithHealthCheck("smtp-tls", new ServerCertificateHealthCheck(ingress.Certificate, settings.Ingress.Listeners, TimeProvider.System), tags: [ManagementEndpoints.ReadyTag])
             .WithActors((system, registry) =>
             {
                 var self = Cluster.Get(system);

@@ -8,6 +8,7 @@ using ActorMta.Ingress.Sessions;
 using ActorMta.Ingress.Tls;
 using Akka;
 using Akka.Actor;
+using Akka.Event;
 using Akka.Hosting;
 
 namespace ActorMta.Ingress;
@@ -82,6 +83,7 @@ public sealed class IngressStage : IDisposable
     public IActorRef Start(ActorSystem system, IActorRef queueIntake, TimeSpan acceptTimeout, TimeProvider clock)
     {
         _started = true;
+        WatchCertificate(system);
         var limiter = new ConnectionLimiter(Settings.MaxConnections, Settings.MaxConnectionsPerClient);
         var ingress = system.ActorOf(SmtpIngress.Props(Setups(acceptTimeout, clock), limiter, queueIntake), "smtp-ingress");
         var shutdown = CoordinatedShutdown.Get(system);
@@ -91,6 +93,34 @@ public sealed class IngressStage : IDisposable
         shutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "smtp-end-sessions",
             () => ingress.Ask<Done>(SmtpIngress.EndSessions.Instance, phases.GetTimeSpan("service-requests-done.timeout")));
         return ingress;
+    }
+
+    /// <summary>
+    /// Warns when the generated self-signed certificate protects AUTH (clients cannot verify it, so a
+    /// password can be phished by anyone on the path), and takes a replaced certificate without a restart.
+    /// </summary>
+    private void WatchCertificate(ActorSystem system)
+    {
+        var log = Logging.GetLogger(system, "ActorMta.Ingress.Tls");
+        if (Certificate.IsSelfSigned)
+        {
+            if (SelfSignedWarning(Certificate, Settings.Listeners) is { } warning) log.Warning(warning);
+            return;
+        }
+        var watcher = new CertificateWatcher(Certificate, Settings.Tls.ReloadCheckEvery,
+            reloaded => log.Info("SMTP TLS certificate reloaded: {0}", reloaded),
+            failed => log.Error("SMTP TLS certificate files changed but were not taken (the previous certificate stays): {0}", failed));
+        system.RegisterOnTermination(watcher.Dispose);
+    }
+
+    /// <summary>The start-up warning (and health detail) when the self-signed certificate serves listeners that take passwords.</summary>
+    public static string? SelfSignedWarning(ServerCertificate certificate, IEnumerable<ListenerSettings> listeners)
+    {
+        var auth = listeners.Where(l => l.RequiresAuth).Select(l => l.Name).ToArray();
+        return certificate.IsSelfSigned && auth.Length > 0
+            ? $"the generated self-signed certificate ({certificate.Files[0]}) serves AUTH on {string.Join(", ", auth)}: clients cannot verify it; " +
+              "set actormta.smtp.tls.certificate-file and key-file (ACTORMTA_TLS_CERTIFICATE_FILE, ACTORMTA_TLS_KEY_FILE)"
+            : null;
     }
 
     /// <summary>Closes the sockets if the node never got as far as starting the listeners.</summary>

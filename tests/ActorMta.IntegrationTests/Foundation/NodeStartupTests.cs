@@ -23,6 +23,11 @@ public sealed class NodeStartupTests
         var readiness = JsonDocument.Parse(await ready.Content.ReadAsStringAsync()).RootElement.GetProperty("checks");
         Assert.Equal("Healthy", readiness.GetProperty("journal-writable").GetProperty("status").GetString());
         Assert.Equal("Healthy", readiness.GetProperty("akka.cluster.join").GetProperty("status").GetString());
+        // Detail, not failure: the generated certificate serves the AUTH listeners (submission, smtps) on defaults.
+        var tls = readiness.GetProperty("smtp-tls");
+        Assert.Equal("Healthy", tls.GetProperty("status").GetString());
+        Assert.Contains("self-signed certificate", tls.GetProperty("description").GetString());
+        Assert.Contains("AUTH on submission, smtps", tls.GetProperty("description").GetString());
 
         var members = JsonDocument.Parse(await Http.GetStringAsync(new Uri(node.ManagementUri, "/cluster/members"))).RootElement;
         var self = members.GetProperty("selfNode").GetString();
