@@ -15,6 +15,8 @@ USER app
 # In a container every listener binds all interfaces (the defaults are loopback). Relay stays
 # closed to the world: only trusted-networks (loopback by default) and authenticated clients may
 # relay, so set ACTORMTA_TRUSTED_NETWORKS to the internal systems' networks, e.g. "10.0.0.0/8".
+# Management on all interfaces needs bearer tokens (the node exits 2 without): mount a tokens file
+# (ops/management-tokens.sh) and set ACTORMTA_MANAGEMENT_TOKENS_FILE, or ACTORMTA_MANAGEMENT_*_TOKENS.
 ENV ACTORMTA_DATA_DIR=/var/lib/actormta \
     ACTORMTA_SMTP_RELAY_HOST=0.0.0.0 \
     ACTORMTA_SMTP_SUBMISSION_HOST=0.0.0.0 \

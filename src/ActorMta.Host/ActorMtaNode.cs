@@ -7,6 +7,7 @@ using ActorMta.Fleet;
 using ActorMta.Ingress;
 using ActorMta.Ingress.Tls;
 using ActorMta.Management;
+using ActorMta.Management.Access;
 using ActorMta.Queue;
 using ActorMta.Queue.Bodies;
 using ActorMta.Queue.Journal;
@@ -85,11 +86,16 @@ public sealed class ActorMtaNode : IAsyncDisposable
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(journal);
         builder.Services.AddHealthChecks();
+        var (tokens, adminTokenFile) = settings.Management.Tokens.WithAdminToken(settings.Node.DataDirectory);
+        builder.Services.AddSingleton(new ManagementAccess(tokens, settings.Management.BeyondLoopback));
         builder.Services.AddSingleton(bodies);
         builder.Services.AddSingleton(services => new DeliveryLog(settings.Delivery.Log, services.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddAkka(FleetSettings.SystemName, (akka, services) => ConfigureAkka(akka, settings, journal, bodies, ingress, fleetCertificate, services.GetRequiredService<DeliveryLog>()));
 
         var app = builder.Build();
+        if (adminTokenFile is not null)
+            app.Logger.LogInformation("No admin token configured: the management endpoint's admin token is in {File}", adminTokenFile);
+        app.UseMiddleware<ManagementAccess>();
         app.MapManagementEndpoints();
         app.MapQueueEndpoints(settings.Queue);
         app.MapDeliveryEndpoints();

@@ -38,7 +38,7 @@ public sealed record ActorMtaSettings(
             QueueSettings.From(reader),
             DeliverySettings.From(reader, node),
             BounceSettings.From(reader, node),
-            ManagementSettings.From(reader),
+            ManagementSettings.From(reader, node),
             LoggingSettings.From(reader));
         // Settings that are each valid but conflict with one another.
         DeliveryLeaseCheck.Check(reader, settings.Queue, settings.Delivery);

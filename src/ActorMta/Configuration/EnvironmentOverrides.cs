@@ -48,6 +48,10 @@ public static class EnvironmentOverrides
         new("ACTORMTA_DELIVERY_LOG_FILE", "actormta.delivery.log.file"),
         new("ACTORMTA_MANAGEMENT_HOST", "actormta.management.hostname"),
         new("ACTORMTA_MANAGEMENT_PORT", "actormta.management.port"),
+        new("ACTORMTA_MANAGEMENT_READ_TOKENS", "actormta.management.tokens.read", IsList: true),
+        new("ACTORMTA_MANAGEMENT_ADMIN_TOKENS", "actormta.management.tokens.admin", IsList: true),
+        new("ACTORMTA_MANAGEMENT_INJECT_TOKENS", "actormta.management.tokens.inject", IsList: true),
+        new("ACTORMTA_MANAGEMENT_TOKENS_FILE", "actormta.management.tokens.file"),
         new("ACTORMTA_LOG_FORMAT", "actormta.logging.format"),
         new("ACTORMTA_LOG_LEVEL", "actormta.logging.level"),
     ];

@@ -83,6 +83,8 @@ public static class ManagementEndpoints
     private static Task WriteHealthReport(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json";
+        if (context.Items[Access.ManagementAccess.DetailAllowed] is not true)
+            return context.Response.WriteAsync(JsonSerializer.Serialize(new { status = report.Status.ToString() }, Json));
         var body = new
         {
             status = report.Status.ToString(),

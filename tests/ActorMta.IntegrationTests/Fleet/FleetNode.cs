@@ -61,6 +61,7 @@ internal sealed class FleetNode : IAsyncDisposable
             ["ACTORMTA_SMTP_RELAY_PORT"] = FreePort.Tcp().ToString(CultureInfo.InvariantCulture),
             ["ACTORMTA_JOURNAL_PROVIDER"] = journalProvider,
             ["ACTORMTA_LOG_LEVEL"] = "Information",
+            ["ACTORMTA_MANAGEMENT_ADMIN_TOKENS"] = TestTokens.Admin,
         };
         if (journalConnection is not null) environment["ACTORMTA_JOURNAL_CONNECTION_STRING"] = journalConnection;
         return environment;
@@ -81,9 +82,15 @@ internal sealed class FleetNode : IAsyncDisposable
         return (response.StatusCode, Parse(await response.Content.ReadAsStringAsync()));
     }
 
-    public async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(string path)
+    /// <summary>POST a management route as the operator (admin token), with <paramref name="body"/> as JSON if given.</summary>
+    public async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(string path, object? body = null)
     {
-        using var response = await Http.PostAsync(new Uri(Management, path), null);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Management, path))
+        {
+            Content = body is null ? null : System.Net.Http.Json.JsonContent.Create(body),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestTokens.Admin);
+        using var response = await Http.SendAsync(request);
         return (response.StatusCode, Parse(await response.Content.ReadAsStringAsync()));
     }
 

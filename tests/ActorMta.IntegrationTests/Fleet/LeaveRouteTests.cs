@@ -33,14 +33,21 @@ public sealed class LeaveRouteTests
             .RootElement.GetProperty("regions").GetArrayLength() == 16, TimeSpan.FromSeconds(30), "16 queue partitions on the node");
         Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync(new Uri(baseUri, "/cluster/shards/no-such-region"))).StatusCode);
 
-        var unknown = await Http.PostAsync(new Uri(baseUri, "/cluster/members/127.0.0.1:1/leave"), null);
+        // Changing state needs the admin token even on loopback; with none configured the node made one in DATA/admin.token.
+        var leaveUri = new Uri(baseUri, $"/cluster/members/{Uri.EscapeDataString(self)}/leave");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Http.PostAsync(leaveUri, null)).StatusCode);
+        var adminToken = (await File.ReadAllTextAsync(Path.Combine(data.Path, "admin.token"))).Trim();
+        var unknown = await Http.SendAsync(AsAdmin(new Uri(baseUri, "/cluster/members/127.0.0.1:1/leave"), adminToken));
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.False(node.HasExited);
 
-        var leave = await Http.PostAsync(new Uri(baseUri, $"/cluster/members/{Uri.EscapeDataString(self)}/leave"), null);
+        var leave = await Http.SendAsync(AsAdmin(leaveUri, adminToken));
 
         Assert.Equal(HttpStatusCode.OK, leave.StatusCode);
         Assert.Equal($"Leaving {self}", JsonDocument.Parse(await leave.Content.ReadAsStringAsync()).RootElement.GetProperty("message").GetString());
         Assert.Equal(0, await node.WaitForExitAsync(TimeSpan.FromSeconds(60)));
     }
+
+    private static HttpRequestMessage AsAdmin(Uri uri, string token) =>
+        new(HttpMethod.Post, uri) { Headers = { Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token) } };
 }

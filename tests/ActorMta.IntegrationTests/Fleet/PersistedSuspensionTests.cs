@@ -23,7 +23,7 @@ public sealed class PersistedSuspensionTests(ITestOutputHelper output)
         {
             var host = await fleet.HostOfDomainAsync();
             var operatorNode = fleet.Nodes.First(n => n != host); // through another node's API: the request travels to the actor
-            var (status, suspended) = await operatorNode.PostAsync($"/delivery/domains/{TestFleet.Domain}/suspend?for=30m&reason={Reason}");
+            var (status, suspended) = await operatorNode.PostAsync($"/delivery/domains/{TestFleet.Domain}/suspend", new { @for = "30m", reason = Reason });
             Assert.Equal(HttpStatusCode.OK, status);
             Assert.Equal("suspended", suspended.GetProperty("state").GetString());
             var until = suspended.GetProperty("suspendedUntil").GetDateTimeOffset();

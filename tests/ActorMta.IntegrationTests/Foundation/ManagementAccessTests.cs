@@ -1,0 +1,88 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using ActorMta.IntegrationTests.Infrastructure;
+using ActorMta.TestSupport;
+
+namespace ActorMta.IntegrationTests.Foundation;
+
+/// <summary>
+/// The management endpoint bound beyond loopback (0.0.0.0, reached here over 127.0.0.1): reading needs a
+/// read token, changing state an admin token with a JSON body; health stays open without its detail.
+/// </summary>
+public sealed class ManagementAccessTests
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    [Fact]
+    public async Task Beyond_loopback_every_route_wants_the_right_token_and_state_changes_want_admin_and_json()
+    {
+        using var data = new TempDirectory();
+        var environment = TestNode.IsolatedEnvironment(data.Path);
+        environment["ACTORMTA_MANAGEMENT_HOST"] = "0.0.0.0";
+        environment["ACTORMTA_MANAGEMENT_READ_TOKENS"] = TestTokens.Read;
+        environment["ACTORMTA_MANAGEMENT_ADMIN_TOKENS"] = TestTokens.Admin;
+        environment["ACTORMTA_MANAGEMENT_INJECT_TOKENS"] = TestTokens.Inject;
+        await using var node = await TestNode.StartAsync(environment);
+        var baseUri = new Uri($"http://127.0.0.1:{node.ManagementUri.Port}");
+        Assert.False(File.Exists(Path.Combine(data.Path, "admin.token")));
+
+        // Health: open for probes, but only the verdict without a read token.
+        var bare = await Eventually.Returns(() => Send(HttpMethod.Get, baseUri, "/health/ready"), r => r.Status == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(30), "/health/ready 200");
+        Assert.False(bare.Body.TryGetProperty("checks", out _));
+        Assert.True((await Send(HttpMethod.Get, baseUri, "/health/ready", TestTokens.Read)).Body.TryGetProperty("checks", out _));
+
+        // Reading: 401 without or with an unknown token, 403 for a token of another scope, 200 for read and admin.
+        var anonymous = await Send(HttpMethod.Get, baseUri, "/queue");
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.Status);
+        Assert.StartsWith("Bearer realm=\"actormta\"", anonymous.Authenticate);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Send(HttpMethod.Get, baseUri, "/cluster/members", TestTokens.Read + "x")).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Send(HttpMethod.Get, baseUri, "/metrics", TestTokens.Inject)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Send(HttpMethod.Get, baseUri, "/cluster/members", TestTokens.Read)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Send(HttpMethod.Get, baseUri, "/queue", TestTokens.Admin)).Status);
+
+        // Changing state: a forged cross-site form post (a cookie, no token) is refused; read is not enough;
+        // admin must send JSON, not a form and not a query string.
+        const string suspend = "/delivery/domains/example.test/suspend";
+        var form = new StringContent("for=100000d&reason=x", Encoding.ASCII, "application/x-www-form-urlencoded");
+        var forged = await Send(HttpMethod.Post, baseUri, suspend, content: form, cookie: "session=abc");
+        Assert.Equal(HttpStatusCode.Unauthorized, forged.Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Send(HttpMethod.Post, baseUri, suspend, TestTokens.Read, Json(new { @for = "10m" }))).Status);
+        var formAsAdmin = await Send(HttpMethod.Post, baseUri, suspend, TestTokens.Admin,
+            new StringContent("for=10m", Encoding.ASCII, "application/x-www-form-urlencoded"));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, formAsAdmin.Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Send(HttpMethod.Post, baseUri, suspend + "?for=100000d", TestTokens.Admin)).Status);
+        var badJson = await Send(HttpMethod.Post, baseUri, suspend, TestTokens.Admin, new StringContent("{\"for\": ", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, badJson.Status);
+        Assert.Contains("not the JSON expected", badJson.Body.GetProperty("error").GetString());
+        var badDuration = await Send(HttpMethod.Post, baseUri, suspend, TestTokens.Admin, Json(new { @for = "forever" }));
+        Assert.Equal(HttpStatusCode.BadRequest, badDuration.Status);
+        var domainBefore = await Send(HttpMethod.Get, baseUri, "/delivery/domains/example.test", TestTokens.Read);
+        Assert.Equal(JsonValueKind.Null, domainBefore.Body.GetProperty("suspendedUntil").ValueKind);
+
+        var suspended = await Send(HttpMethod.Post, baseUri, suspend, TestTokens.Admin, Json(new { @for = "10m", reason = "maintenance" }));
+
+        Assert.Equal(HttpStatusCode.OK, suspended.Status);
+        Assert.NotEqual(JsonValueKind.Null, suspended.Body.GetProperty("suspendedUntil").ValueKind);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Send(HttpMethod.Post, baseUri, "/delivery/domains/example.test/resume", TestTokens.Inject)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Send(HttpMethod.Post, baseUri, "/delivery/domains/example.test/resume", TestTokens.Admin)).Status);
+    }
+
+    private static StringContent Json(object body) => new(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+
+    private static async Task<(HttpStatusCode Status, JsonElement Body, string Authenticate)> Send(HttpMethod method, Uri baseUri, string path,
+        string? token = null, HttpContent? content = null, string? cookie = null)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(baseUri, path)) { Content = content };
+        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (cookie is not null) request.Headers.Add("Cookie", cookie);
+        using var response = await Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        JsonElement body;
+        try { body = JsonDocument.Parse(text).RootElement.Clone(); }
+        catch (JsonException) { body = default; }
+        return (response.StatusCode, body, response.Headers.WwwAuthenticate.ToString());
+    }
+}
