@@ -2,6 +2,7 @@ using System.Net;
 using ActorMta.Bounces;
 using ActorMta.Configuration;
 using ActorMta.Delivery;
+using ActorMta.Delivery.Classification;
 using ActorMta.Delivery.Log;
 using ActorMta.Fleet;
 using ActorMta.Ingress;
@@ -79,6 +80,10 @@ public sealed class ActorMtaNode : IAsyncDisposable
     private static async Task<ActorMtaNode> StartAsync(ActorMtaSettings settings, JournalDatabase journal, MessageBodyStore bodies,
         IngressStage ingress, FleetCertificate? fleetCertificate, CancellationToken cancellation)
     {
+        // Read (and checked: a broken rules file stops the start) before anything listens.
+        ILogger? classificationLog = null;
+        var classifier = new BounceClassifier(settings.Delivery.Log.Classification!,
+            error => classificationLog?.LogError("Bounce classification rules changed but were not taken (the previous rules stay): {Error}", error));
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         ConfigureLogging(builder.Logging, settings.Logging);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(settings.Management.Address, settings.Management.Port));
@@ -89,12 +94,15 @@ public sealed class ActorMtaNode : IAsyncDisposable
         var (tokens, adminTokenFile) = settings.Management.Tokens.WithAdminToken(settings.Node.DataDirectory);
         builder.Services.AddSingleton(new ManagementAccess(tokens, settings.Management.BeyondLoopback));
         builder.Services.AddSingleton(bodies);
-        builder.Services.AddSingleton(services => new DeliveryLog(settings.Delivery.Log, services.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton(classifier);
+        builder.Services.AddSingleton(services => new DeliveryLog(settings.Delivery.Log, services.GetRequiredService<ILoggerFactory>(), classifier));
         builder.Services.AddAkka(FleetSettings.SystemName, (akka, services) => ConfigureAkka(akka, settings, journal, bodies, ingress, fleetCertificate, services.GetRequiredService<DeliveryLog>()));
 
         var app = builder.Build();
         if (adminTokenFile is not null)
             app.Logger.LogInformation("No admin token configured: the management endpoint's admin token is in {File}", adminTokenFile);
+        classificationLog = app.Logger;
+        app.Lifetime.ApplicationStopped.Register(classifier.Dispose);
         app.UseMiddleware<ManagementAccess>();
         app.MapManagementEndpoints();
         app.MapQueueEndpoints(settings.Queue);

@@ -226,7 +226,8 @@ internal static class DeliverySettingsReader
         var file = settings.String($"{Root}.log.file");
         return new DeliveryLogSettings(
             file.Length == 0 ? null : Path.GetFullPath(Path.Combine(node.DataDirectory, file)),
-            settings.Bool($"{Root}.log.logger"));
+            settings.Bool($"{Root}.log.logger"),
+            Classification.BounceClassificationSettings.From(settings, node.DataDirectory));
     }
 
     private static IEnumerable<KeyValuePair<string, HoconValue>> Objects(Config root, string path)

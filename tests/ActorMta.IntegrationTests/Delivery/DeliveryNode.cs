@@ -76,6 +76,16 @@ internal sealed class DeliveryNode : IAsyncDisposable
         return null;
     }
 
+    /// <summary>The value of the series of <paramref name="name"/> whose labels include all of <paramref name="labels"/> (0 if none).</summary>
+    public async Task<double> GetLabelledMetricAsync(string name, params string[] labels)
+    {
+        var text = await Http.GetStringAsync(new Uri(Node.ManagementUri, "/metrics"));
+        foreach (var line in text.Split('\n'))
+            if (line.StartsWith(name + "{", StringComparison.Ordinal) && labels.All(l => line.Contains(l, StringComparison.Ordinal)))
+                return double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        return 0;
+    }
+
     public async Task<JsonElement> PostJsonAsync(string path)
     {
         var response = await Http.PostAsync(new Uri(Node.ManagementUri, path), null);

@@ -97,6 +97,12 @@ public sealed class EndToEndDeliveryTests : IAsyncLifetime
             l => l.Length >= 3, Deadline, "three delivery log lines");
         Assert.Equal([(1, "deferred"), (2, "deferred"), (3, "delivered")],
             log.Select(l => JsonDocument.Parse(l).RootElement).Select(e => (e.GetProperty("attempt").GetInt32(), e.GetProperty("outcome").GetString()!)));
+        // Deferrals carry their bounce class, in the log and in the metric by outcome and class.
+        Assert.Equal(["TransientFailure", "TransientFailure"], log.Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(e => e.GetProperty("outcome").GetString() == "deferred").Select(e => e.GetProperty("bounceClass").GetString()));
+        var attempts = await Eventually.Returns(() => node.GetLabelledMetricAsync("actormta_delivery_attempts", "outcome=\"deferred\"", "bounce_class=\"TransientFailure\""),
+            n => n >= 2, Deadline, "deferred TransientFailure attempts in /metrics");
+        Assert.True(attempts >= 2);
     }
 
     [Fact]

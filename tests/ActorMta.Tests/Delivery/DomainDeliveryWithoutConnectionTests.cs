@@ -164,6 +164,7 @@ public sealed class DomainDeliveryWithoutConnectionTests : DomainDeliveryTestKit
         Assert.Equal(556, first.GetProperty("code").GetInt32());
         Assert.Equal("5.1.10", first.GetProperty("enhancedCode").GetString());
         Assert.Equal("failed", first.GetProperty("outcome").GetString());
+        Assert.Equal("BadDomain", first.GetProperty("bounceClass").GetString());
         Assert.Equal(1, first.GetProperty("attempt").GetInt32());
         Assert.Equal("mx", first.GetProperty("route").GetString());
         Assert.False(first.GetProperty("tls").GetBoolean());

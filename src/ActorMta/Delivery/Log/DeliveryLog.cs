@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
+using ActorMta.Delivery.Classification;
 using Microsoft.Extensions.Logging;
 
 namespace ActorMta.Delivery.Log;
@@ -12,7 +13,8 @@ namespace ActorMta.Delivery.Log;
 /// queue, outcome). Lines are queued by the delivery actors and written by one background task,
 /// which flushes whenever it has caught up, so the actors never wait for the disk.
 /// Optionally each line also goes through the logger category <see cref="Category"/>.
-/// The file is opened for appending, so logrotate's copytruncate works.
+/// The file is opened for appending, so logrotate's copytruncate works. Deferrals and failures are
+/// given their bounce class here, off the delivery actors' threads, for the line and the metrics.
 /// </summary>
 public sealed class DeliveryLog : IAsyncDisposable
 {
@@ -21,26 +23,25 @@ public sealed class DeliveryLog : IAsyncDisposable
     private readonly Channel<DeliveryLogEntry> _entries = Channel.CreateUnbounded<DeliveryLogEntry>(new UnboundedChannelOptions { SingleReader = true });
     private readonly FileStream? _file;
     private readonly ILogger? _logger;
+    private readonly BounceClassifier _classifier;
     private readonly Task _writer;
 
-    public DeliveryLog(DeliveryLogSettings settings, ILoggerFactory? loggers)
+    public DeliveryLog(DeliveryLogSettings settings, ILoggerFactory? loggers, BounceClassifier? classifier = null)
     {
+        _classifier = classifier ?? BounceClassifier.Builtin;
         if (settings.File is { } path)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             _file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 64 * 1024, FileOptions.Asynchronous);
         }
         if (settings.ToLogger && loggers is not null) _logger = loggers.CreateLogger(Category);
-        _writer = _file is null && _logger is null ? Task.CompletedTask : Task.Run(WriteAsync);
+        _writer = Task.Run(WriteAsync);
     }
 
     /// <summary>A log that writes nowhere (tests of other things, or both outputs off).</summary>
     public static DeliveryLog None() => new(new DeliveryLogSettings(null, false), null);
 
-    public void Write(DeliveryLogEntry entry)
-    {
-        if (_file is not null || _logger is not null) _entries.Writer.TryWrite(entry);
-    }
+    public void Write(DeliveryLogEntry entry) => _entries.Writer.TryWrite(entry);
 
     private async Task WriteAsync()
     {
@@ -50,9 +51,12 @@ public sealed class DeliveryLog : IAsyncDisposable
         {
             while (_entries.Reader.TryRead(out var entry))
             {
+                var bounceClass = entry.Outcome is DeliveryOutcome.Deferred or DeliveryOutcome.Failed ? _classifier.Classify(entry.Reply) : null;
+                if (entry.Outcome != DeliveryOutcome.Returned) DeliveryMetrics.Attempted(OutcomeName(entry.Outcome), bounceClass ?? "");
+                if (_file is null && _logger is null) continue;
                 var start = buffer.WrittenCount;
                 json.Reset(buffer);
-                Format(json, entry);
+                Format(json, entry, bounceClass);
                 json.Flush();
                 _logger?.LogInformation("{DeliveryLogLine}", Encoding.UTF8.GetString(buffer.WrittenSpan[start..]));
                 buffer.Write("\n"u8);
@@ -79,7 +83,7 @@ public sealed class DeliveryLog : IAsyncDisposable
         buffer.ResetWrittenCount();
     }
 
-    public static void Format(Utf8JsonWriter json, DeliveryLogEntry entry)
+    public static void Format(Utf8JsonWriter json, DeliveryLogEntry entry, string? bounceClass = null)
     {
         json.WriteStartObject();
         json.WriteString("time", entry.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
@@ -95,19 +99,23 @@ public sealed class DeliveryLog : IAsyncDisposable
         json.WriteString("text", entry.Reply.Text);
         json.WriteNumber("attempt", entry.Attempt);
         json.WriteNumber("timeInQueueSeconds", Math.Round(entry.TimeInQueue.TotalSeconds, 3));
-        json.WriteString("outcome", entry.Outcome switch
-        {
-            DeliveryOutcome.Delivered => "delivered",
-            DeliveryOutcome.Failed => "failed",
-            DeliveryOutcome.Returned => "returned",
-            _ => "deferred",
-        });
+        json.WriteString("outcome", OutcomeName(entry.Outcome));
+        // KumoMTA's bounce classes (delivery/Classification), on deferrals and failures.
+        if (bounceClass is not null) json.WriteString("bounceClass", bounceClass);
         json.WriteString("route", entry.Route);
         json.WriteString("source", entry.Source);
         // Only on lines of requests sent again after their delivery actor was lost: a delivery may be a duplicate.
         if (entry.Redispatch) json.WriteBoolean("redispatch", true);
         json.WriteEndObject();
     }
+
+    private static string OutcomeName(DeliveryOutcome outcome) => outcome switch
+    {
+        DeliveryOutcome.Delivered => "delivered",
+        DeliveryOutcome.Failed => "failed",
+        DeliveryOutcome.Returned => "returned",
+        _ => "deferred",
+    };
 
     /// <summary>Writes what is queued and closes the file.</summary>
     public async ValueTask DisposeAsync()
