@@ -9,6 +9,7 @@ using ActorMta.Ingress;
 using ActorMta.Ingress.Tls;
 using ActorMta.Management;
 using ActorMta.Management.Access;
+using ActorMta.Management.Admin;
 using ActorMta.Queue;
 using ActorMta.Queue.Bodies;
 using ActorMta.Queue.Journal;
@@ -89,6 +90,7 @@ public sealed class ActorMtaNode : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(settings.Management.Address, settings.Management.Port));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
         builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(journal);
         builder.Services.AddHealthChecks();
         var (tokens, adminTokenFile) = settings.Management.Tokens.WithAdminToken(settings.Node.DataDirectory);
@@ -107,6 +109,7 @@ public sealed class ActorMtaNode : IAsyncDisposable
         app.MapManagementEndpoints();
         app.MapQueueEndpoints(settings.Queue);
         app.MapDeliveryEndpoints();
+        app.MapSuspendApi();
         await app.StartAsync(cancellation);
         return new ActorMtaNode(app, settings, ingress);
     }

@@ -16,6 +16,7 @@ public sealed partial class DomainDelivery
 
     /// <summary>What a domain's delivery is doing: its state (active, idle, suspended, throttled), limits, connections and backlog.</summary>
     /// <param name="Node">The cluster address of the node the actor runs on.</param>
+    /// <param name="SuspendedBy">Who suspended it (an operator, or backoff) while suspended.</param>
     public sealed record DomainStatus(
         string Domain,
         string Node,
@@ -32,7 +33,8 @@ public sealed partial class DomainDelivery
         long Delivered,
         long Deferred,
         long Failed,
-        IReadOnlyList<BackoffChange> RecentChanges) : IActorMtaSerializable;
+        IReadOnlyList<BackoffChange> RecentChanges,
+        SuspensionCause? SuspendedBy = null) : IActorMtaSerializable;
 
     /// <param name="Factor">1, or the throttle factor the configured limits are scaled by right now.</param>
     public sealed record LimitsView(int MaxConnections, double MaxMessagesPerSecond, double MaxNewConnectionsPerSecond, int MaxMessagesPerConnection, TimeSpan IdleTimeout, double Factor);

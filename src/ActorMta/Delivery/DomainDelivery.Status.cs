@@ -29,6 +29,7 @@ public sealed partial class DomainDelivery
             _delivered,
             _deferred,
             _failed,
-            _backoff.RecentChanges);
+            _backoff.RecentChanges,
+            _backoff.IsSuspended(now) ? _backoff.SuspendCause : null);
     }
 }

@@ -18,7 +18,7 @@ namespace ActorMta.Management;
 /// </summary>
 public static partial class DeliveryEndpoints
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    internal static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     public sealed record SuspendRequest(string? For, string? Reason);
 
@@ -60,7 +60,7 @@ public static partial class DeliveryEndpoints
     }
 
     /// <summary>Asks every Up node's region which domains it runs (no actor is started by that), then each of those domains.</summary>
-    private static async Task<DomainsView> GatherAsync(ActorSystem system, IActorRef region, CancellationToken cancellation)
+    internal static async Task<DomainsView> GatherAsync(ActorSystem system, IActorRef region, CancellationToken cancellation)
     {
         var members = Cluster.Get(system).State.Members.Where(m => m.Status == MemberStatus.Up).ToArray();
         var states = members
@@ -87,7 +87,7 @@ public static partial class DeliveryEndpoints
         return Results.Json(status, ManagementEndpoints.Json);
     }
 
-    private static string Normalize(string domain) => domain.Trim().TrimEnd('.').ToLowerInvariant();
+    internal static string Normalize(string domain) => domain.Trim().TrimEnd('.').ToLowerInvariant();
 
     internal static TimeSpan? ParseDuration(string text)
     {

@@ -83,9 +83,12 @@ internal sealed class FleetNode : IAsyncDisposable
     }
 
     /// <summary>POST a management route as the operator (admin token), with <paramref name="body"/> as JSON if given.</summary>
-    public async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(string path, object? body = null)
+    public Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(string path, object? body = null) => SendAsync(HttpMethod.Post, path, body);
+
+    /// <summary>A management request as the operator (admin token), with <paramref name="body"/> as JSON if given.</summary>
+    public async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, object? body = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Management, path))
+        using var request = new HttpRequestMessage(method, new Uri(Management, path))
         {
             Content = body is null ? null : System.Net.Http.Json.JsonContent.Create(body),
         };

@@ -6,7 +6,10 @@ using Xunit.Abstractions;
 
 namespace ActorMta.IntegrationTests.Fleet;
 
-/// <summary>Issue 9 (d): an operator's suspension outlives the SIGKILL of the node whose delivery actor held it.</summary>
+/// <summary>
+/// Issue 9 (d): an operator's suspension outlives the SIGKILL of the node whose delivery actor held it.
+/// Issue 11: made, listed and cancelled through KumoMTA's /api/admin/suspend/v1 on different nodes.
+/// </summary>
 [Collection(FleetCollection.Name)]
 public sealed class PersistedSuspensionTests(ITestOutputHelper output)
 {
@@ -23,8 +26,10 @@ public sealed class PersistedSuspensionTests(ITestOutputHelper output)
         {
             var host = await fleet.HostOfDomainAsync();
             var operatorNode = fleet.Nodes.First(n => n != host); // through another node's API: the request travels to the actor
-            var (status, suspended) = await operatorNode.PostAsync($"/delivery/domains/{TestFleet.Domain}/suspend", new { @for = "30m", reason = Reason });
+            var (status, created) = await operatorNode.PostAsync("/api/admin/suspend/v1", new { domain = TestFleet.Domain, reason = Reason, duration = "30m" });
             Assert.Equal(HttpStatusCode.OK, status);
+            var id = created.GetProperty("id").GetString();
+            var (_, suspended) = await operatorNode.GetAsync($"/delivery/domains/{TestFleet.Domain}");
             Assert.Equal("suspended", suspended.GetProperty("state").GetString());
             var until = suspended.GetProperty("suspendedUntil").GetDateTimeOffset();
 
@@ -54,6 +59,21 @@ public sealed class PersistedSuspensionTests(ITestOutputHelper output)
             }
             output.WriteLine($"{Messages} messages deferred by the suspension; the next hop saw {sink.TotalConnections} connections and {sink.Transactions.Count} transactions");
             Assert.Equal(0, sink.TotalConnections);
+
+            // Every survivor lists the suspension under its id; cancelling it on one node releases the mail fleet-wide.
+            var survivors = fleet.Nodes.Where(n => n != host).ToArray();
+            foreach (var survivor in survivors)
+            {
+                var (listStatus, list) = await survivor.GetAsync("/api/admin/suspend/v1");
+                Assert.Equal(HttpStatusCode.OK, listStatus);
+                var entry = Assert.Single(list.EnumerateArray());
+                Assert.Equal((id, TestFleet.Domain, Reason), (entry.GetProperty("id").GetString(), entry.GetProperty("domain").GetString(), entry.GetProperty("reason").GetString()));
+            }
+            var canceller = survivors.Last();
+            Assert.Equal(HttpStatusCode.OK, (await canceller.SendAsync(HttpMethod.Delete, "/api/admin/suspend/v1", new { id })).Status);
+            Assert.Equal(HttpStatusCode.NotFound, (await canceller.SendAsync(HttpMethod.Delete, "/api/admin/suspend/v1", new { id })).Status);
+            Assert.Equal(0, (await survivors[0].GetAsync("/api/admin/suspend/v1")).Body.GetArrayLength());
+            await sink.WaitForMessagesAsync(Messages, TimeSpan.FromSeconds(90));
         });
     }
 

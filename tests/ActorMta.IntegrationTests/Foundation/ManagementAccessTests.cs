@@ -68,6 +68,25 @@ public sealed class ManagementAccessTests
         Assert.NotEqual(JsonValueKind.Null, suspended.Body.GetProperty("suspendedUntil").ValueKind);
         Assert.Equal(HttpStatusCode.Forbidden, (await Send(HttpMethod.Post, baseUri, "/delivery/domains/example.test/resume", TestTokens.Inject)).Status);
         Assert.Equal(HttpStatusCode.OK, (await Send(HttpMethod.Post, baseUri, "/delivery/domains/example.test/resume", TestTokens.Admin)).Status);
+
+        // KumoMTA's suspend API: 422 with the reason for what it cannot do, 400 for what is not JSON, an id otherwise.
+        const string api = "/api/admin/suspend/v1";
+        var tenant = await Send(HttpMethod.Post, baseUri, api, TestTokens.Admin, Json(new { domain = "example.test", tenant = "t1", reason = "r", duration = "1h" }));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, tenant.Status);
+        Assert.Contains("tenant", tenant.Body.GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await Send(HttpMethod.Post, baseUri, api, TestTokens.Admin, Json(new { domain = "example.test", duration = "1h" }))).Status);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await Send(HttpMethod.Post, baseUri, api, TestTokens.Admin, Json(new { domain = "example.test", reason = "r", duration = "soon" }))).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Send(HttpMethod.Post, baseUri, api, TestTokens.Admin, new StringContent("[1,", Encoding.UTF8, "application/json"))).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Send(HttpMethod.Post, baseUri, api, TestTokens.Read, Json(new { domain = "example.test", reason = "r", duration = "1h" }))).Status);
+        var created = await Send(HttpMethod.Post, baseUri, api, TestTokens.Admin, Json(new { domain = "Example.TEST", reason = "blocked by the postmaster", expires = DateTimeOffset.UtcNow.AddHours(2) }));
+        Assert.Equal(HttpStatusCode.OK, created.Status);
+        var id = created.Body.GetProperty("id").GetString();
+        var listed = Assert.Single((await Send(HttpMethod.Get, baseUri, api, TestTokens.Read)).Body.EnumerateArray());
+        Assert.Equal((id, "example.test", "blocked by the postmaster"), (listed.GetProperty("id").GetString(), listed.GetProperty("domain").GetString(), listed.GetProperty("reason").GetString()));
+        Assert.StartsWith("1h 59m", listed.GetProperty("duration").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await Send(HttpMethod.Delete, baseUri, api, TestTokens.Admin, Json(new { id }))).Status);
+        Assert.Equal(0, (await Send(HttpMethod.Get, baseUri, api, TestTokens.Read)).Body.GetArrayLength());
+        Assert.Equal(HttpStatusCode.NotFound, (await Send(HttpMethod.Delete, baseUri, api, TestTokens.Admin, Json(new { id }))).Status);
     }
 
     private static StringContent Json(object body) => new(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
