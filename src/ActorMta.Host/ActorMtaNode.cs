@@ -110,6 +110,7 @@ public sealed class ActorMtaNode : IAsyncDisposable
         app.MapQueueEndpoints(settings.Queue);
         app.MapDeliveryEndpoints();
         app.MapSuspendApi();
+        app.MapRetryApi(settings.Queue);
         await app.StartAsync(cancellation);
         return new ActorMtaNode(app, settings, ingress);
     }

@@ -14,6 +14,9 @@ public sealed partial class DomainDelivery
     /// <summary>An operator lifts a suspension and any throttle now (answered with its <see cref="DomainStatus"/>).</summary>
     public sealed record Resume(string Domain) : IWithDomain;
 
+    /// <summary>An operator's "try now": like <see cref="Resume"/>, and every partition's mail waiting for a retry to the domain is due at once.</summary>
+    public sealed record RetryNow(string Domain) : IWithDomain;
+
     /// <summary>What a domain's delivery is doing: its state (active, idle, suspended, throttled), limits, connections and backlog.</summary>
     /// <param name="Node">The cluster address of the node the actor runs on.</param>
     /// <param name="SuspendedBy">Who suspended it (an operator, or backoff) while suspended.</param>

@@ -113,19 +113,23 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
             Pump();
             Sender.Tell(Status());
         });
-        Receive<Resume>(_ =>
-        {
-            var wasSuspended = _backoff.IsSuspended(Now);
-            if (_backoff.Resume(Now, "operator: resumed") is { } change) Changed(change);
-            if (wasSuspended) AnnounceReady();
-            Pump();
-            Sender.Tell(Status());
-        });
+        Receive<Resume>(_ => OperatorResume(announce: false));
+        Receive<RetryNow>(_ => OperatorResume(announce: true));
         Receive<HandOff>(_ => OnHandOff());
         Receive<StopNow>(_ => Context.Stop(Self));
     }
 
     private DateTimeOffset Now => _context.Clock.GetUtcNow();
+
+    /// <param name="announce">Tell the partitions even if nothing was suspended (retry now); a lifted suspension always does.</param>
+    private void OperatorResume(bool announce)
+    {
+        var wasSuspended = _backoff.IsSuspended(Now);
+        if (_backoff.Resume(Now, "operator: resumed") is { } change) Changed(change);
+        if (wasSuspended || announce) AnnounceReady();
+        Pump();
+        Sender.Tell(Status());
+    }
 
     protected override void PreStart()
     {

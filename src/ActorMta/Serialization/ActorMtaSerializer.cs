@@ -96,6 +96,8 @@ public static class WireTypes
         ("domain-suspend", WireJsonContext.Default.Suspend),
         ("domain-resume", WireJsonContext.Default.Resume),
         ("domain-status", WireJsonContext.Default.DomainStatus),
+        ("partition-retry-now", WireJsonContext.Default.RetryNow),
+        ("domain-retry-now", WireJsonContext.Default.DomainDeliveryRetryNow),
     ];
 }
 
@@ -131,4 +133,6 @@ public static class WireTypes
 [JsonSerializable(typeof(DomainDelivery.Suspend))]
 [JsonSerializable(typeof(DomainDelivery.Resume))]
 [JsonSerializable(typeof(DomainDelivery.DomainStatus))]
+[JsonSerializable(typeof(QueuePartition.RetryNow))]
+[JsonSerializable(typeof(DomainDelivery.RetryNow), TypeInfoPropertyName = "DomainDeliveryRetryNow")]
 internal sealed partial class WireJsonContext : JsonSerializerContext;

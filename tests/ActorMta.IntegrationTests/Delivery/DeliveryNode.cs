@@ -37,6 +37,7 @@ internal sealed class DeliveryNode : IAsyncDisposable
         var data = new TempDirectory();
         var variables = TestNode.IsolatedEnvironment(data.Path);
         variables["ACTORMTA_SMTP_RELAY_PORT"] = FreePort.Tcp().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        variables["ACTORMTA_MANAGEMENT_ADMIN_TOKENS"] = TestTokens.Admin;
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) variables[name] = value;
         var file = Path.Combine(data.Path, "node.conf");
         // Only the relay listener, answering at once (no pre-greeting wait), and retries soon enough for a test.
@@ -86,10 +87,16 @@ internal sealed class DeliveryNode : IAsyncDisposable
         return 0;
     }
 
-    public async Task<JsonElement> PostJsonAsync(string path)
+    /// <summary>POST as the operator (admin token), with <paramref name="body"/> as JSON if given.</summary>
+    public async Task<(System.Net.HttpStatusCode Status, JsonElement Body)> PostJsonAsync(string path, object? body = null)
     {
-        var response = await Http.PostAsync(new Uri(Node.ManagementUri, path), null);
-        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Node.ManagementUri, path))
+        {
+            Content = body is null ? null : System.Net.Http.Json.JsonContent.Create(body),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestTokens.Admin);
+        using var response = await Http.SendAsync(request);
+        return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
     }
 
     /// <summary>Waits until the queue API reports the message completed (every recipient final, DSNs queued).</summary>

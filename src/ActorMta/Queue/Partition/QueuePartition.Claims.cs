@@ -103,6 +103,17 @@ public sealed partial class QueuePartition
             }
     }
 
+    /// <summary>An operator's "try now" for one message: each domain it waits for is due now.</summary>
+    private void RetryWaiting(string queueId, Turn turn)
+    {
+        if (!_state.Messages.TryGetValue(queueId, out var message)) return;
+        var domains = message.Recipients.Select((recipient, i) => (recipient, i))
+            .Where(r => r.recipient.IsWaiting && r.recipient.DueAt > turn.Now)
+            .Select(r => message.Envelope.Recipients[r.i].Domain).Distinct().ToArray();
+        foreach (var domain in domains) turn.Emit(new RecipientsDue(queueId, domain, turn.Now));
+        if (domains.Length > 0) turn.Touch(queueId);
+    }
+
     private void StopIfIdle()
     {
         if (!_turnScheduled && _persisting is null) Context.Stop(Self);

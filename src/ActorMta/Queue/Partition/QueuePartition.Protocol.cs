@@ -39,6 +39,9 @@ public sealed partial class QueuePartition
 
     public sealed record DsnNotEnqueued(int Partition, string QueueId, DsnKind Kind, string Reason) : IWithPartition;
 
+    /// <summary>An operator's "try now": the message's recipients waiting for a retry are due at once; answered like <see cref="GetMessage"/>.</summary>
+    public sealed record RetryNow(int Partition, string QueueId) : IWithPartition;
+
     /// <summary>One message and its history; answered with <see cref="MessageDetails"/> or <see cref="MessageNotFound"/>.</summary>
     public sealed record GetMessage(int Partition, string QueueId) : IWithPartition;
 

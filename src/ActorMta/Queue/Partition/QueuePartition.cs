@@ -82,6 +82,7 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
         Command<DsnEnqueued>(Buffer);
         Command<DsnNotEnqueued>(Buffer);
         Command<DomainReady>(Buffer);
+        Command<RetryNow>(Buffer);
         Command<DeliveryClaimed>(OnClaimed);
         Command<Terminated>(OnHolderLost);
         Command<ResendDue>(_ => ResendUnclaimed());
@@ -166,6 +167,10 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
                 break;
             case DomainReady ready:
                 TouchWaiting(ready.Domain, turn);
+                break;
+            case RetryNow retry:
+                RetryWaiting(retry.QueueId, turn);
+                turn.AfterCommit(() => sender.Tell(Describe(retry.QueueId)));
                 break;
             case DsnNotEnqueued failed:
                 _dsnRequested.Remove((failed.QueueId, failed.Kind));

@@ -1,0 +1,63 @@
+using System.Net;
+using System.Text;
+using ActorMta.TestSupport;
+using ActorMta.TestSupport.Dns;
+using ActorMta.TestSupport.Smtp;
+
+namespace ActorMta.IntegrationTests.Delivery;
+
+/// <summary>POST /api/admin/retry/v1: mail waiting an hour for its retry goes now, by message or by domain.</summary>
+public sealed class AdminRetryTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+    private readonly LoopbackDnsServer _dns = LoopbackDnsServer.Start();
+    private TestSmtpSink _sink = null!;
+
+    public Task InitializeAsync()
+    {
+        _sink = TestSmtpSink.Start();
+        _dns.Zone("example.test").Mx("example.test", 10, "mx.example.test").A("mx.example.test", "127.0.0.1");
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _sink.DisposeAsync();
+        _dns.Dispose();
+    }
+
+    [Fact]
+    public async Task Retry_now_sends_a_deferred_message_or_a_domains_waiting_mail_at_once_instead_of_in_an_hour()
+    {
+        _sink.Replies.OnMessage().Times(2).Reply(451, "4.3.0 Try again later");
+        await using var node = await DeliveryNode.StartAsync($$"""
+            actormta.delivery.mx-port = {{_sink.Port}}
+            actormta.queue.retry { initial = 1h, max = 2h }
+            """, new Dictionary<string, string> { ["ACTORMTA_DNS_SERVERS"] = _dns.EndPoint.ToString() });
+        var first = await node.EnqueueAsync("sender@origin.test", ["a@example.test"], Encoding.ASCII.GetBytes("Subject: first\r\n\r\nOne.\r\n"));
+        await WaitDeferredAsync(node, first);
+        var second = await node.EnqueueAsync("sender@origin.test", ["b@example.test"], Encoding.ASCII.GetBytes("Subject: second\r\n\r\nTwo.\r\n"));
+        await WaitDeferredAsync(node, second);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await node.PostJsonAsync("/api/admin/retry/v1", new { domain = "example.test", queue_id = first })).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await node.PostJsonAsync("/api/admin/retry/v1", new { queue_id = "not-a-queue-id" })).Status);
+
+        var byMessage = await node.PostJsonAsync("/api/admin/retry/v1", new { queue_id = first });
+        Assert.Equal(HttpStatusCode.OK, byMessage.Status);
+        await node.WaitForCompletionAsync(first, Deadline);
+        Assert.Single(await _sink.WaitForMessagesAsync(1, Deadline));
+
+        var byDomain = await node.PostJsonAsync("/api/admin/retry/v1", new { domain = "example.test" });
+        Assert.Equal(HttpStatusCode.OK, byDomain.Status);
+        await node.WaitForCompletionAsync(second, Deadline);
+        Assert.Equal(2, (await _sink.WaitForMessagesAsync(2, Deadline)).Count);
+    }
+
+    /// <summary>Deferred once, and not due again for most of an hour.</summary>
+    private static async Task WaitDeferredAsync(DeliveryNode node, string queueId)
+    {
+        var recipient = await Eventually.Returns(async () => (await node.GetJsonAsync($"/queue/messages/{queueId}")).GetProperty("recipients")[0],
+            r => r.GetProperty("attempts").GetInt32() == 1 && r.GetProperty("status").GetString() == "deferred", Deadline, $"{queueId} deferred");
+        Assert.True(recipient.GetProperty("nextAttemptAt").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(30));
+    }
+}
