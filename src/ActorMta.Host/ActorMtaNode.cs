@@ -111,6 +111,7 @@ public sealed class ActorMtaNode : IAsyncDisposable
         app.MapDeliveryEndpoints();
         app.MapSuspendApi();
         app.MapRetryApi(settings.Queue);
+        app.MapInspectMessageApi(settings.Queue);
         await app.StartAsync(cancellation);
         return new ActorMtaNode(app, settings, ingress);
     }

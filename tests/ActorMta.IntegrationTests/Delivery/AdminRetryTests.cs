@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using ActorMta.TestSupport;
 using ActorMta.TestSupport.Dns;
 using ActorMta.TestSupport.Smtp;
@@ -46,6 +47,24 @@ public sealed class AdminRetryTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, byMessage.Status);
         await node.WaitForCompletionAsync(first, Deadline);
         Assert.Single(await _sink.WaitForMessagesAsync(1, Deadline));
+
+        // inspect-message: the envelope and the real timeline of a message deferred and then delivered.
+        var inspected = await node.GetJsonAsync($"/api/admin/inspect-message/v1?id={first}&want_body=true");
+        Assert.Equal(first, inspected.GetProperty("id").GetString());
+        var message = inspected.GetProperty("message");
+        Assert.Equal("sender@origin.test", message.GetProperty("sender").GetString());
+        Assert.Equal("completed", message.GetProperty("meta").GetProperty("state").GetString());
+        Assert.Equal(JsonValueKind.Null, message.GetProperty("data").ValueKind); // a completed message's body is gone
+        var timeline = message.GetProperty("timeline").EnumerateArray().Select(e => (e.GetProperty("event").GetString(), e.GetProperty("detail").GetString())).ToArray();
+        Assert.Equal("accepted", timeline[0].Item1);
+        Assert.Contains(timeline, e => e.Item2!.Contains("451 4.3.0 Try again later"));
+        Assert.Contains(timeline, e => e.Item1!.Contains("delivered"));
+
+        var waiting = (await node.GetJsonAsync($"/api/admin/inspect-message/v1?id={second}&want_body=true")).GetProperty("message");
+        Assert.Equal("queued", waiting.GetProperty("meta").GetProperty("state").GetString());
+        Assert.EndsWith("Subject: second\r\n\r\nTwo.\r\n", waiting.GetProperty("data").GetString());
+        Assert.Equal(1, waiting.GetProperty("num_attempts").GetInt32());
+        Assert.True(waiting.GetProperty("due").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(30));
 
         var byDomain = await node.PostJsonAsync("/api/admin/retry/v1", new { domain = "example.test" });
         Assert.Equal(HttpStatusCode.OK, byDomain.Status);
