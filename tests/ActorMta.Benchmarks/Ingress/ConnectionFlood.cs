@@ -115,6 +115,10 @@ public static class ConnectionFlood
             var client = await IdleConnections.Client.OpenAsync(relay, from);
             return (client, await client.FirstLineAsync(), null);
         }
+        catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.ConnectionReset)
+        {
+            return (null, null, null); // reset before the connect completed here: turned away without a reply
+        }
         catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException or TimeoutException)
         {
             return (null, null, e);
