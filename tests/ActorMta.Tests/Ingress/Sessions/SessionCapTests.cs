@@ -23,7 +23,8 @@ public sealed class SessionCapTests : IngressTestKit
     public async Task A_session_idling_past_its_lifetime_gets_421_although_the_command_timeout_is_far()
     {
         await using var bed = new IngressTestBed(this, "actormta.smtp.max-session-duration = 1s\nactormta.smtp.timeouts.command = 5m");
-        await using var client = await bed.HelloAsync(Untrusted);
+        // Greeted only: an EHLO could itself meet the cap on a loaded machine, and this must hold however slow it is.
+        await using var client = await bed.GreetedAsync(Untrusted);
 
         // The client keeps quiet (as one sending NOOP every 4 minutes would between them): the session ends on its own.
         Assert.Equal("421 4.4.2 mx.test Error: session time limit exceeded", await client.ReadReplyAsync());
