@@ -67,10 +67,12 @@ public sealed class AuthFailures
             if (now - entry.LastFailure >= _penaltyTime) entry.Failures = 0;
             entry.Failures++;
             entry.LastFailure = now;
+            IngressMetrics.AuthFailures.Add(1);
             if (entry.Failures < _maxFailures) return false;
             entry.PenalisedUntil = now + _penaltyTime;
             entry.Failures = 0;
             Interlocked.Increment(ref _penalties);
+            IngressMetrics.AuthPenalties.Add(1);
             return true;
         }
     }
@@ -80,6 +82,7 @@ public sealed class AuthFailures
     {
         if (!IsPenalized(client)) return false;
         Interlocked.Increment(ref _refused);
+        IngressMetrics.AuthRefusedPenalised.Add(1);
         return true;
     }
 

@@ -33,6 +33,7 @@ public sealed class VerificationSlots
         {
             Interlocked.Decrement(ref _admitted);
             Interlocked.Increment(ref _refused);
+            IngressMetrics.AuthRefusedBusy.Add(1);
             return null;
         }
         try

@@ -8,8 +8,6 @@ namespace ActorMta.Ingress.Listeners;
 /// <param name="Timeout">How long one may take to take its 421 and close; then it is reset.</param>
 public sealed record TurnAwaySettings(int MaxPending, TimeSpan Timeout)
 {
-    public static readonly TurnAwaySettings Default = new(100, TimeSpan.FromSeconds(2));
-
     public static TurnAwaySettings From(SettingsReader settings) => new(
         settings.Int("actormta.smtp.turn-away.max-pending", 0, 100_000),
         settings.Duration("actormta.smtp.turn-away.timeout", TimeSpan.FromMilliseconds(10)));
@@ -43,10 +41,12 @@ public sealed class TurnAway(TurnAwaySettings settings)
     /// <summary>Sends <paramref name="reply"/> and closes <paramref name="socket"/>, or resets it when too many are pending; never blocks.</summary>
     public void Refuse(Socket socket, SmtpReply reply)
     {
+        IngressMetrics.ConnectionsTurnedAway.Add(1);
         if (Interlocked.Increment(ref _pending) > settings.MaxPending)
         {
             Interlocked.Decrement(ref _pending);
             Interlocked.Increment(ref _reset);
+            IngressMetrics.TurnAwaysReset.Add(1);
             ResetNow(socket);
             return;
         }

@@ -176,9 +176,16 @@ public sealed partial class SessionActor : UntypedActor
         if (_errors >= _setup.Limits.MaxErrors)
             Fail(_setup.Replies.TooManyErrors, $"{_errors} errors");
         else if (_commands >= _setup.Caps.MaxCommands)
-            Fail(_setup.Replies.TooManyCommands, $"{_commands} commands");
+            Capped(_setup.Replies.TooManyCommands, $"{_commands} commands");
         else
             ReadCommand(_setup.Timeouts.Command);
+    }
+
+    /// <summary>A session cap reached: counted, then the last reply and close.</summary>
+    private void Capped(SmtpReply reply, string reason)
+    {
+        IngressMetrics.SessionsCapped.Add(1);
+        Fail(reply, reason);
     }
 
     /// <summary>What is left of the session's lifetime (max-session-duration).</summary>
@@ -194,7 +201,7 @@ public sealed partial class SessionActor : UntypedActor
         var lifetimeLeft = LifetimeLeft;
         if (lifetimeLeft <= TimeSpan.Zero)
         {
-            Fail(_setup.Replies.SessionTooLong, "session time limit");
+            Capped(_setup.Replies.SessionTooLong, "session time limit");
             return;
         }
         _phase = Phase.Command;
@@ -242,7 +249,7 @@ public sealed partial class SessionActor : UntypedActor
     private void OnTimeout()
     {
         if (_phase == Phase.Tls) Abort("TLS handshake timed out");
-        else if (_phase == Phase.Command && LifetimeLeft <= TimeSpan.Zero) Fail(_setup.Replies.SessionTooLong, "session time limit");
+        else if (_phase == Phase.Command && LifetimeLeft <= TimeSpan.Zero) Capped(_setup.Replies.SessionTooLong, "session time limit");
         else Fail(_setup.Replies.Timeout, $"timeout ({PhaseName})");
     }
 

@@ -11,8 +11,6 @@ namespace ActorMta.Ingress.Sessions;
 /// <param name="MaxCommands">Commands answered; then 421 4.7.0.</param>
 public sealed record SessionCaps(TimeSpan MaxDuration, int MaxCommands)
 {
-    public static readonly SessionCaps Default = new(TimeSpan.FromHours(1), 10_000);
-
     public static SessionCaps From(SettingsReader settings) => new(
         settings.Duration("actormta.smtp.max-session-duration", TimeSpan.FromSeconds(1)),
         settings.Int("actormta.smtp.max-commands-per-session", 1, 100_000_000));

@@ -10,6 +10,7 @@ public sealed class SessionCapTests : IngressTestKit
     public async Task A_session_past_its_command_cap_gets_421_and_is_closed()
     {
         await using var bed = new IngressTestBed(this, "actormta.smtp.max-commands-per-session = 4");
+        var capped = ActorMta.Ingress.IngressMetrics.SessionsCapped.Value;
         await using var client = await bed.HelloAsync(Untrusted); // 1
 
         Assert.StartsWith("250", await client.CommandAsync("NOOP")); // 2
@@ -17,6 +18,7 @@ public sealed class SessionCapTests : IngressTestKit
         Assert.StartsWith("250", await client.CommandAsync("NOOP")); // 4: answered, and the last one
         Assert.Equal("421 4.7.0 mx.test Error: too many commands in one session", await client.ReadReplyAsync());
         Assert.True(await client.ClosedByServerAsync());
+        Assert.True(ActorMta.Ingress.IngressMetrics.SessionsCapped.Value > capped);
     }
 
     [Fact]
