@@ -16,9 +16,12 @@ public static class IngressMetrics
 
     public static readonly MetricCount AuthRefusedBusy = new(Meter, "auth_refused_busy", "AUTH commands refused (454) because the node ran and queued as many password checks as it allows");
 
-    public static readonly MetricCount ConnectionsTurnedAway = new(Meter, "connections_turned_away", "Connections refused with 421 past max-connections or max-connections-per-client");
+    public static readonly MetricCount ConnectionsTurnedAway = new(Meter, "connections_turned_away", "Connections refused past max-connections or max-connections-per-client (421, or a reset when too many are pending)");
 
     public static readonly MetricCount TurnAwaysReset = new(Meter, "turn_aways_reset", "Connections refused by a reset, without a 421, because too many turn-aways were pending");
 
     public static readonly MetricCount SessionsCapped = new(Meter, "sessions_capped", "Sessions ended at max-session-duration or max-commands-per-session");
+
+    /// <summary>Creates the instruments now (static fields are made on first use), so /metrics shows them from the start, at zero.</summary>
+    public static void Publish() => GC.KeepAlive(SessionsCapped);
 }

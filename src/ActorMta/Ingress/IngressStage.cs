@@ -82,6 +82,7 @@ public sealed class IngressStage : IDisposable
     public IActorRef Start(ActorSystem system, IActorRef queueIntake, TimeSpan acceptTimeout, TimeProvider clock)
     {
         _started = true;
+        IngressMetrics.Publish();
         var limiter = new ConnectionLimiter(Settings.MaxConnections, Settings.MaxConnectionsPerClient, Settings.ClientGroups);
         var ingress = system.ActorOf(SmtpIngress.Props(Setups(acceptTimeout, clock), limiter, new TurnAway(Settings.TurnAway), queueIntake), "smtp-ingress");
         var shutdown = CoordinatedShutdown.Get(system);
