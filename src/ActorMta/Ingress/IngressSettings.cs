@@ -10,7 +10,8 @@ namespace ActorMta.Ingress;
 /// <summary>Everything under actormta.smtp: listeners, relay policy, limits, timeouts, TLS and AUTH.</summary>
 /// <param name="Greeting">Text after the host name in the 220 greeting.</param>
 /// <param name="MaxConnections">Open SMTP connections on this node, all listeners together (421 4.7.0 past it).</param>
-/// <param name="MaxConnectionsPerClient">Open connections from one client address outside the trusted networks.</param>
+/// <param name="MaxConnectionsPerClient">Open connections from one client (see <paramref name="ClientGroups"/>) outside the trusted networks.</param>
+/// <param name="ClientGroups">Which addresses count as one client for the per-client limits (IPv6 by prefix).</param>
 public sealed record IngressSettings(
     IReadOnlyList<ListenerSettings> Listeners,
     string Greeting,
@@ -18,10 +19,13 @@ public sealed record IngressSettings(
     AcceptedDomains AcceptedDomains,
     int MaxConnections,
     int MaxConnectionsPerClient,
+    ClientGroups ClientGroups,
     SessionLimits Limits,
     SessionTimeouts Timeouts,
     TlsSettings Tls,
-    AuthSettings Auth)
+    AuthSettings Auth,
+    SessionCaps Caps,
+    TurnAwaySettings TurnAway)
 {
     public static IngressSettings From(SettingsReader settings, NodeSettings node)
     {
@@ -34,9 +38,12 @@ public sealed record IngressSettings(
             AcceptedDomains.Parse(settings.List("actormta.smtp.accepted-domains"), "actormta.smtp.accepted-domains"),
             settings.Int("actormta.smtp.max-connections", 1, 1_000_000),
             settings.Int("actormta.smtp.max-connections-per-client", 1, 1_000_000),
+            ClientGroups.From(settings),
             SessionLimits.From(settings),
             SessionTimeouts.From(settings),
             TlsSettings.From(settings, node.DataDirectory),
-            AuthSettings.From(settings, node.DataDirectory));
+            AuthSettings.From(settings, node.DataDirectory),
+            SessionCaps.From(settings),
+            TurnAwaySettings.From(settings));
     }
 }

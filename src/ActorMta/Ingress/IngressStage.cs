@@ -51,7 +51,7 @@ public sealed class IngressStage : IDisposable
         CredentialStore credentials;
         try
         {
-            credentials = new CredentialStore(settings.Auth.CredentialsFile);
+            credentials = new CredentialStore(settings.Auth.CredentialsFile, settings.Auth.NewVerificationSlots());
         }
         catch (FormatException e)
         {
@@ -74,7 +74,7 @@ public sealed class IngressStage : IDisposable
     /// <summary>The session setups the listeners share, one per listener.</summary>
     public IReadOnlyList<(SessionSetup Setup, Socket Socket)> Setups(TimeSpan acceptTimeout, TimeProvider clock)
     {
-        var authFailures = new AuthFailures(Settings.Auth.PenaltyTime, clock);
+        var authFailures = new AuthFailures(Settings.Auth.MaxFailures, Settings.Auth.PenaltyTime, Settings.Auth.TrackedClients, Settings.ClientGroups, clock);
         return _bound.Select(b => (new SessionSetup(Hostname, b.Listener, Settings, Policy, Certificate, Credentials, authFailures, acceptTimeout, clock), b.Socket))
             .ToArray();
     }
@@ -84,8 +84,9 @@ public sealed class IngressStage : IDisposable
     {
         _started = true;
         WatchCertificate(system);
-        var limiter = new ConnectionLimiter(Settings.MaxConnections, Settings.MaxConnectionsPerClient);
-        var ingress = system.ActorOf(SmtpIngress.Props(Setups(acceptTimeout, clock), limiter, queueIntake), "smtp-ingress");
+        IngressMetrics.Publish();
+        var limiter = new ConnectionLimiter(Settings.MaxConnections, Settings.MaxConnectionsPerClient, Settings.ClientGroups);
+        var ingress = system.ActorOf(SmtpIngress.Props(Setups(acceptTimeout, clock), limiter, new TurnAway(Settings.TurnAway), queueIntake), "smtp-ingress");
         var shutdown = CoordinatedShutdown.Get(system);
         var phases = system.Settings.Config.GetConfig("akka.coordinated-shutdown.phases");
         shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "smtp-stop-accepting",

@@ -30,18 +30,18 @@ public sealed class SmtpIngress : ReceiveActor
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    public SmtpIngress(IReadOnlyList<(SessionSetup Setup, Socket Socket)> listeners, ConnectionLimiter limiter, IActorRef queue)
+    public SmtpIngress(IReadOnlyList<(SessionSetup Setup, Socket Socket)> listeners, ConnectionLimiter limiter, TurnAway turnAway, IActorRef queue)
     {
         var children = listeners
-            .Select(l => Context.ActorOf(SmtpListener.Props(l.Setup, l.Socket, limiter, queue), "listener-" + l.Setup.Listener.Name))
+            .Select(l => Context.ActorOf(SmtpListener.Props(l.Setup, l.Socket, limiter, turnAway, queue), "listener-" + l.Setup.Listener.Name))
             .ToArray();
 
         Receive<StopAccepting>(_ => AskAll(children, SmtpListener.StopAccepting.Instance));
         Receive<EndSessions>(_ => AskAll(children, SmtpListener.EndSessions.Instance));
     }
 
-    public static Props Props(IReadOnlyList<(SessionSetup Setup, Socket Socket)> listeners, ConnectionLimiter limiter, IActorRef queue) =>
-        Akka.Actor.Props.Create(() => new SmtpIngress(listeners, limiter, queue));
+    public static Props Props(IReadOnlyList<(SessionSetup Setup, Socket Socket)> listeners, ConnectionLimiter limiter, TurnAway turnAway, IActorRef queue) =>
+        Akka.Actor.Props.Create(() => new SmtpIngress(listeners, limiter, turnAway, queue));
 
     /// <summary>A listener that fails is stopped, not restarted: its socket cannot be opened twice.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(e =>

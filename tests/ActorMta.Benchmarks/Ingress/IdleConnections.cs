@@ -115,7 +115,7 @@ public static class IdleConnections
     }
 
     /// <summary>Induces a blocking full GC in the node through EventPipe (the GCHeapCollect keyword, as dotnet-gcdump does).</summary>
-    private static void InducedFullGc(int pid)
+    internal static void InducedFullGc(int pid)
     {
         var client = new DiagnosticsClient(pid);
         var keywords = (long)(ClrTraceEventParser.Keywords.GC | ClrTraceEventParser.Keywords.GCHeapCollect);
@@ -134,13 +134,14 @@ public static class IdleConnections
         if (!collected) throw new InvalidOperationException("the node reported no induced GC");
     }
 
-    private static long RssAnon(int pid)
+    internal static long RssAnon(int pid)
     {
         var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("RssAnon:", StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
     }
 
-    private static Process StartNode(string host, string data, int relayPort)
+    /// <param name="environment">More ACTORMTA_* settings for this run.</param>
+    internal static Process StartNode(string host, string data, int relayPort, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = data };
         start.ArgumentList.Add(host);
@@ -152,6 +153,7 @@ public static class IdleConnections
         start.Environment["ACTORMTA_SMTP_SMTPS_PORT"] = "0";
         start.Environment["ACTORMTA_DELIVERY_PAUSED"] = "on";
         start.Environment["ACTORMTA_LOG_LEVEL"] = "Warning";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("node: " + e.Data); };
@@ -160,7 +162,7 @@ public static class IdleConnections
         return process;
     }
 
-    private static async Task WaitForGreetingAsync(IPEndPoint relay, Process node)
+    internal static async Task WaitForGreetingAsync(IPEndPoint relay, Process node)
     {
         var deadline = DateTime.UtcNow + Deadline;
         using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
@@ -197,20 +199,20 @@ public static class IdleConnections
         return client;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();
         return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
-    private static string? Option(string[] options, string name)
+    internal static string? Option(string[] options, string name)
     {
         var index = Array.IndexOf(options, name);
         return index >= 0 && index + 1 < options.Length ? options[index + 1] : null;
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "ActorMta.sln"))) return dir.FullName;
@@ -218,7 +220,7 @@ public static class IdleConnections
     }
 
     /// <summary>A line-at-a-time SMTP client: enough to hold a connection open.</summary>
-    private sealed class Client
+    internal sealed class Client
     {
         private readonly Socket _socket;
         private Stream _stream;
@@ -231,14 +233,44 @@ public static class IdleConnections
             _reader = new StreamReader(_stream, Encoding.ASCII);
         }
 
-        public static async Task<Client> ConnectAsync(IPEndPoint server)
+        public static async Task<Client> ConnectAsync(IPEndPoint server, IPAddress? from = null)
         {
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-            await socket.ConnectAsync(server);
-            var client = new Client(socket);
+            var client = await OpenAsync(server, from);
             await client.ExpectReplyAsync("220");
             return client;
         }
+
+        /// <summary>Connected from <paramref name="from"/> (any 127.0.0.0/8 address on loopback), greeting not yet read.</summary>
+        public static async Task<Client> OpenAsync(IPEndPoint server, IPAddress? from = null)
+        {
+            var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                if (from is not null) socket.Bind(new IPEndPoint(from, 0));
+                await socket.ConnectAsync(server);
+                return new Client(socket);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>The first line the server sends, or null when it closes or resets first.</summary>
+        public async Task<string?> FirstLineAsync()
+        {
+            try
+            {
+                return await _reader.ReadLineAsync().WaitAsync(Deadline);
+            }
+            catch (IOException)
+            {
+                return null;
+            }
+        }
+
+        public void Close() => _socket.Dispose();
 
         public async Task ExpectAsync(string command, string code)
         {

@@ -89,6 +89,15 @@ public sealed class IngressSettingsTests
     [InlineData("actormta.smtp.timeouts.command = never", "actormta.smtp.timeouts.command")]
     [InlineData("actormta.smtp.bare-line-endings = keep", "actormta.smtp.bare-line-endings")]
     [InlineData("actormta.smtp.auth.max-failures = 0", "actormta.smtp.auth.max-failures")]
+    [InlineData("actormta.smtp.auth.max-parallel-verifications = 0", "actormta.smtp.auth.max-parallel-verifications")]
+    [InlineData("actormta.smtp.auth.max-queued-verifications = -1", "actormta.smtp.auth.max-queued-verifications")]
+    [InlineData("actormta.smtp.auth.tracked-clients = 0", "actormta.smtp.auth.tracked-clients")]
+    [InlineData("actormta.smtp.client-ipv6-prefix = 129", "actormta.smtp.client-ipv6-prefix")]
+    [InlineData("actormta.smtp.client-ipv4-prefix = 0", "actormta.smtp.client-ipv4-prefix")]
+    [InlineData("actormta.smtp.max-session-duration = 0s", "actormta.smtp.max-session-duration")]
+    [InlineData("actormta.smtp.max-commands-per-session = 0", "actormta.smtp.max-commands-per-session")]
+    [InlineData("actormta.smtp.turn-away.max-pending = -1", "actormta.smtp.turn-away.max-pending")]
+    [InlineData("actormta.smtp.turn-away.timeout = 0s", "actormta.smtp.turn-away.timeout")]
     public void Invalid_file_settings_name_the_setting(string hocon, string path)
     {
         using var directory = new TempDirectory();

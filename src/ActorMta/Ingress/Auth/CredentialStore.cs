@@ -15,13 +15,18 @@ public sealed class CredentialStore
     private IReadOnlyDictionary<string, PasswordHash> _users = new Dictionary<string, PasswordHash>();
     private (DateTime WrittenAt, long Length)? _loaded;
 
-    public CredentialStore(string path)
+    /// <param name="slots">How many checks may run and wait at once; null: 2 running, 100 waiting.</param>
+    public CredentialStore(string path, VerificationSlots? slots = null)
     {
         Path = path;
+        Slots = slots ?? new VerificationSlots(2, 100);
         Reload(throwOnError: true);
     }
 
     public string Path { get; }
+
+    /// <summary>The bound on concurrent password checks (<see cref="VerifyAsync"/>).</summary>
+    public VerificationSlots Slots { get; }
 
     public int Count => Users.Count;
 
@@ -44,6 +49,12 @@ public sealed class CredentialStore
         Decoy.Verify(password);
         return false;
     }
+
+    /// <summary>
+    /// <see cref="Verify"/> on the thread pool within <see cref="Slots"/>: never on an actor's thread, and
+    /// null (not checked) when the node already runs and queues as many checks as it allows.
+    /// </summary>
+    public Task<bool?> VerifyAsync(string user, string password) => Slots.RunAsync(() => Verify(user, password));
 
     /// <summary>Adds <paramref name="user"/> or replaces their password; writes the file atomically, readable by its owner only.</summary>
     public static void AddUser(string path, string user, string password, int iterations = PasswordHash.DefaultIterations)

@@ -1,4 +1,5 @@
 using System.Net;
+using ActorMta.Ingress.Policy;
 
 namespace ActorMta.Ingress.Listeners;
 
@@ -8,17 +9,19 @@ public enum Admission
     Admitted,
     /// <summary>The node has max-connections open: 421 4.7.0.</summary>
     TooManyConnections,
-    /// <summary>This client address has max-connections-per-client open: 421 4.7.0.</summary>
+    /// <summary>This client (address, IPv6 prefix) has max-connections-per-client open: 421 4.7.0.</summary>
     TooManyFromClient,
 }
 
 /// <summary>
-/// Open connections of the node, in total and per client address, for all listeners together.
+/// Open connections of the node, in total and per client, for all listeners together. A client is an
+/// address, or an IPv6 prefix (<see cref="ClientGroups"/>): one /64 must not take every slot.
 /// Clients in the trusted networks count toward the total but have no per-address cap
 /// (Postfix's smtpd_client_connection_limit_exceptions = $mynetworks): they are our own systems.
 /// </summary>
-public sealed class ConnectionLimiter(int maxConnections, int maxPerClient)
+public sealed class ConnectionLimiter(int maxConnections, int maxPerClient, ClientGroups? groups = null)
 {
+    private readonly ClientGroups _groups = groups ?? new ClientGroups();
     private readonly Lock _gate = new();
     private readonly Dictionary<IPAddress, int> _perClient = [];
     private int _open;
@@ -30,6 +33,7 @@ public sealed class ConnectionLimiter(int maxConnections, int maxPerClient)
 
     public Admission TryAdmit(IPAddress client, bool exemptFromPerClientLimit)
     {
+        client = _groups.KeyOf(client);
         lock (_gate)
         {
             if (_open >= maxConnections) return Admission.TooManyConnections;
@@ -43,6 +47,7 @@ public sealed class ConnectionLimiter(int maxConnections, int maxPerClient)
 
     public void Release(IPAddress client)
     {
+        client = _groups.KeyOf(client);
         lock (_gate)
         {
             if (!_perClient.TryGetValue(client, out var fromClient)) return;

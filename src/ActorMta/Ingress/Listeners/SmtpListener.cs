@@ -42,6 +42,7 @@ public sealed class SmtpListener : ReceiveActor, IWithTimers
     private readonly SessionSetup _setup;
     private readonly Socket _listenSocket;
     private readonly ConnectionLimiter _limiter;
+    private readonly TurnAway _turnAway;
     private readonly IActorRef _queue;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly ILoggingAdapter _sessionLog;
@@ -51,11 +52,12 @@ public sealed class SmtpListener : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public SmtpListener(SessionSetup setup, Socket listenSocket, ConnectionLimiter limiter, IActorRef queue)
+    public SmtpListener(SessionSetup setup, Socket listenSocket, ConnectionLimiter limiter, TurnAway turnAway, IActorRef queue)
     {
         _setup = setup;
         _listenSocket = listenSocket;
         _limiter = limiter;
+        _turnAway = turnAway;
         _queue = queue;
         _sessionLog = Logging.GetLogger(Context.System, $"smtp-{setup.Listener.Name}");
 
@@ -92,8 +94,8 @@ public sealed class SmtpListener : ReceiveActor, IWithTimers
         });
     }
 
-    public static Props Props(SessionSetup setup, Socket listenSocket, ConnectionLimiter limiter, IActorRef queue) =>
-        Akka.Actor.Props.Create(() => new SmtpListener(setup, listenSocket, limiter, queue));
+    public static Props Props(SessionSetup setup, Socket listenSocket, ConnectionLimiter limiter, TurnAway turnAway, IActorRef queue) =>
+        Akka.Actor.Props.Create(() => new SmtpListener(setup, listenSocket, limiter, turnAway, queue));
 
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
@@ -141,20 +143,11 @@ public sealed class SmtpListener : ReceiveActor, IWithTimers
         _sessions[session] = client;
     }
 
-    /// <summary>421 and close, without a session: the connection never counted.</summary>
+    /// <summary>421 and close, without a session: the connection never counted. Bounded node-wide (<see cref="Listeners.TurnAway"/>).</summary>
     private void TurnAway(Socket socket, SmtpReply reply, IPAddress client)
     {
         _log.Info("smtp {0}: turned away {1}: {2}", _setup.Listener.Name, client, reply);
-        try
-        {
-            var connection = new SmtpConnection(socket, _setup.Clock);
-            connection.Write(reply);
-            _ = connection.CloseAsync(_setup.CloseTimeout);
-        }
-        catch (SocketException)
-        {
-            socket.Dispose();
-        }
+        _turnAway.Refuse(socket, reply);
     }
 
     private void CloseListenSocket()

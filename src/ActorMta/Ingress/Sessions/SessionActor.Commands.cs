@@ -15,6 +15,7 @@ public sealed partial class SessionActor
     {
         var inAuthExchange = _phase == Phase.AuthExchange;
         _phase = Phase.Command;
+        if (!inAuthExchange) _commands++;
         if (RefusedAsLine(read)) return;
         if (inAuthExchange)
         {

@@ -12,8 +12,14 @@ public sealed partial class SessionActor
 {
     private enum AuthStep { PlainResponse, LoginUser, LoginPassword }
 
-    /// <summary>The credential store's verdict, possibly held back for a penalised address.</summary>
-    private sealed record AuthChecked(string User, bool Valid, bool Delayed);
+    /// <summary>The credential store's verdict; null: not checked, the node runs as many checks as it allows.</summary>
+    private sealed record AuthChecked(string User, bool? Valid);
+
+    /// <summary>A penalised client's AUTH, answered 454 once the failure delay has passed.</summary>
+    private sealed record AuthRefusedLate
+    {
+        public static readonly AuthRefusedLate Instance = new();
+    }
 
     private string? _tlsProtocol;
     private string? _tlsCipher;
@@ -78,6 +84,14 @@ public sealed partial class SessionActor
             Refuse(SmtpReplies.SendEhloFirst);
             return;
         }
+        if (_setup.AuthFailures.RefusesAuth(_connection.ClientAddress))
+        {
+            // No password check for a client that used up its guesses (on any connection): refused, and late.
+            _phase = Phase.Verifying;
+            if (_setup.AuthFailureDelay <= TimeSpan.Zero) Refuse(SessionReplies.AuthPenalised);
+            else _delayedAuthAnswer = Context.System.Scheduler.ScheduleTellOnceCancelable(_setup.AuthFailureDelay, Self, AuthRefusedLate.Instance, Self);
+            return;
+        }
         var mechanism = Encoding.ASCII.GetString(command.Argument).ToUpperInvariant();
         var initial = command.HasInitialResponse ? command.InitialResponse.ToArray() : null;
         switch (mechanism)
@@ -126,7 +140,7 @@ public sealed partial class SessionActor
         {
             case AuthStep.PlainResponse when SaslResponse.TryParsePlain(text, out var authorizationId, out var user, out var password):
                 // No acting for another user (proxy authorization): an authzid other than one's own fails like a wrong password.
-                if (authorizationId.Length > 0 && authorizationId != user) OnAuthChecked(new AuthChecked(user, Valid: false, Delayed: false));
+                if (authorizationId.Length > 0 && authorizationId != user) OnAuthChecked(new AuthChecked(user, Valid: false));
                 else Verify(user, password);
                 break;
             case AuthStep.PlainResponse:
@@ -143,35 +157,33 @@ public sealed partial class SessionActor
         }
     }
 
-    /// <summary>PBKDF2 is slow on purpose: it runs on the thread pool, never on the actor's thread.</summary>
+    /// <summary>PBKDF2 is slow on purpose: it runs on the thread pool within the node's bound, never on the actor's thread.</summary>
     private void Verify(string user, string password)
     {
         _phase = Phase.Verifying;
-        var credentials = _setup.Credentials;
-        Task.Run(() => credentials.Verify(user, password))
-            .PipeTo(Self, success: valid => new AuthChecked(user, valid, Delayed: false), failure: _ => new AuthChecked(user, false, Delayed: false));
+        _setup.Credentials.VerifyAsync(user, password)
+            .PipeTo(Self, success: valid => new AuthChecked(user, valid), failure: _ => new AuthChecked(user, false));
     }
 
     private void OnAuthChecked(AuthChecked check)
     {
-        if (!check.Delayed && _setup.AuthFailures.IsPenalized(_connection.ClientAddress))
+        switch (check.Valid)
         {
-            // A scheduler entry only while it waits, cancelled in PostStop: no per-actor timer set for a rare case.
-            _delayedAuthAnswer = Context.System.Scheduler.ScheduleTellOnceCancelable(_setup.AuthFailureDelay, Self, check with { Delayed = true }, Self);
-            return;
-        }
-        if (check.Valid)
-        {
-            _authenticatedUser = check.User;
-            Reply(SessionReplies.AuthSucceeded);
-            return;
+            case null:
+                Refuse(SessionReplies.AuthBusy); // not the client's failure: nothing was checked
+                return;
+            case true:
+                _authenticatedUser = check.User;
+                Reply(SessionReplies.AuthSucceeded);
+                return;
         }
         _authFailures++;
-        if (_authFailures >= _setup.MaxAuthFailures)
+        // Counted for the client across its connections: reconnecting buys no fresh guesses.
+        var penalised = _setup.AuthFailures.RecordFailure(_connection.ClientAddress);
+        if (penalised || _authFailures >= _setup.MaxAuthFailures)
         {
-            _setup.AuthFailures.Penalize(_connection.ClientAddress);
             _connection.Write(SessionReplies.AuthFailed);
-            Fail(_setup.Replies.TooManyAuthFailures, $"{_authFailures} failed AUTH attempts");
+            Fail(_setup.Replies.TooManyAuthFailures, $"{_authFailures} failed AUTH attempts{(penalised ? ", client penalised" : "")}");
             return;
         }
         Refuse(SessionReplies.AuthFailed);

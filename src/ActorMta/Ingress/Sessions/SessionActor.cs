@@ -42,6 +42,7 @@ public sealed partial class SessionActor : UntypedActor
     private bool _greeted;
     private string _endReason = "session failed";
     private int _errors;
+    private int _commands;
     private int _accepted;
     private int _refused;
 
@@ -118,6 +119,9 @@ public sealed partial class SessionActor : UntypedActor
             case AuthChecked check:
                 OnAuthChecked(check);
                 break;
+            case AuthRefusedLate:
+                Refuse(SessionReplies.AuthPenalised);
+                break;
             case EndSession:
                 OnEndSession();
                 break;
@@ -166,14 +170,26 @@ public sealed partial class SessionActor : UntypedActor
         ReadCommand(_setup.Timeouts.Greeting);
     }
 
-    /// <summary>Waits for the next command, unless the error limit is reached or the node is shutting down.</summary>
+    /// <summary>Waits for the next command, unless the error limit or a session cap is reached or the node is shutting down.</summary>
     private void NextCommand()
     {
         if (_errors >= _setup.Limits.MaxErrors)
             Fail(_setup.Replies.TooManyErrors, $"{_errors} errors");
+        else if (_commands >= _setup.Caps.MaxCommands)
+            Capped(_setup.Replies.TooManyCommands, $"{_commands} commands");
         else
             ReadCommand(_setup.Timeouts.Command);
     }
+
+    /// <summary>A session cap reached: counted, then the last reply and close.</summary>
+    private void Capped(SmtpReply reply, string reason)
+    {
+        IngressMetrics.SessionsCapped.Add(1);
+        Fail(reply, reason);
+    }
+
+    /// <summary>What is left of the session's lifetime (max-session-duration).</summary>
+    private TimeSpan LifetimeLeft => _setup.Caps.MaxDuration - _setup.Clock.GetElapsedTime(_startedAt);
 
     private void ReadCommand(TimeSpan timeout)
     {
@@ -182,9 +198,16 @@ public sealed partial class SessionActor : UntypedActor
             Fail(_setup.Replies.ShuttingDown, "node shutting down");
             return;
         }
+        var lifetimeLeft = LifetimeLeft;
+        if (lifetimeLeft <= TimeSpan.Zero)
+        {
+            Capped(_setup.Replies.SessionTooLong, "session time limit");
+            return;
+        }
         _phase = Phase.Command;
         _lines.MaxLineLength = _setup.SmtpLimits.MaxCommandLineLength;
-        Run(_connection.ReadLineAsync(_lines, timeout));
+        // An idle client is ended when its lifetime is up, not only at its next command.
+        Run(_connection.ReadLineAsync(_lines, lifetimeLeft < timeout ? lifetimeLeft : timeout));
     }
 
     /// <summary>Answers with an error (4yz/5yz) that counts toward the error limit, then waits for the next command.</summary>
@@ -226,6 +249,7 @@ public sealed partial class SessionActor : UntypedActor
     private void OnTimeout()
     {
         if (_phase == Phase.Tls) Abort("TLS handshake timed out");
+        else if (_phase == Phase.Command && LifetimeLeft <= TimeSpan.Zero) Capped(_setup.Replies.SessionTooLong, "session time limit");
         else Fail(_setup.Replies.Timeout, $"timeout ({PhaseName})");
     }
 

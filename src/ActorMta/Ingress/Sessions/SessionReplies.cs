@@ -35,6 +35,8 @@ public sealed class SessionReplies(string hostname, string greeting)
     public static readonly SmtpReply CannotDecode = new(501, "5.5.2 Cannot decode response");
     public static readonly SmtpReply AuthSucceeded = new(235, "2.7.0 Authentication successful");
     public static readonly SmtpReply AuthFailed = new(535, "5.7.8 Authentication credentials invalid");
+    public static readonly SmtpReply AuthPenalised = new(454, "4.7.0 Too many failed authentication attempts from your address, try again later");
+    public static readonly SmtpReply AuthBusy = new(454, "4.7.0 Temporary authentication failure: too many authentications in progress, try again later");
     public static readonly SmtpReply UsernameChallenge = new(334, "VXNlcm5hbWU6");
     public static readonly SmtpReply PasswordChallenge = new(334, "UGFzc3dvcmQ6");
 
@@ -44,6 +46,8 @@ public sealed class SessionReplies(string hostname, string greeting)
     public SmtpReply Greeting { get; } = new(220, null, greeting.Length == 0 ? hostname : $"{hostname} {greeting}");
     public SmtpReply Timeout { get; } = new(421, $"4.4.2 {hostname} Error: timeout exceeded");
     public SmtpReply TooManyErrors { get; } = new(421, $"4.7.0 {hostname} Error: too many errors");
+    public SmtpReply TooManyCommands { get; } = new(421, $"4.7.0 {hostname} Error: too many commands in one session");
+    public SmtpReply SessionTooLong { get; } = new(421, $"4.4.2 {hostname} Error: session time limit exceeded");
     public SmtpReply TooManyAuthFailures { get; } = new(421, $"4.7.0 {hostname} Error: too many failed authentication attempts");
     public SmtpReply ShuttingDown { get; } = new(421, $"4.3.2 {hostname} Service shutting down, try again later");
     public SmtpReply TooManyConnections { get; } = new(421, $"4.7.0 {hostname} Error: too many connections");

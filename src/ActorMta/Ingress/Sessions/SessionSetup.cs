@@ -29,6 +29,7 @@ public sealed class SessionSetup
         Hostname = hostname;
         Listener = listener;
         Limits = settings.Limits;
+        Caps = settings.Caps;
         SmtpLimits = settings.Limits.ToSmtpLimits();
         Timeouts = settings.Timeouts;
         Parser = new SmtpCommandParser(SmtpLimits);
@@ -48,6 +49,7 @@ public sealed class SessionSetup
     public string Hostname { get; }
     public ListenerSettings Listener { get; }
     public SessionLimits Limits { get; }
+    public SessionCaps Caps { get; }
     public SmtpLimits SmtpLimits { get; }
     public SessionTimeouts Timeouts { get; }
     public SmtpCommandParser Parser { get; }

@@ -1,5 +1,6 @@
 using System.Net;
 using ActorMta.Ingress.Listeners;
+using ActorMta.Ingress.Policy;
 
 namespace ActorMta.Tests.Ingress.Listeners;
 
@@ -43,5 +44,23 @@ public sealed class ConnectionLimiterTests
 
         Assert.Equal(0, limiter.Open);
         Assert.Equal(Admission.Admitted, limiter.TryAdmit(A, false));
+    }
+
+    [Fact]
+    public void One_ipv6_64_shares_one_per_client_limit_and_mapped_ipv4_is_ipv4()
+    {
+        var limiter = new ConnectionLimiter(maxConnections: 100, maxPerClient: 2, new ClientGroups(32, 64));
+
+        Assert.Equal(Admission.Admitted, limiter.TryAdmit(IPAddress.Parse("2001:db8:1:2::1"), false));
+        Assert.Equal(Admission.Admitted, limiter.TryAdmit(IPAddress.Parse("2001:db8:1:2::2"), false));
+        Assert.Equal(Admission.TooManyFromClient, limiter.TryAdmit(IPAddress.Parse("2001:db8:1:2:8000::3"), false));
+        Assert.Equal(Admission.Admitted, limiter.TryAdmit(IPAddress.Parse("2001:db8:1:3::1"), false));
+
+        Assert.Equal(Admission.Admitted, limiter.TryAdmit(A, false));
+        Assert.Equal(Admission.Admitted, limiter.TryAdmit(A.MapToIPv6(), false));
+        Assert.Equal(Admission.TooManyFromClient, limiter.TryAdmit(A, false));
+
+        limiter.Release(IPAddress.Parse("2001:db8:1:2::9")); // any address of the group frees one of its slots
+        Assert.Equal(Admission.Admitted, limiter.TryAdmit(IPAddress.Parse("2001:db8:1:2::4"), false));
     }
 }

@@ -106,7 +106,7 @@ public sealed class AuthTests : IngressTestKit
     }
 
     [Fact]
-    public async Task Too_many_failures_close_the_connection_and_slow_the_address_down()
+    public async Task Too_many_failures_close_the_connection_and_refuse_the_address_late()
     {
         await using var bed = new IngressTestBed(this, "actormta.smtp.auth.max-failures = 2\nactormta.smtp.auth.failure-delay = 1s");
         await using (var client = await bed.GreetedAsync(Untrusted))
@@ -123,9 +123,11 @@ public sealed class AuthTests : IngressTestKit
         await using var again = await bed.GreetedAsync(Untrusted);
         await again.SecureAsync();
         var asked = DateTime.UtcNow;
-        // Even the right password is answered late now.
-        Assert.Equal("235 2.7.0 Authentication successful", await again.CommandAsync("AUTH PLAIN " + PlainResponse(User, Password)));
+        // Even the right password is refused now, unchecked, and late.
+        Assert.Equal("454 4.7.0 Too many failed authentication attempts from your address, try again later",
+            await again.CommandAsync("AUTH PLAIN " + PlainResponse(User, Password)));
         Assert.True(DateTime.UtcNow - asked >= TimeSpan.FromMilliseconds(900), "a penalised address was answered at once");
+        Assert.Equal(1, bed.AuthFailures.Refused);
     }
 
     [Fact]

@@ -45,7 +45,9 @@ public sealed class IngressTestBed : IAsyncDisposable
     private readonly IActorRef _listener;
 
     /// <param name="overrides">HOCON over the defaults file, e.g. "actormta.smtp.max-recipients = 2".</param>
-    public IngressTestBed(TestKitBase kit, string overrides = "", ListenerRole role = ListenerRole.Relay, TimeSpan? acceptTimeout = null)
+    /// <param name="authClock">The clock of the AUTH failure tracker (a fake one moves penalties along); default the system's.</param>
+    public IngressTestBed(TestKitBase kit, string overrides = "", ListenerRole role = ListenerRole.Relay, TimeSpan? acceptTimeout = null,
+        TimeProvider? authClock = null)
     {
         _kit = kit;
         Settings = LoadSettings(overrides);
@@ -54,12 +56,15 @@ public sealed class IngressTestBed : IAsyncDisposable
         socket.Bind(listener.EndPoint);
         socket.Listen(1024);
         EndPoint = (IPEndPoint)socket.LocalEndPoint!;
-        AuthFailures = new AuthFailures(Settings.Auth.PenaltyTime, TimeProvider.System);
+        AuthFailures = new AuthFailures(Settings.Auth.MaxFailures, Settings.Auth.PenaltyTime, Settings.Auth.TrackedClients, Settings.ClientGroups,
+            authClock ?? TimeProvider.System);
+        Credentials = new CredentialStore(SharedCredentials.Value, Settings.Auth.NewVerificationSlots());
         Setup = new SessionSetup(Hostname, listener, Settings, new RelayPolicy(Settings.TrustedNetworks, Settings.AcceptedDomains),
-            SharedCertificate.Value, new CredentialStore(SharedCredentials.Value), AuthFailures, acceptTimeout ?? TimeSpan.FromSeconds(10), TimeProvider.System);
+            SharedCertificate.Value, Credentials, AuthFailures, acceptTimeout ?? TimeSpan.FromSeconds(10), TimeProvider.System);
         Queue = kit.CreateTestProbe("queue-intake");
-        Limiter = new ConnectionLimiter(Settings.MaxConnections, Settings.MaxConnectionsPerClient);
-        _listener = kit.Sys.ActorOf(SmtpListener.Props(Setup, socket, Limiter, Queue.Ref));
+        Limiter = new ConnectionLimiter(Settings.MaxConnections, Settings.MaxConnectionsPerClient, Settings.ClientGroups);
+        TurnAway = new TurnAway(Settings.TurnAway);
+        _listener = kit.Sys.ActorOf(SmtpListener.Props(Setup, socket, Limiter, TurnAway, Queue.Ref));
     }
 
     public IngressSettings Settings { get; }
@@ -67,7 +72,9 @@ public sealed class IngressTestBed : IAsyncDisposable
     public IPEndPoint EndPoint { get; }
     public TestProbe Queue { get; }
     public ConnectionLimiter Limiter { get; }
+    public TurnAway TurnAway { get; }
     public AuthFailures AuthFailures { get; }
+    public CredentialStore Credentials { get; }
     public IActorRef Listener => _listener;
 
     /// <summary>The ingress settings from the real defaults file, the tests' baseline (no pre-greeting wait), then <paramref name="overrides"/>.</summary>
