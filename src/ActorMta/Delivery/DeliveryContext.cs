@@ -19,5 +19,6 @@ public sealed record DeliveryContext(
     IReadOnlyList<IPEndPoint>? OwnListeners = null)
 {
     /// <summary>Where the MX route may connect (no private networks unless allowed, not to this node itself).</summary>
-    public DestinationPolicy Destinations { get; } = new(Settings.Destinations, Settings.Hostname, OwnListeners ?? []);
+    /// <remarks>Made from the current settings on each use (cheap), so a copy made with <c>with</c> never holds a stale one.</remarks>
+    public DestinationPolicy Destinations => new(Settings.Destinations, Settings.Hostname, OwnListeners ?? []);
 }

@@ -62,6 +62,19 @@ public sealed class EgressSafetyTests : DomainDeliveryTestKit
     }
 
     [Fact]
+    public async Task A_domain_without_MX_whose_address_record_is_private_is_refused_with_5_4_4()
+    {
+        // No MX: the domain itself is the implicit MX (RFC 5321 5.1), and its A answer is screened the same way.
+        await using var bed = await StartBedAsync(Refuse);
+        bed.Dns.Zone("implicit.test").A("implicit.test", "127.0.0.1");
+
+        var result = await DeliverAsync(bed, "implicit.test");
+
+        Assert.Equal((DeliveryOutcome.Failed, "5.4.4"), (result.Outcome, result.Reply.EnhancedCode));
+        Assert.Equal(0, Sink.TotalConnections);
+    }
+
+    [Fact]
     public async Task An_address_literal_domain_pointing_at_loopback_is_refused_with_5_4_4()
     {
         await using var bed = await StartBedAsync(Refuse);

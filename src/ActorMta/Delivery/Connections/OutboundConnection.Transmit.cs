@@ -117,7 +117,17 @@ public sealed partial class OutboundConnection
 
         // BINARYMIME is the client's own verdict; a server that offers SMTPUTF8 takes 8-bit too (RFC 6531 3.1).
         if (server.EightBitMime || server.SmtpUtf8 || request.BodyType == BodyType.BinaryMime) return new Prepared(body, request.BodyType, null);
-        var outcome = await Task.Run(() => SevenBitConversion.Convert(body, request.SmtpUtf8), _stopping.Token).ConfigureAwait(false);
+        SevenBitConversion.Outcome outcome;
+        try
+        {
+            outcome = await Task.Run(() => SevenBitConversion.Convert(body, request.SmtpUtf8), _stopping.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The same bytes fail the same way next time: a permanent failure of this message, not of the connection.
+            _log.Warning(e, "{0}: cannot convert to 7-bit", request.QueueId);
+            return new Prepared(null, request.BodyType, new RemoteReply(554, "5.6.3", $"8-bit message cannot be converted to 7-bit for a server without 8BITMIME: {e.GetBaseException().Message}"));
+        }
         switch (outcome)
         {
             case SevenBitConversion.Outcome.Converted converted:

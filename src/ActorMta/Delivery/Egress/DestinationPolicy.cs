@@ -44,7 +44,8 @@ public sealed class DestinationPolicy
     private readonly DestinationSettings _settings;
     private readonly string _hostname;
     private readonly IReadOnlyList<IPEndPoint> _listeners;
-    private readonly Lazy<HashSet<IPAddress>> _localAddresses = new(LocalAddresses);
+    // This host's interface addresses, looked up once per process: what a listener on every address answers on.
+    private static readonly Lazy<HashSet<IPAddress>> InterfaceAddresses = new(LocalAddresses);
 
     /// <param name="hostname">This node's name: an MX host, greeting or EHLO name equal to it is this node.</param>
     /// <param name="listeners">This node's SMTP listener endpoints: an MX answer that is one of them is this node.</param>
@@ -123,7 +124,7 @@ public sealed class DestinationPolicy
             if (listener.Address.Equals(address)) return true;
             // A listener on every address answers on loopback and on each of this host's interface addresses.
             var wildcard = listener.Address.Equals(IPAddress.Any) || listener.Address.Equals(IPAddress.IPv6Any);
-            if (wildcard && (IPAddress.IsLoopback(address) || _localAddresses.Value.Contains(address))) return true;
+            if (wildcard && (IPAddress.IsLoopback(address) || InterfaceAddresses.Value.Contains(address))) return true;
         }
         return false;
     }
