@@ -93,7 +93,7 @@ public sealed partial class OutboundConnection : ReceiveActor
                     var session = await SmtpClientSession.ConnectAsync(address, _source.Address, options, _stopping.Token).ConfigureAwait(false);
                     if (_loops is not null && (_loops.IsOwnName(session.GreetingName) || _loops.IsOwnName(session.HelloName)))
                     {
-                        loop = $"{where} greets with this node's own name {session.GreetingName}";
+                        loop = $"{where} greets with this node's own name ({session.GreetingName}, EHLO {session.HelloName})";
                         await session.QuitAsync(_stopping.Token).ConfigureAwait(false);
                         continue;
                     }

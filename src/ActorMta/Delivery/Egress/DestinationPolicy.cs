@@ -65,8 +65,11 @@ public sealed class DestinationPolicy
         return null;
     }
 
-    /// <summary>Whether a host name (an MX host, a greeting or EHLO name) is this node's own name.</summary>
-    public bool IsOwnName(string? name) => name is not null && _hostname.Length > 0 && Normalized(name) == _hostname;
+    /// <summary>
+    /// Whether a host name (an MX host, a greeting or EHLO name) is this node's own name. Only a dotted name
+    /// counts: with the default "localhost", every misconfigured server that greets as "localhost" would look like us.
+    /// </summary>
+    public bool IsOwnName(string? name) => name is not null && _hostname.Contains('.') && Normalized(name) == _hostname;
 
     /// <summary>
     /// The MX route's next hops without the ones that are this node or that point where mail must not go;

@@ -89,4 +89,13 @@ public class DestinationPolicyTests
         Assert.False(Strict.IsOwnName("other.origin.test"));
         Assert.False(Strict.IsOwnName(null));
     }
+
+    [Fact]
+    public void An_undotted_node_name_like_localhost_is_never_taken_for_a_loop()
+    {
+        // Many misconfigured servers greet as "localhost": with that default name every one of them would be "us".
+        var local = new DestinationPolicy(DestinationSettings.Default, "localhost", []);
+        Assert.False(local.IsOwnName("localhost"));
+        Assert.IsType<NextHops.Found>(local.Screen("example.test", [new NextHop("localhost", [new IPEndPoint(IPAddress.Parse("192.0.2.1"), 25)])]));
+    }
 }
