@@ -43,8 +43,9 @@ public static class SevenBitConversion
         if (!Has8Bit(body)) return SevenBit;
 
         MimeMessage message;
-        using (var input = new MemoryStream(body, writable: false))
-            message = new MimeParser(input, MimeFormat.Entity).ParseMessage();
+        // Persistent: parts refer to ranges of the body instead of holding copies of it.
+        using var input = new MemoryStream(body, writable: false);
+        message = new MimeParser(input, MimeFormat.Entity, persistent: true).ParseMessage();
 
         if (Has8Bit(message.Headers))
             return HeadersNeedUtf8(smtpUtf8);
@@ -100,7 +101,14 @@ public static class SevenBitConversion
 
     private static bool Has8Bit(HeaderList headers) => headers.Any(h => Has8Bit(h.RawField) || Has8Bit(h.RawValue));
 
-    private static bool Has8Bit(IMimeContent content) => Has8Bit(Raw(content));
+    private static bool Has8Bit(IMimeContent content)
+    {
+        var buffer = new byte[16 * 1024];
+        using var raw = content.Open();
+        for (int read; (read = raw.Read(buffer, 0, buffer.Length)) > 0;)
+            if (Has8Bit(buffer.AsSpan(0, read))) return true;
+        return false;
+    }
 
     private static bool IsUtf8(IMimeContent content)
     {
