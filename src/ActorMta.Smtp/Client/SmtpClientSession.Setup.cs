@@ -31,6 +31,7 @@ public sealed partial class SmtpClientSession
         if (reply.IsPositiveCompletion)
         {
             Extensions = ServerExtensions.Parse(reply);
+            HelloName = FirstWord(reply);
             return;
         }
         if (!reply.IsPermanentFailure) throw Refused(SessionStage.Ehlo, "EHLO refused", reply);
@@ -39,6 +40,7 @@ public sealed partial class SmtpClientSession
         reply = await CommandAsync(SessionStage.Ehlo, "HELO", cancellation).ConfigureAwait(false);
         if (!reply.IsPositiveCompletion) throw Refused(SessionStage.Ehlo, "HELO refused (after EHLO was not recognized)", reply);
         Extensions = ServerExtensions.None;
+        HelloName = FirstWord(reply);
     }
 
     /// <summary>STARTTLS as the policy says; true when the connection is now TLS and wants a new EHLO.</summary>

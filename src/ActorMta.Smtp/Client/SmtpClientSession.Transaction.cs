@@ -22,11 +22,13 @@ public sealed partial class SmtpClientSession
     {
         ArgumentNullException.ThrowIfNull(message);
         if (message.Recipients.Count == 0) throw new ArgumentException("a transaction needs at least one recipient", nameof(message));
-        ClientCommands.EnsureSafe(message.ReversePath, "the reverse-path");
+        // Callers check with OutboundEnvelope first and fail what cannot be sent on its own; this is the last guard.
+        if (OutboundEnvelope.CheckMessage(message.ReversePath, message.EnvelopeId) is { } refusal)
+            throw new ArgumentException(refusal.ToString(), nameof(message));
         foreach (var recipient in message.Recipients)
         {
-            ClientCommands.EnsureSafe(recipient.Address, "a recipient address");
-            if (recipient.OriginalRecipient is { } original) ClientCommands.EnsureSafe(original, "an ORCPT");
+            if (OutboundEnvelope.CheckRecipient(recipient.Address, recipient.OriginalRecipient) is { } refused)
+                throw new ArgumentException(refused.ToString(), nameof(message));
         }
 
         if (TransactionPlan.Decide(message, Extensions, _options, out var verdict) is not { } plan)

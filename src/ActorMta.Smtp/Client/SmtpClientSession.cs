@@ -53,6 +53,12 @@ public sealed partial class SmtpClientSession : IAsyncDisposable
 
     public SmtpReply Greeting => _greeting ?? throw new InvalidOperationException("no greeting yet");
 
+    /// <summary>The name the server gave in its greeting (the first word of the 220 reply; RFC 5321 4.2).</summary>
+    public string? GreetingName => _greeting is { } greeting ? FirstWord(greeting) : null;
+
+    /// <summary>The name the server gave in its (last) EHLO or HELO reply.</summary>
+    public string? HelloName { get; private set; }
+
     /// <summary>What the server offered in its (last) EHLO reply; empty after a HELO fallback.</summary>
     public ServerExtensions Extensions { get; private set; } = ServerExtensions.None;
 
@@ -117,6 +123,9 @@ public sealed partial class SmtpClientSession : IAsyncDisposable
     }
 
     private void Exit() => Volatile.Write(ref _busy, 0);
+
+    private static string? FirstWord(SmtpReply reply) =>
+        reply.Lines.Count > 0 && reply.Lines[0].Split(' ', 2, StringSplitOptions.RemoveEmptyEntries) is [var first, ..] ? first : null;
 
     private ValueTask<SmtpReply> ReadAsync(SessionStage stage, TimeSpan timeout, string awaited, CancellationToken cancellation) =>
         _connection.ReadReplyAsync(stage, timeout, awaited, cancellation);

@@ -45,6 +45,8 @@ public static class EnvironmentOverrides
         new("ACTORMTA_SMARTHOST_PASSWORD", "actormta.delivery.smarthost.password"),
         new("ACTORMTA_EGRESS_ADDRESS", "actormta.delivery.egress-sources.default.address"),
         new("ACTORMTA_DNS_SERVERS", "actormta.delivery.dns.servers", IsList: true),
+        new("ACTORMTA_DELIVERY_ALLOW_PRIVATE_DESTINATIONS", "actormta.delivery.allow-private-destinations"),
+        new("ACTORMTA_DELIVERY_ALLOWED_NETWORKS", "actormta.delivery.allowed-destination-networks", IsList: true),
         new("ACTORMTA_DELIVERY_LOG_FILE", "actormta.delivery.log.file"),
         new("ACTORMTA_MANAGEMENT_HOST", "actormta.management.hostname"),
         new("ACTORMTA_MANAGEMENT_PORT", "actormta.management.port"),

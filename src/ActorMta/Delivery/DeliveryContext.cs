@@ -1,4 +1,6 @@
+using System.Net;
 using ActorMta.Delivery.Dns;
+using ActorMta.Delivery.Egress;
 using ActorMta.Delivery.Log;
 using ActorMta.Queue.Bodies;
 
@@ -6,10 +8,17 @@ namespace ActorMta.Delivery;
 
 /// <summary>What every domain's delivery actor on a node shares: settings, the body store, the MX resolver, the delivery log, the clock.</summary>
 /// <param name="QueuePartitions">How many queue partitions there are (a domain that is ready again tells each).</param>
+/// <param name="OwnListeners">This node's SMTP listener endpoints: an MX that points at one of them is a mail loop.</param>
 public sealed record DeliveryContext(
     DeliverySettings Settings,
     MessageBodyStore Bodies,
     IMailExchangerResolver Resolver,
     DeliveryLog Log,
     TimeProvider Clock,
-    int QueuePartitions = 1);
+    int QueuePartitions = 1,
+    IReadOnlyList<IPEndPoint>? OwnListeners = null)
+{
+    /// <summary>Where the MX route may connect (no private networks unless allowed, not to this node itself).</summary>
+    /// <remarks>Made from the current settings on each use (cheap), so a copy made with <c>with</c> never holds a stale one.</remarks>
+    public DestinationPolicy Destinations => new(Settings.Destinations, Settings.Hostname, OwnListeners ?? []);
+}

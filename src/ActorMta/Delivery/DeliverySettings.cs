@@ -11,6 +11,7 @@ namespace ActorMta.Delivery;
 /// <param name="PassivateAfter">An idle domain actor (no work, no connections) stops after this long.</param>
 /// <param name="Shards">How many shards the domain actors are spread over in the fleet.</param>
 /// <param name="MaxBacklogWait">A request still waiting for a connection after this long is answered "deferred".</param>
+/// <param name="Destinations">Where MX answers and address literals may point (private networks, allowed exceptions).</param>
 public sealed record DeliverySettings(
     string Hostname,
     DomainPolicies Domains,
@@ -20,7 +21,8 @@ public sealed record DeliverySettings(
     int MaxBacklog,
     TimeSpan PassivateAfter,
     int Shards,
-    TimeSpan MaxBacklogWait)
+    TimeSpan MaxBacklogWait,
+    Egress.DestinationSettings Destinations)
 {
     public static DeliverySettings From(Configuration.SettingsReader settings, Configuration.NodeSettings node) =>
         DeliverySettingsReader.Read(settings, node);

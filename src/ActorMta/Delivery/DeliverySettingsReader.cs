@@ -70,7 +70,17 @@ internal static class DeliverySettingsReader
             settings.Int($"{Root}.max-backlog", 1),
             settings.Duration($"{Root}.passivate-after", TimeSpan.FromSeconds(1)),
             settings.Int($"{Root}.shards", 1, 10_000),
-            settings.Duration($"{Root}.max-backlog-wait", TimeSpan.FromMilliseconds(100)));
+            settings.Duration($"{Root}.max-backlog-wait", TimeSpan.FromMilliseconds(100)),
+            ReadDestinations(settings));
+    }
+
+    private static DestinationSettings ReadDestinations(SettingsReader settings)
+    {
+        var path = $"{Root}.allowed-destination-networks";
+        var networks = settings.List(path).Select(text => IPNetwork.TryParse(text.Trim(), out var network)
+            ? network
+            : throw new SettingException(path, text, "a list of networks in CIDR form (10.1.0.0/16, fd00::/8)")).ToArray();
+        return new DestinationSettings(settings.Bool($"{Root}.allow-private-destinations"), networks);
     }
 
     private static DomainPolicy ReadPolicy(Scoped policy, Config entry, DomainPattern? pattern, Context context)

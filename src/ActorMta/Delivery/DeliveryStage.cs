@@ -1,3 +1,4 @@
+using System.Net;
 using ActorMta.Delivery.Dns;
 using ActorMta.Delivery.Log;
 using ActorMta.Delivery.Sharding;
@@ -18,6 +19,7 @@ public static class DeliveryStage
     /// <summary>
     /// Registers the region as <see cref="DomainDelivery"/> in the actor registry. Call it before
     /// WithQueue: partitions look the region up when they start. Reports go to the queue's region.
+    /// <paramref name="ownListeners"/> are this node's SMTP endpoints: an MX pointing at one is a mail loop.
     /// </summary>
     public static AkkaConfigurationBuilder WithDelivery(
         this AkkaConfigurationBuilder akka,
@@ -25,9 +27,10 @@ public static class DeliveryStage
         QueueSettings queue,
         MessageBodyStore bodies,
         DeliveryLog log,
-        TimeProvider clock)
+        TimeProvider clock,
+        IReadOnlyList<IPEndPoint> ownListeners)
     {
-        var context = new DeliveryContext(settings, bodies, new MailExchangerResolver(settings.Dns, clock), log, clock, queue.Partitions);
+        var context = new DeliveryContext(settings, bodies, new MailExchangerResolver(settings.Dns, clock), log, clock, queue.Partitions, ownListeners);
         return akka.WithShardRegion<DomainDelivery>(RegionName,
             (_, registry) => domain => DomainDelivery.Props(domain, context, registry.Get<QueuePartition>()),
             new DomainMessageExtractor(settings.Shards),

@@ -61,6 +61,6 @@ public sealed partial class DomainDelivery
         _nextProbe = now + every;
         _probing = true;
         _resolving = true;
-        NextHops.ResolveAsync(_domain, _policy.Route, _context.Resolver, CancellationToken.None).PipeTo(Self, success: found => new Resolved(found));
+        NextHops.ResolveAsync(_domain, _policy.Route, _context.Resolver, _context.Destinations, CancellationToken.None).PipeTo(Self, success: found => new Resolved(found));
     }
 }

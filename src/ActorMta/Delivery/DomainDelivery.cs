@@ -223,7 +223,7 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
             if (hops is null)
             {
                 _resolving = true;
-                NextHops.ResolveAsync(_domain, _policy.Route, _context.Resolver, CancellationToken.None).PipeTo(Self, success: found => new Resolved(found));
+                NextHops.ResolveAsync(_domain, _policy.Route, _context.Resolver, _context.Destinations, CancellationToken.None).PipeTo(Self, success: found => new Resolved(found));
                 return wake;
             }
             chosen.NewConnections.TryTake(now, limits.MaxNewConnectionsPerSecond, out _);
@@ -289,6 +289,14 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
         if (!_connections.TryGetValue(Sender, out var connection)) return;
         connection.State = ConnectionState.Closing;
         var now = Now;
+        if (failed.Permanent)
+        {
+            // Every next hop turned out to be this node (a mail loop): nothing to retry, the domain is not unwell.
+            _log.Warning("Domain {0}: {1}; failing {2} waiting message(s)", _domain, failed.Reply, _backlog.Count);
+            while (NextWaiting(now) is { } request) AnswerAll(request, DeliveryOutcome.Failed, failed.Reply);
+            Pump();
+            return;
+        }
         _openNotBefore = now + OpenPause;
         _log.Info("Domain {0}: no connection from {1}: {2}", _domain, connection.Source.Source, failed.Reply);
         // A failed probe leaves the suspension as it is (neither longer nor counted).

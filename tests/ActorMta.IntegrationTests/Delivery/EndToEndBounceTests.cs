@@ -37,7 +37,7 @@ public sealed class EndToEndBounceTests : IAsyncLifetime
     }
 
     private Task<DeliveryNode> StartNodeAsync(string hocon = "") =>
-        DeliveryNode.StartAsync($"actormta.delivery.mx-port = {_recipients.Port}\n{hocon}",
+        DeliveryNode.StartAsync($"actormta.delivery {{ mx-port = {_recipients.Port}, allow-private-destinations = on }}\n{hocon}",
             new Dictionary<string, string> { ["ACTORMTA_DNS_SERVERS"] = _dns.EndPoint.ToString() });
 
     /// <summary>The one DSN the sender's MX got: null reverse-path, to the sender, and its per-recipient fields.</summary>

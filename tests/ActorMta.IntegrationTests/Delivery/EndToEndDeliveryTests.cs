@@ -19,7 +19,8 @@ public sealed class EndToEndDeliveryTests : IAsyncLifetime
     public Task InitializeAsync()
     {
         _sink = TestSmtpSink.Start();
-        // example.test's MX is the sink (127.0.0.1, on the sink's port through actormta.delivery.mx-port).
+        // example.test's MX is the sink (127.0.0.1, on the sink's port through actormta.delivery.mx-port;
+        // a loopback MX needs allow-private-destinations, which the node refuses by default).
         _dns.Zone("example.test").Mx("example.test", 10, "mx.example.test").A("mx.example.test", "127.0.0.1");
         return Task.CompletedTask;
     }
@@ -31,7 +32,7 @@ public sealed class EndToEndDeliveryTests : IAsyncLifetime
     }
 
     private Task<DeliveryNode> StartNodeAsync(string hocon = "") =>
-        DeliveryNode.StartAsync($"actormta.delivery.mx-port = {_sink.Port}\n{hocon}",
+        DeliveryNode.StartAsync($"actormta.delivery {{ mx-port = {_sink.Port}, allow-private-destinations = on }}\n{hocon}",
             new Dictionary<string, string> { ["ACTORMTA_DNS_SERVERS"] = _dns.EndPoint.ToString() });
 
     private static IReadOnlyList<MimeKit.MimeMessage> Messages(int count, string subject) =>

@@ -19,6 +19,7 @@ public sealed class FleetDomainLimitTests
         using var fleet = new FleetCertificates();
         var hocon = $"""
             actormta.delivery.mx-port = {sink.Port}
+            actormta.delivery.allow-private-destinations = on
             actormta.delivery.domains."example.test" {"{"} max-connections = 2, max-messages-per-connection = 10 {"}"}
             actormta.cluster.split-brain-stable-after = 5s
             """;

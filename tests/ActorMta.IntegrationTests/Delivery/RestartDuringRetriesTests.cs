@@ -25,7 +25,7 @@ public sealed class RestartDuringRetriesTests
         await File.WriteAllTextAsync(config, $$"""
             actormta.smtp.listeners { submission.enabled = off, smtps.enabled = off, relay.pregreet-wait = 0s }
             actormta.queue.retry { initial = {{RetryEvery.TotalSeconds}}s, max = {{RetryEvery.TotalSeconds}}s, jitter = 0 }
-            actormta.delivery { mx-port = {{sink.Port}}, dns { retries = 0, query-timeout = 2s } }
+            actormta.delivery { mx-port = {{sink.Port}}, allow-private-destinations = on, dns { retries = 0, query-timeout = 2s } }
             """);
         var environment = TestNode.IsolatedEnvironment(data.Path);
         // JSON logs at Information: the second node's partition recoveries, with their times.

@@ -57,15 +57,29 @@ public class TransactionPlanTests
         Assert.Equal(5_000_000, Plan(Message(size: 5_000_000), Everything with { MaxSize = 0 }).DeclaredSize);
     }
 
+    private static OutboundMessage WithHeaders(OutboundMessage message, string content) =>
+        message with { Body = System.Text.Encoding.UTF8.GetBytes(content) };
+
     [Theory]
-    [InlineData(true, "r@example.net")]
-    [InlineData(false, "rené@example.net")]
-    public void A_message_that_needs_SMTPUTF8_gets_553_5_6_7_from_a_server_without_it(bool flagged, string recipient)
+    [InlineData(true, "r@example.net", "Subject: Grüße\r\n\r\nbody\r\n")]
+    [InlineData(false, "rené@example.net", "Subject: x\r\n\r\nbody\r\n")]
+    [InlineData(true, "rené@example.net", "Subject: x\r\n\r\nbody\r\n")]
+    public void A_message_that_needs_SMTPUTF8_gets_553_5_6_7_from_a_server_without_it(bool flagged, string recipient, string content)
     {
-        var message = Message(utf8: flagged, recipient: recipient);
+        var message = WithHeaders(Message(utf8: flagged, recipient: recipient), content);
         Assert.Equal(new SmtpReply(553, new EnhancedStatusCode(5, 6, 7), ClientReplies.SmtpUtf8NotOffered.Lines),
             Verdict(message, Everything with { SmtpUtf8 = false }));
         Assert.True(Plan(message, Everything).SmtpUtf8);
+    }
+
+    [Theory]
+    [InlineData("Subject: x\r\n\r\nbody\r\n")]
+    [InlineData("Subject: x\r\n\r\nGrüße in the body only\r\n")]
+    public void A_message_that_only_carries_the_SMTPUTF8_flag_goes_without_it_to_a_server_without_it(string content)
+    {
+        var message = WithHeaders(Message(utf8: true), content);
+        Assert.False(Plan(message, Everything with { SmtpUtf8 = false }).SmtpUtf8);
+        Assert.True(Plan(message, Everything).SmtpUtf8); // passed on where it is offered
     }
 
     [Fact]

@@ -38,6 +38,19 @@ public sealed class DeliverySettingsTests : IDisposable
     }
 
     [Fact]
+    public void Private_destinations_are_refused_by_default_and_the_environment_can_allow_them_or_list_networks()
+    {
+        Assert.Equal((false, 0), (Read("").Destinations.AllowPrivate, Read("").Destinations.AllowedNetworks.Count));
+        var settings = Read("", new Dictionary<string, string>
+        {
+            ["ACTORMTA_DELIVERY_ALLOW_PRIVATE_DESTINATIONS"] = "on",
+            ["ACTORMTA_DELIVERY_ALLOWED_NETWORKS"] = "10.20.0.0/16, fd00::/8",
+        });
+        Assert.True(settings.Destinations.AllowPrivate);
+        Assert.Equal([System.Net.IPNetwork.Parse("10.20.0.0/16"), System.Net.IPNetwork.Parse("fd00::/8")], settings.Destinations.AllowedNetworks);
+    }
+
+    [Fact]
     public void An_exact_entry_wins_over_wildcards_and_the_longest_wildcard_over_shorter_ones()
     {
         var settings = Read("""
@@ -150,6 +163,9 @@ public sealed class DeliverySettingsTests : IDisposable
     [InlineData("""actormta.delivery.egress-sources.default.address = "not-an-ip" """, "actormta.delivery.egress-sources.\"default\".address")]
     [InlineData("""actormta.delivery.dns.servers = ["dns.example"]""", "actormta.delivery.dns.servers")]
     [InlineData("""actormta.delivery.mx-port = 0""", "actormta.delivery.mx-port")]
+    [InlineData("""actormta.delivery.allowed-destination-networks = ["10.0.0.0/33"]""", "actormta.delivery.allowed-destination-networks")]
+    [InlineData("""actormta.delivery.allowed-destination-networks = ["internal"]""", "actormta.delivery.allowed-destination-networks")]
+    [InlineData("""actormta.delivery.allow-private-destinations = perhaps""", "actormta.delivery.allow-private-destinations")]
     public void Invalid_values_name_the_full_setting_path(string hocon, string path)
     {
         var exception = Invalid(hocon);

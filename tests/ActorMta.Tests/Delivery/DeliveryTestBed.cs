@@ -61,8 +61,10 @@ internal sealed class DeliveryTestBed : IAsyncDisposable
         return new DeliveryTestBed(settings, bodies, dns, new DeliveryLog(settings.Delivery.Log, null));
     }
 
+    /// <summary>The context a node would build; its own SMTP listeners are the configured ones (actormta.smtp.listeners).</summary>
     public DeliveryContext Context() =>
-        new(Settings.Delivery, Bodies, new MailExchangerResolver(Settings.Delivery.Dns), Log, TimeProvider.System);
+        new(Settings.Delivery, Bodies, new MailExchangerResolver(Settings.Delivery.Dns), Log, TimeProvider.System,
+            OwnListeners: [.. Settings.Ingress.Listeners.Select(l => l.EndPoint)]);
 
     /// <summary>Stores a body and returns a request for it, as a partition would send it.</summary>
     public async Task<DeliveryRequest> QueueAsync(string domain, byte[] body, string reversePath = "sender@origin.test", DateTimeOffset? expiresAt = null, params string[] localParts)

@@ -68,7 +68,7 @@ public sealed class DomainDeliveryFleetTests : DomainDeliveryTestKit
     {
         var port = FreePort.Tcp();
         await using var bed = await DeliveryTestBed.StartAsync($$"""
-            actormta.delivery.mx-port = {{port}}
+            actormta.delivery { mx-port = {{port}}, allow-private-destinations = on }
             actormta.delivery.defaults.backoff { suspend-after-connection-failures = 1, suspend-for = 30m, probe-every = 1s }
             """);
         bed.Dns.Zone("example.test").Mx("example.test", 10, "mx.example.test").A("mx.example.test", "127.0.0.1");

@@ -17,9 +17,12 @@ public abstract class DomainDeliveryTestKit : TestKit, IAsyncLifetime
     private protected TestSmtpSink Sink { get; private set; } = null!;
     private protected DeliveryTestBed Bed { get; private set; } = null!;
 
+    /// <summary>What the sink offers; a test class that needs another next hop (no 8BITMIME, say) overrides it.</summary>
+    private protected virtual TestSmtpSinkOptions SinkOptions => new();
+
     public async Task InitializeAsync()
     {
-        Sink = TestSmtpSink.Start();
+        Sink = TestSmtpSink.Start(SinkOptions);
         Bed = await StartBedAsync("");
     }
 
@@ -31,7 +34,8 @@ public abstract class DomainDeliveryTestKit : TestKit, IAsyncLifetime
 
     private protected async Task<DeliveryTestBed> StartBedAsync(string hocon)
     {
-        var bed = await DeliveryTestBed.StartAsync($"actormta.delivery.mx-port = {Sink.Port}\n{hocon}");
+        // The MX is a sink on loopback: private destinations must be allowed for that (the test's own HOCON may say otherwise).
+        var bed = await DeliveryTestBed.StartAsync($"actormta.delivery {{ mx-port = {Sink.Port}, allow-private-destinations = on }}\n{hocon}");
         bed.Dns.Zone("example.test").Mx("example.test", 10, "mx.example.test").A("mx.example.test", "127.0.0.1");
         return bed;
     }

@@ -6,8 +6,8 @@ namespace ActorMta.Smtp.Client;
 
 /// <summary>
 /// The client's command lines, written straight into the connection's pipe. Arguments come from the
-/// queue (addresses checked at ingress) and from configuration; <see cref="EnsureSafe"/> still refuses
-/// control characters, so nothing can add a command line of its own.
+/// queue (checked with <see cref="OutboundEnvelope"/> before a transaction) and from configuration;
+/// <see cref="EnsureSafe"/> still refuses control characters, so nothing can add a command line of its own.
 /// </summary>
 internal static class ClientCommands
 {
@@ -105,7 +105,7 @@ internal static class ClientCommands
     /// <summary>Throws when an envelope address or name holds a control character (CR or LF would start a new command).</summary>
     public static void EnsureSafe(string text, string what)
     {
-        if (text.AsSpan().IndexOfAnyInRange('\0', '\x1f') >= 0 || text.Contains('\x7f'))
+        if (OutboundEnvelope.HasControl(text))
             throw new ArgumentException($"{what} contains a control character: {text.ReplaceLineEndings("\\n")}");
     }
 

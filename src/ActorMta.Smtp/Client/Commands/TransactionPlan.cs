@@ -18,7 +18,11 @@ internal readonly record struct TransactionPlan(long? DeclaredSize, BodyType Bod
     public static TransactionPlan? Decide(OutboundMessage message, ServerExtensions server, SmtpClientOptions options, out SmtpReply? verdict)
     {
         var chunked = options.UseChunking && server.Chunking;
-        var smtpUtf8 = message.SmtpUtf8 || !Ascii.IsValid(message.ReversePath) || message.Recipients.Any(r => !Ascii.IsValid(r.Address));
+        // RFC 6531 3.5: only a message that really needs SMTPUTF8 (a UTF-8 address, or UTF-8 headers in one submitted
+        // with SMTPUTF8) fails at a server without it; one that merely carries the flag goes without it.
+        var needsUtf8 = !Ascii.IsValid(message.ReversePath) || message.Recipients.Any(r => !Ascii.IsValid(r.Address))
+                        || (message.SmtpUtf8 && HeadersHave8Bit(message.Body.Span));
+        var smtpUtf8 = server.SmtpUtf8 ? message.SmtpUtf8 || needsUtf8 : needsUtf8;
         verdict = server.MaxSize is > 0 and var max && message.Body.Length > max ? SmtpReplies.MessageTooBig
             : smtpUtf8 && !server.SmtpUtf8 ? ClientReplies.SmtpUtf8NotOffered
             : message.BodyType == BodyType.BinaryMime && !(chunked && server.BinaryMime) ? ClientReplies.BinaryMimeNotOffered
@@ -39,5 +43,13 @@ internal readonly record struct TransactionPlan(long? DeclaredSize, BodyType Bod
             Dsn: server.Dsn,
             Chunked: chunked,
             Pipelined: options.UsePipelining && server.Pipelining);
+    }
+
+    /// <summary>Whether the top-level header section (up to the first empty line) holds a non-ASCII octet.</summary>
+    internal static bool HeadersHave8Bit(ReadOnlySpan<byte> body)
+    {
+        var end = body.IndexOf("\r\n\r\n"u8);
+        var headers = end < 0 ? body : body[..end];
+        return headers.IndexOfAnyInRange((byte)0x80, (byte)0xff) >= 0;
     }
 }

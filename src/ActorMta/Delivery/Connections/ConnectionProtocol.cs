@@ -12,9 +12,10 @@ public static class ConnectionProtocol
 {
     public sealed record Opened(string Host, string Address, bool Tls);
 
-    /// <param name="Reply">What to report for recipients that cannot go out now (always a 4xx: deferred).</param>
+    /// <param name="Reply">What to report for recipients that cannot go out now (a 4xx: deferred, unless <paramref name="Permanent"/>).</param>
     /// <param name="Signal">What the server itself said, if anything: for reply patterns and backoff.</param>
-    public sealed record OpenFailed(RemoteReply Reply, RemoteReply? Signal);
+    /// <param name="Permanent">Every next hop that answered is this node itself (a mail loop, 5.4.6): fail the waiting mail.</param>
+    public sealed record OpenFailed(RemoteReply Reply, RemoteReply? Signal, bool Permanent = false);
 
     public sealed record Transmit(DeliveryRequest Request);
 

@@ -14,7 +14,7 @@ namespace ActorMta.Delivery.Connections;
 /// between transactions) until its parent closes it or the server ends it. All I/O is async and
 /// comes back as messages (PipeTo); the actor never blocks.
 /// </summary>
-public sealed class OutboundConnection : ReceiveActor
+public sealed partial class OutboundConnection : ReceiveActor
 {
     /// <summary>Addresses tried per connection before giving up (Postfix's smtp_mx_address_limit).</summary>
     internal const int MaxAddressesTried = 5;
@@ -31,18 +31,21 @@ public sealed class OutboundConnection : ReceiveActor
     private readonly SmtpClientOptions _options;
     private readonly MessageBodyStore _bodies;
     private readonly int _maxRecipients;
+    private readonly DestinationPolicy? _loops;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly CancellationTokenSource _stopping = new();
     private SmtpClientSession? _session;
     private string _where = "";
 
-    public OutboundConnection(IReadOnlyList<NextHop> hops, EgressSource source, SmtpClientOptions options, MessageBodyStore bodies, int maxRecipients)
+    /// <param name="loops">For MX routes: a next hop that greets (or answers EHLO) with this node's name is this node, a mail loop.</param>
+    public OutboundConnection(IReadOnlyList<NextHop> hops, EgressSource source, SmtpClientOptions options, MessageBodyStore bodies, int maxRecipients, DestinationPolicy? loops)
     {
         _hops = hops;
         _source = source;
         _options = options;
         _bodies = bodies;
         _maxRecipients = maxRecipients;
+        _loops = loops;
         Receive<SessionOpened>(opened =>
         {
             _session = opened.Session;
@@ -77,16 +80,23 @@ public sealed class OutboundConnection : ReceiveActor
         var tried = 0;
         RemoteReply? reply = null;
         RemoteReply? signal = null;
+        string? loop = null;
         foreach (var hop in _hops)
         {
             var options = _options with { ServerName = hop.Host };
             foreach (var address in hop.EndPoints)
             {
-                if (tried++ == MaxAddressesTried) return new OpenFailed(reply!, signal);
+                if (tried++ == MaxAddressesTried) return Failed();
                 var where = $"{hop.Host}[{address.Address}]:{address.Port}";
                 try
                 {
                     var session = await SmtpClientSession.ConnectAsync(address, _source.Address, options, _stopping.Token).ConfigureAwait(false);
+                    if (_loops is not null && (_loops.IsOwnName(session.GreetingName) || _loops.IsOwnName(session.HelloName)))
+                    {
+                        loop = $"{where} greets with this node's own name ({session.GreetingName}, EHLO {session.HelloName})";
+                        await session.QuitAsync(_stopping.Token).ConfigureAwait(false);
+                        continue;
+                    }
                     return new SessionOpened(session, hop.Host, address);
                 }
                 catch (SmtpClientException e)
@@ -100,78 +110,12 @@ public sealed class OutboundConnection : ReceiveActor
                 }
             }
         }
-        return new OpenFailed(reply ?? new RemoteReply(451, "4.4.4", "no host to connect to"), signal);
-    }
+        return Failed();
 
-    private async Task<Transmitted> TransmitAsync(DeliveryRequest request)
-    {
-        var session = _session!;
-        var remote = session.RemoteEndPoint.ToString();
-        var host = _where[.._where.IndexOf('[')];
-        var results = new List<RecipientResult>(request.Recipients.Count);
-        RemoteReply? signal = null;
-
-        RecipientResult Result(DeliveryRecipient recipient, DeliveryOutcome outcome, RemoteReply reply) =>
-            new(recipient.Index, outcome, reply, host, remote, session.IsTls);
-
-        void DeferRest(RemoteReply reply)
-        {
-            foreach (var recipient in request.Recipients.Skip(results.Count)) results.Add(Result(recipient, DeliveryOutcome.Deferred, reply));
-        }
-
-        byte[]? body;
-        try
-        {
-            body = await _bodies.ReadAsync(request.QueueId, _stopping.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            _log.Warning(e, "Cannot read the body of {0}", request.QueueId);
-            DeferRest(new RemoteReply(451, "4.3.0", $"message body unreadable: {e.GetBaseException().Message}"));
-            return new Transmitted(request, results, null, session.IsUsable);
-        }
-        if (body is null)
-        {
-            // A message completed meanwhile (a retry after a lost report delivered it): nothing to send.
-            DeferRest(new RemoteReply(451, "4.3.0", "message body not in the body store (message no longer queued?)"));
-            return new Transmitted(request, results, null, session.IsUsable);
-        }
-
-        try
-        {
-            foreach (var batch in request.Recipients.Chunk(_maxRecipients))
-            {
-                var message = new OutboundMessage(request.ReversePath,
-                    batch.Select(r => new OutboundRecipient(r.Address, r.Notify, r.OriginalRecipient)).ToArray(),
-                    body, request.BodyType, request.SmtpUtf8, request.EnvelopeId, request.Ret);
-                var result = await session.SendAsync(message, _stopping.Token).ConfigureAwait(false);
-                for (var i = 0; i < batch.Length; i++)
-                {
-                    var decisive = result.Decisive(i);
-                    var reply = decisive is null ? Replies.NoReply : Replies.From(decisive);
-                    results.Add(Result(batch[i], decisive is null ? DeliveryOutcome.Deferred : Replies.Outcome(result.OutcomeOf(i)), reply));
-                    if (decisive is not null && (signal is null || signal.Code / 100 == 2)) signal = reply;
-                }
-                if (!session.IsUsable)
-                {
-                    DeferRest(Replies.ConnectionLost(_where, "the server closed the connection"));
-                    break;
-                }
-            }
-        }
-        catch (SmtpClientException e)
-        {
-            var lost = e.Reply is { IsTransientFailure: true } transient ? Replies.From(transient) : Replies.ConnectionLost(_where, e.Message);
-            signal = e.Reply is null ? signal : Replies.From(e.Reply);
-            DeferRest(lost);
-            return new Transmitted(request, results, signal, false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            DeferRest(Replies.ConnectionLost(_where, e.Message));
-            return new Transmitted(request, results, signal, false);
-        }
-        return new Transmitted(request, results, signal, session.IsUsable);
+        // A next hop that is this node is skipped (as Postfix does); a loop only when no other one could even be tried.
+        OpenFailed Failed() => loop is not null && reply is null
+            ? new OpenFailed(new RemoteReply(554, "5.4.6", $"mail loops back to myself: {loop}"), null, Permanent: true)
+            : new OpenFailed(reply ?? new RemoteReply(451, "4.4.4", "no host to connect to"), signal);
     }
 
     private async Task QuitAsync()
@@ -187,6 +131,6 @@ public sealed class OutboundConnection : ReceiveActor
             _ = session.DisposeAsync().AsTask().ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
     }
 
-    public static Props Props(IReadOnlyList<NextHop> hops, EgressSource source, SmtpClientOptions options, MessageBodyStore bodies, int maxRecipients) =>
-        Akka.Actor.Props.Create(() => new OutboundConnection(hops, source, options, bodies, maxRecipients));
+    public static Props Props(IReadOnlyList<NextHop> hops, EgressSource source, SmtpClientOptions options, MessageBodyStore bodies, int maxRecipients, DestinationPolicy? loops = null) =>
+        Akka.Actor.Props.Create(() => new OutboundConnection(hops, source, options, bodies, maxRecipients, loops));
 }

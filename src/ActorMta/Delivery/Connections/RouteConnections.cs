@@ -30,6 +30,8 @@ internal static class RouteConnections
                 Credentials = credentials,
                 Timeouts = context.Settings.Timeouts,
             },
-            context.Bodies, policy.Limits.MaxRecipientsPerTransaction);
+            context.Bodies, policy.Limits.MaxRecipientsPerTransaction,
+            // Static hosts and smarthosts are the operator's choice (trusted); only MX answers are checked for loops.
+            policy.Route is DeliveryRoute.Mx ? context.Destinations : null);
     }
 }

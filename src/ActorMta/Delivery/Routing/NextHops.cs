@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using ActorMta.Delivery.Connections;
 using ActorMta.Delivery.Dns;
+using ActorMta.Delivery.Egress;
 
 namespace ActorMta.Delivery.Routing;
 
@@ -21,16 +22,17 @@ public abstract record NextHops
     /// <summary>
     /// Resolves a route: MX records through the resolver (null MX, NXDOMAIN and temporary DNS
     /// failures sorted out there), static and smarthost names through the system resolver.
-    /// Never throws for DNS trouble.
+    /// Never throws for DNS trouble. MX answers (and address literals) go through <paramref name="destinations"/>;
+    /// static hosts and smarthosts are the operator's own choice and are trusted as they are.
     /// </summary>
-    public static async Task<NextHops> ResolveAsync(string domain, DeliveryRoute route, IMailExchangerResolver resolver, CancellationToken cancellation)
+    public static async Task<NextHops> ResolveAsync(string domain, DeliveryRoute route, IMailExchangerResolver resolver, DestinationPolicy destinations, CancellationToken cancellation)
     {
         switch (route)
         {
             case DeliveryRoute.Mx mx:
                 return await resolver.ResolveAsync(domain, cancellation).ConfigureAwait(false) switch
                 {
-                    MailExchangerResolution.Resolved resolved => new Found(resolved.MailExchangers
+                    MailExchangerResolution.Resolved resolved => destinations.Screen(domain, resolved.MailExchangers
                         .Select(e => new NextHop(e.HostName, [.. e.Addresses.Select(a => new IPEndPoint(a, mx.Port))]))
                         .ToArray()),
                     MailExchangerResolution.PermanentFailure failure => new NotFound(
