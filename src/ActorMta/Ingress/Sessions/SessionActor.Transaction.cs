@@ -99,7 +99,7 @@ public sealed partial class SessionActor
             RefuseChunk(SmtpReplies.MessageTooBig, size);
             return;
         }
-        chunks.BeginChunk(size);
+        chunks.BeginChunk(size, last);
         _lastChunk = last;
         _phase = Phase.Chunk;
         Run(_connection.ReadChunkAsync(chunks, _body, _setup.Timeouts.DataBlock, DataTimeLeft()));
