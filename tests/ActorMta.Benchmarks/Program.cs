@@ -3,7 +3,8 @@ namespace ActorMta.Benchmarks;
 /// <summary>
 /// BenchmarkDotNet micro-benchmarks by default; `queue-intake ...` runs the queue's accept path
 /// under load without SMTP in front (see Queue/QueueIntakeLoad.cs); `idle-connections ...` measures
-/// memory per idle SMTP connection (see Ingress/IdleConnections.cs).
+/// memory per idle SMTP connection (see Ingress/IdleConnections.cs); `fuzz [cases] [seed]` runs the wire
+/// fuzzing properties (see Smtp/WireFuzzRun.cs).
 /// </summary>
 public static class Program
 {
@@ -11,6 +12,7 @@ public static class Program
     {
         if (args is ["queue-intake", .. var rest]) return await Queue.QueueIntakeLoad.RunAsync(rest);
         if (args is ["idle-connections", .. var options]) return await Ingress.IdleConnections.RunAsync(options);
+        if (args is ["fuzz", .. var fuzzOptions]) return Smtp.WireFuzzRun.Run(fuzzOptions);
         BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }
