@@ -21,7 +21,8 @@ public sealed record IngressSettings(
     SessionLimits Limits,
     SessionTimeouts Timeouts,
     TlsSettings Tls,
-    AuthSettings Auth)
+    AuthSettings Auth,
+    RecipientValidation RecipientValidation)
 {
     public static IngressSettings From(SettingsReader settings, NodeSettings node)
     {
@@ -37,6 +38,7 @@ public sealed record IngressSettings(
             SessionLimits.From(settings),
             SessionTimeouts.From(settings),
             TlsSettings.From(settings, node.DataDirectory),
-            AuthSettings.From(settings, node.DataDirectory));
+            AuthSettings.From(settings, node.DataDirectory),
+            RecipientValidation.From(settings, node.DataDirectory, TimeProvider.System));
     }
 }

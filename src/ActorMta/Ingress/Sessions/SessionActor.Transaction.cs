@@ -59,6 +59,11 @@ public sealed partial class SessionActor
                 Refuse(SessionReplies.RoutingDenied);
                 return;
         }
+        if (path.Mailbox is { } mailbox && _setup.RecipientValidation.IsUnknown(mailbox))
+        {
+            Refuse(SessionReplies.UnknownRecipient(mailbox));
+            return;
+        }
         var address = path.Mailbox?.ToString() ?? $"postmaster@{_setup.Hostname}";
         var original = command.ToOriginalRecipient();
         transaction.Add(new EnvelopeRecipient(address, HonouredNotify(command.RecipientParameters.Notify),
