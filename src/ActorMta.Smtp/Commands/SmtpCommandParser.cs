@@ -75,8 +75,8 @@ public sealed class SmtpCommandParser(SmtpLimits limits)
     {
         var mail = verb == SmtpVerb.Mail;
         if (!TryFindPath(line, argument, mail ? "FROM:"u8 : "TO:"u8, out var path)) return Syntax(line, verb);
-        var status = EsmtpParameterParser.Parse(line, path.Start + path.Length, verb, offered, utf8Transaction, out var parameters, out var failed);
-        if (status != CommandStatus.Ok) return ParameterFailure(line, verb, status, failed);
+        var status = EsmtpParameterParser.Parse(line, path.Start + path.Length, verb, offered, utf8Transaction, out var parameters, out var failed, out var problem);
+        if (status != CommandStatus.Ok) return ParameterFailure(line, verb, status, failed, problem);
 
         var error = PathParser.Parse(line, path, mail ? parameters.SmtpUtf8 : utf8Transaction, Limits, out var slices);
         // "<>" is only a reverse-path, "<postmaster>" without a domain only a forward-path.
@@ -138,13 +138,13 @@ public sealed class SmtpCommandParser(SmtpLimits limits)
         return true;
     }
 
-    private static SmtpCommand ParameterFailure(ReadOnlySpan<byte> line, SmtpVerb verb, CommandStatus status, EsmtpParameter failed)
+    private static SmtpCommand ParameterFailure(ReadOnlySpan<byte> line, SmtpVerb verb, CommandStatus status, EsmtpParameter failed, ParameterValueProblem problem)
     {
         var reply = status switch
         {
             CommandStatus.UnknownParameter => verb == SmtpVerb.Mail ? SmtpReplies.UnknownMailParameter : SmtpReplies.UnknownRcptParameter,
             CommandStatus.DuplicateParameter => SmtpReplies.DuplicateParameter(failed),
-            CommandStatus.InvalidParameterValue => SmtpReplies.InvalidParameterValue(failed),
+            CommandStatus.InvalidParameterValue => SmtpReplies.InvalidParameterValue(failed, problem),
             CommandStatus.UnsupportedParameterValue => failed == EsmtpParameter.Body ? SmtpReplies.BinaryMimeNotSupported : SmtpReplies.UnknownMailParameter,
             _ => SyntaxReply(verb),
         };

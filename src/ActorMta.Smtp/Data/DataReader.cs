@@ -23,56 +23,47 @@ public sealed class DataReader
     {
         /// <summary>After CRLF (or at the start, the DATA line's CRLF): a dot here is special.</summary>
         LineStart,
+        /// <summary>Inside a line: <see cref="TextContent"/> reads on to the next CRLF (a CR at a buffer's end is its state).</summary>
         MidLine,
         /// <summary>A dot at line start: the end if CRLF follows, else a stuffed dot to drop.</summary>
         Dot,
         DotCr,
-        /// <summary>A CR: a line end if LF follows, else bare.</summary>
-        Cr,
     }
-
-    private static ReadOnlySpan<byte> CrLf => "\r\n"u8;
-    private static ReadOnlySpan<byte> BareCr => "\r"u8;
-    private static ReadOnlySpan<byte> BareLf => "\n"u8;
-    private static ReadOnlySpan<byte> Nul => "\0"u8;
 
     private readonly SmtpLimits _limits;
     private State _state;
-    private long _lineLength;
-    private MessageSizeLimit _size;
+    private TextContent _text;
 
     public DataReader(SmtpLimits limits)
     {
         _limits = limits;
-        _size = new MessageSizeLimit(limits.MaxMessageSize);
+        _text = new TextContent(limits);
     }
 
     /// <summary>Whether the end of data has been read.</summary>
     public bool IsComplete { get; private set; }
 
     /// <summary>Message size after unstuffing, counted to the end even past the limit (RFC 1870 counting).</summary>
-    public long MessageSize => _size.MessageSize;
+    public long MessageSize => _text.MessageSize;
 
     /// <summary>Octets written to the body writer (stops growing at the size limit).</summary>
-    public long StoredSize => _size.StoredSize;
+    public long StoredSize => _text.StoredSize;
 
     /// <summary>Octets taken off the wire, dot-stuffing and the final ".\r\n" included.</summary>
     public long WireSize { get; private set; }
 
     /// <summary>Bare CRs and LFs turned into CRLF (<see cref="BareLineEndingHandling.Normalize"/> mode).</summary>
-    public long NormalizedLineEndings { get; private set; }
+    public long NormalizedLineEndings => _text.NormalizedLineEndings;
 
-    public DataViolations Violations { get; private set; }
+    public DataViolations Violations => _text.Violations;
 
     /// <summary>Starts a new message. Call after sending 354.</summary>
     public void Reset()
     {
         _state = State.LineStart;
-        _lineLength = 0;
         IsComplete = false;
-        _size = new MessageSizeLimit(_limits.MaxMessageSize);
-        WireSize = NormalizedLineEndings = 0;
-        Violations = DataViolations.None;
+        _text = new TextContent(_limits);
+        WireSize = 0;
     }
 
     /// <summary>
@@ -102,38 +93,9 @@ public sealed class DataReader
             switch (_state)
             {
                 case State.MidLine:
-                    var rest = span[i..];
-                    var special = _limits.AllowNulInData
-                        ? rest.IndexOfAny(SmtpSyntax.Cr, SmtpSyntax.Lf)
-                        : rest.IndexOfAny(SmtpSyntax.Cr, SmtpSyntax.Lf, (byte)0);
-                    if (special < 0)
-                    {
-                        Store(rest, body, endsLine: false);
-                        return span.Length;
-                    }
-                    if (rest[special] == SmtpSyntax.Cr && special + 1 < rest.Length && rest[special + 1] == SmtpSyntax.Lf)
-                    {
-                        // The common case: a whole line and its CRLF in one copy.
-                        Store(rest[..(special + 2)], body, endsLine: true);
-                        i += special + 2;
-                        _state = State.LineStart;
-                        break;
-                    }
-                    Store(rest[..special], body, endsLine: false);
-                    i += special + 1;
-                    switch (rest[special])
-                    {
-                        case SmtpSyntax.Cr:
-                            _state = State.Cr;
-                            break;
-                        case SmtpSyntax.Lf:
-                            StoreBareLineEnding(BareLf, body);
-                            break;
-                        default:
-                            Violations |= DataViolations.NulOctet;
-                            Store(Nul, body, endsLine: false);
-                            break;
-                    }
+                    // Text to the end of the line; only a real CRLF brings the next line start.
+                    i += _text.Write(span[i..], body, stopAfterLineEnd: true, out var lineEnded);
+                    if (lineEnded) _state = State.LineStart;
                     break;
 
                 case State.LineStart:
@@ -166,50 +128,12 @@ public sealed class DataReader
                         IsComplete = true;
                         return i + 1;
                     }
-                    StoreBareLineEnding(BareCr, body); // "." CR x: the dot was stuffing, the CR is bare
+                    // "." CR x: the dot was stuffing; the CR goes to the text, which finds it bare.
+                    _text.PendingCr = true;
                     _state = State.MidLine;
-                    break;
-
-                case State.Cr:
-                    if (span[i] == SmtpSyntax.Lf)
-                    {
-                        i++;
-                        Store(CrLf, body, endsLine: true);
-                        _state = State.LineStart;
-                    }
-                    else
-                    {
-                        StoreBareLineEnding(BareCr, body);
-                        _state = State.MidLine;
-                    }
                     break;
             }
         }
         return i;
-    }
-
-    /// <summary>A bare CR or LF: refused, or stored as CRLF. Either way the line does not end here.</summary>
-    private void StoreBareLineEnding(ReadOnlySpan<byte> octet, IBufferWriter<byte> body)
-    {
-        if (_limits.BareLineEndings == BareLineEndingHandling.Normalize)
-        {
-            NormalizedLineEndings++;
-            Store(CrLf, body, endsLine: true);
-        }
-        else
-        {
-            Violations |= DataViolations.BareLineEnding;
-            Store(octet, body, endsLine: false);
-        }
-    }
-
-    private void Store(ReadOnlySpan<byte> octets, IBufferWriter<byte> body, bool endsLine)
-    {
-        _lineLength += endsLine ? octets.Length - 2 : octets.Length;
-        if (_lineLength > _limits.TextLineLength - 2) Violations |= DataViolations.LineTooLong;
-        if (endsLine) _lineLength = 0;
-
-        body.Write(_size.Admit(octets)); // keeps reading to the end; stores up to the limit
-        if (_size.IsExceeded) Violations |= DataViolations.TooBig;
     }
 }

@@ -25,8 +25,11 @@ internal static class EsmtpParameterParser
     /// <summary>RFC 3461 4.4: ENVID at most 100 characters.</summary>
     public const int MaxEnvelopeIdLength = 100;
 
-    /// <summary>RFC 3461 4.2: ORCPT at most 500 characters.</summary>
+    /// <summary>RFC 3461 4.2: ORCPT at most 500 characters, here and as delivery writes it again.</summary>
     public const int MaxOriginalRecipientLength = 500;
+
+    /// <summary>AUTH= (RFC 4954 5) names a mailbox; no RFC bound, so ORCPT's.</summary>
+    public const int MaxAuthLength = 500;
 
     private readonly record struct Known(EsmtpParameter Parameter, string Name, SmtpVerb Verb, SmtpExtensions Extension);
 
@@ -50,10 +53,11 @@ internal static class EsmtpParameterParser
     /// <summary>Parses the parameters that start at <paramref name="position"/> (just after the path).</summary>
     public static CommandStatus Parse(
         ReadOnlySpan<byte> line, int position, SmtpVerb verb, SmtpExtensions offered, bool utf8Transaction,
-        out ParsedParameters result, out EsmtpParameter failed)
+        out ParsedParameters result, out EsmtpParameter failed, out ParameterValueProblem problem)
     {
         result = default;
         failed = default;
+        problem = ParameterValueProblem.None;
         var seen = 0;
         while (position < line.Length)
         {
@@ -71,7 +75,7 @@ internal static class EsmtpParameterParser
             if (!TryIdentify(keyword, verb, offered, out failed)) return CommandStatus.UnknownParameter;
             if ((seen & (1 << (int)failed)) != 0) return CommandStatus.DuplicateParameter;
             seen |= 1 << (int)failed;
-            var status = Apply(failed, line, valueSlice, equals >= 0, offered, utf8Transaction, ref result);
+            var status = Apply(failed, line, valueSlice, equals >= 0, offered, utf8Transaction, ref result, out problem);
             if (status != CommandStatus.Ok) return status;
         }
         return CommandStatus.Ok;
@@ -94,8 +98,9 @@ internal static class EsmtpParameterParser
 
     private static CommandStatus Apply(
         EsmtpParameter parameter, ReadOnlySpan<byte> line, LineSlice valueSlice, bool hasValue,
-        SmtpExtensions offered, bool utf8Transaction, ref ParsedParameters result)
+        SmtpExtensions offered, bool utf8Transaction, ref ParsedParameters result, out ParameterValueProblem problem)
     {
+        problem = ParameterValueProblem.Syntax;
         var value = valueSlice.Of(line);
         // SMTPUTF8 is the only one without a value; every other needs a non-empty one.
         if (parameter == EsmtpParameter.SmtpUtf8 ? hasValue : value.IsEmpty) return CommandStatus.InvalidParameterValue;
@@ -123,12 +128,15 @@ internal static class EsmtpParameterParser
                 if (result.Return == DsnReturn.Unspecified) return CommandStatus.InvalidParameterValue;
                 break;
             case EsmtpParameter.EnvelopeId:
-                if (!IsEnvelopeId(value)) return CommandStatus.InvalidParameterValue;
+                problem = DecodedValue.Check(value, MaxEnvelopeIdLength, allowUtf8: false);
+                if (problem != ParameterValueProblem.None) return CommandStatus.InvalidParameterValue;
                 result.EnvelopeId = valueSlice;
                 break;
             case EsmtpParameter.Auth:
-                // RFC 4954 5: AUTH=<> or AUTH=xtext(mailbox). Accepted and ignored: we trust our own authentication.
-                if (!Xtext.IsValid(value, out _)) return CommandStatus.InvalidParameterValue;
+                // RFC 4954 5: AUTH=<> or AUTH=xtext(mailbox). Accepted and ignored: we trust our own authentication;
+                // still checked like ENVID, so nothing that reaches a log or a later hop can hold a line break.
+                problem = DecodedValue.Check(value, MaxAuthLength, allowUtf8: false);
+                if (problem != ParameterValueProblem.None) return CommandStatus.InvalidParameterValue;
                 result.Auth = true;
                 break;
             case EsmtpParameter.Notify:
@@ -137,16 +145,17 @@ internal static class EsmtpParameterParser
                 break;
             case EsmtpParameter.OriginalRecipient:
                 var semicolon = value.IndexOf((byte)';');
-                if (value.Length > MaxOriginalRecipientLength || semicolon <= 0 || semicolon == value.Length - 1
-                    || value[..semicolon].IndexOfAnyExcept(SmtpSyntax.Atext) >= 0
-                    || !Xtext.IsValid(value[(semicolon + 1)..], out _, allowUtf8: utf8Transaction))
-                {
+                if (semicolon <= 0 || semicolon == value.Length - 1 || value[..semicolon].IndexOfAnyExcept(SmtpSyntax.Atext) >= 0)
                     return CommandStatus.InvalidParameterValue;
-                }
+                problem = value.Length > MaxOriginalRecipientLength
+                    ? ParameterValueProblem.TooLong
+                    : DecodedValue.CheckOriginalRecipient(value[..semicolon], value[(semicolon + 1)..], utf8Transaction, MaxOriginalRecipientLength);
+                if (problem != ParameterValueProblem.None) return CommandStatus.InvalidParameterValue;
                 result.OriginalRecipientType = valueSlice with { Length = semicolon };
                 result.OriginalRecipient = new LineSlice(valueSlice.Start + semicolon + 1, value.Length - semicolon - 1);
                 break;
         }
+        problem = ParameterValueProblem.None;
         return CommandStatus.Ok;
     }
 
@@ -172,14 +181,5 @@ internal static class EsmtpParameterParser
             notify |= flag;
         }
         return notify;
-    }
-
-    /// <summary>xtext that decodes to at most 100 printable ASCII characters (RFC 3461 4.4).</summary>
-    private static bool IsEnvelopeId(ReadOnlySpan<byte> value)
-    {
-        if (!Xtext.IsValid(value, out var length) || length > MaxEnvelopeIdLength) return false;
-        Span<byte> decoded = stackalloc byte[length];
-        Xtext.Decode(value, decoded);
-        return decoded.IndexOfAnyExceptInRange((byte)32, (byte)126) < 0;
     }
 }

@@ -76,6 +76,14 @@ public static class Xtext
         return builder.ToString();
     }
 
+    /// <summary>The length of <see cref="Encode"/>'s result for these octets.</summary>
+    public static int EncodedLength(ReadOnlySpan<byte> octets)
+    {
+        var length = 0;
+        foreach (var b in octets) length += IsXchar(b) ? 1 : 3;
+        return length;
+    }
+
     private static bool IsXchar(byte b) => b is >= 33 and <= 126 and not (byte)'+' and not (byte)'=';
 
     private static int HexValue(byte b) => b switch

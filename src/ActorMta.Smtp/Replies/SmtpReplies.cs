@@ -50,11 +50,16 @@ public static class SmtpReplies
     public static readonly SmtpReply BinaryMimeNotSupported = Reply(555, "5.5.4 BODY=BINARYMIME is not supported");
     public static readonly SmtpReply EightBitMimeNotSupported = Reply(555, "5.5.4 BODY=7BIT/8BITMIME is not supported");
 
-    private static readonly SmtpReply[] InvalidParameterValues = PerParameter(p => Reply(501, $"5.5.4 Invalid {EsmtpParameterParser.Name(p)} value"));
+    private static readonly SmtpReply[][] InvalidParameterValues = PerParameter(p => Enum.GetValues<ParameterValueProblem>()
+        .Select(problem => Reply(501, $"5.5.4 Invalid {EsmtpParameterParser.Name(p)} value{Reason(p, problem)}")).ToArray());
     private static readonly SmtpReply[] DuplicateParameters = PerParameter(p => Reply(501, $"5.5.4 Duplicate {EsmtpParameterParser.Name(p)} parameter"));
 
     /// <summary>501 5.5.4 for a malformed value of <paramref name="parameter"/>.</summary>
-    public static SmtpReply InvalidParameterValue(EsmtpParameter parameter) => InvalidParameterValues[(int)parameter];
+    public static SmtpReply InvalidParameterValue(EsmtpParameter parameter) => InvalidParameterValues[(int)parameter][0];
+
+    /// <summary>501 5.5.4 for a value of <paramref name="parameter"/> refused for <paramref name="problem"/>, saying why.</summary>
+    public static SmtpReply InvalidParameterValue(EsmtpParameter parameter, ParameterValueProblem problem) =>
+        InvalidParameterValues[(int)parameter][(int)problem];
 
     /// <summary>501 5.5.4 for <paramref name="parameter"/> given twice.</summary>
     public static SmtpReply DuplicateParameter(EsmtpParameter parameter) => DuplicateParameters[(int)parameter];
@@ -77,5 +82,17 @@ public static class SmtpReplies
 
     private static SmtpReply Reply(int code, string text) => new(code, text);
 
-    private static SmtpReply[] PerParameter(Func<EsmtpParameter, SmtpReply> reply) => Enum.GetValues<EsmtpParameter>().Select(reply).ToArray();
+    private static T[] PerParameter<T>(Func<EsmtpParameter, T> reply) => Enum.GetValues<EsmtpParameter>().Select(reply).ToArray();
+
+    private static string Reason(EsmtpParameter parameter, ParameterValueProblem problem) => problem switch
+    {
+        ParameterValueProblem.ControlCharacter => ": xtext decodes to a control character",
+        ParameterValueProblem.NotAscii when parameter == EsmtpParameter.OriginalRecipient => ": only printable US-ASCII is allowed without SMTPUTF8",
+        ParameterValueProblem.NotAscii => ": only printable US-ASCII is allowed",
+        ParameterValueProblem.MalformedUtf8 => ": xtext decodes to malformed UTF-8",
+        ParameterValueProblem.TooLong when parameter == EsmtpParameter.OriginalRecipient => ": longer than 500 characters as xtext",
+        ParameterValueProblem.TooLong => ": too long",
+        ParameterValueProblem.NotAnAddress => ": not an address (local-part@domain)",
+        _ => "",
+    };
 }

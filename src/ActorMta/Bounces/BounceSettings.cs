@@ -14,6 +14,7 @@ namespace ActorMta.Bounces;
 /// <param name="MaxConcurrent">DSNs read, built and queued at once on this node.</param>
 /// <param name="MaxWaiting">Requests that may wait for a turn; beyond that partitions are told to ask again later.</param>
 /// <param name="Timeout">How long reading the original, building and queueing one DSN may take.</param>
+/// <param name="ReturnHeadersMaxSize">When only headers are returned: at most this many octets of them, cut where a field begins.</param>
 public sealed record BounceSettings(
     string ReportingMta,
     MailboxAddress FromMailbox,
@@ -21,7 +22,8 @@ public sealed record BounceSettings(
     long ReturnUnspecifiedMaxSize,
     int MaxConcurrent,
     int MaxWaiting,
-    TimeSpan Timeout)
+    TimeSpan Timeout,
+    long ReturnHeadersMaxSize = 64 * 1024)
 {
     public static BounceSettings From(SettingsReader settings, NodeSettings node) => new(
         node.Hostname,
@@ -30,7 +32,8 @@ public sealed record BounceSettings(
         settings.Size("actormta.bounces.return-unspecified-max-size"),
         settings.Int("actormta.bounces.max-concurrent", 1, 1024),
         settings.Int("actormta.bounces.max-waiting", 0),
-        settings.Duration("actormta.bounces.timeout", TimeSpan.FromSeconds(1)));
+        settings.Duration("actormta.bounces.timeout", TimeSpan.FromSeconds(1)),
+        settings.Size("actormta.bounces.return-headers-max-size", min: 1024));
 
     private static MailboxAddress FromAddress(SettingsReader settings, string hostname)
     {

@@ -28,7 +28,7 @@ public sealed class DsnBuilder(BounceSettings settings, TimeSpan maxLifetime)
         var willRetryUntil = request.AcceptedAt + maxLifetime;
         // Nothing comes back when the body is gone or cannot be parsed.
         var chosen = original is null ? ReturnedContent.Nothing : ReturnedOriginal.Choose(request, original.Length, settings);
-        var originalPart = original is null ? null : ReturnedOriginal.Create(original, chosen, utf8);
+        var originalPart = original is null ? null : ReturnedOriginal.Create(original, chosen, utf8, settings.ReturnHeadersMaxSize);
         var returned = originalPart is null ? ReturnedContent.Nothing : chosen;
 
         var explanation = new TextPart("plain") { Text = DsnExplanation.Write(request, settings.ReportingMta, willRetryUntil, returned, utf8) };

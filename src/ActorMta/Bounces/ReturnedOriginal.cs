@@ -27,15 +27,23 @@ internal static class ReturnedOriginal
         };
     }
 
-    /// <summary>The part to attach, or null when the stored body cannot be parsed (nothing is returned then).</summary>
-    public static MimeEntity? Create(byte[] body, ReturnedContent returned, bool utf8)
+    /// <summary>
+    /// The part to attach, or null when the stored body cannot be parsed (nothing is returned then).
+    /// Headers only: at most <paramref name="maxHeaders"/> octets of them, so a message of huge headers
+    /// (or none, all "headers") does not send the original back to a possibly forged sender.
+    /// </summary>
+    public static MimeEntity? Create(byte[] body, ReturnedContent returned, bool utf8, long maxHeaders)
     {
         try
         {
-            using var stream = new MemoryStream(body, writable: false);
-            return returned == ReturnedContent.FullMessage
-                ? Labelled(new MessagePart(utf8 ? "global" : "rfc822") { Message = MimeMessage.Load(stream) }, body)
-                : Labelled(Headers(HeaderList.Load(stream), utf8), HeaderSection(body));
+            if (returned == ReturnedContent.FullMessage)
+            {
+                using var stream = new MemoryStream(body, writable: false);
+                return Labelled(new MessagePart(utf8 ? "global" : "rfc822") { Message = MimeMessage.Load(stream) }, body);
+            }
+            var headers = CappedHeaderSection(body, maxHeaders).ToArray();
+            using var section = new MemoryStream(headers, writable: false);
+            return Labelled(Headers(HeaderList.Load(section), utf8), headers);
         }
         catch (FormatException)
         {
@@ -57,9 +65,20 @@ internal static class ReturnedOriginal
         return part;
     }
 
-    private static ReadOnlySpan<byte> HeaderSection(ReadOnlySpan<byte> body)
+    /// <summary>
+    /// The header section (through the CRLF of its last field), cut to at most <paramref name="max"/> octets
+    /// where a field begins: after a CRLF that no space or tab follows (a fold continues the field).
+    /// </summary>
+    internal static ReadOnlySpan<byte> CappedHeaderSection(ReadOnlySpan<byte> body, long max)
     {
         var end = body.IndexOf("\r\n\r\n"u8);
-        return end < 0 ? body : body[..end];
+        var section = end < 0 ? body : body[..(end + 2)];
+        if (section.Length <= max) return section;
+        for (var start = (int)max; start >= 2; start--)
+        {
+            if (section[start - 2] == '\r' && section[start - 1] == '\n' && section[start] is not (byte)' ' and not (byte)'\t')
+                return section[..start];
+        }
+        return default; // one field longer than the cap: nothing of it
     }
 }

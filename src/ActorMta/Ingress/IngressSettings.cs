@@ -25,7 +25,8 @@ public sealed record IngressSettings(
     TlsSettings Tls,
     AuthSettings Auth,
     SessionCaps Caps,
-    TurnAwaySettings TurnAway)
+    TurnAwaySettings TurnAway,
+    RecipientValidation RecipientValidation)
 {
     public static IngressSettings From(SettingsReader settings, NodeSettings node)
     {
@@ -44,6 +45,7 @@ public sealed record IngressSettings(
             TlsSettings.From(settings, node.DataDirectory),
             AuthSettings.From(settings, node.DataDirectory),
             SessionCaps.From(settings),
-            TurnAwaySettings.From(settings));
+            TurnAwaySettings.From(settings),
+            RecipientValidation.From(settings, node.DataDirectory, TimeProvider.System));
     }
 }

@@ -9,10 +9,10 @@ public class ChunkReaderTests
     private sealed record ChunkOutcome(string Body, string Left, long MessageSize, long StoredSize, DataViolations Violations);
 
     /// <summary>Runs a BDAT transaction: each (size, skip) chunk is read from the arriving input in turn.</summary>
-    private static ChunkOutcome Read(SmtpLimits limits, (long Size, bool Skip)[] chunks, IEnumerable<byte[]> arrivals)
+    private static ChunkOutcome Read(SmtpLimits limits, (long Size, bool Skip)[] chunks, IEnumerable<byte[]> arrivals, bool binary = false)
     {
         var reader = new ChunkReader(limits);
-        reader.Reset();
+        reader.Reset(binary);
         var body = new ArrayBufferWriter<byte>();
         var input = new ChunkedInput();
         var next = 0;
@@ -36,25 +36,50 @@ public class ChunkReaderTests
         {
             if (next >= chunks.Length) return;
             if (chunks[next].Skip) reader.BeginSkip(chunks[next].Size);
-            else reader.BeginChunk(chunks[next].Size);
+            else reader.BeginChunk(chunks[next].Size, last: next == chunks.Length - 1);
         }
     }
 
-    private static ChunkOutcome ReadEveryWay(SmtpLimits limits, (long, bool)[] chunks, string wire)
+    private static ChunkOutcome ReadEveryWay(SmtpLimits limits, (long, bool)[] chunks, string wire, bool binary = false)
     {
         var octets = Wire.Octets(wire);
-        var whole = Read(limits, chunks, [octets]);
-        foreach (var split in Wire.EverySplit(octets)) Assert.Equal(whole, Read(limits, chunks, split));
-        Assert.Equal(whole, Read(limits, chunks, Wire.Chunks(octets, 1)));
+        var whole = Read(limits, chunks, [octets], binary);
+        foreach (var split in Wire.EverySplit(octets)) Assert.Equal(whole, Read(limits, chunks, split, binary));
+        Assert.Equal(whole, Read(limits, chunks, Wire.Chunks(octets, 1), binary));
         return whole;
     }
 
     [Fact]
     public void A_chunk_is_exactly_its_size_taken_verbatim()
     {
-        // No dot-unstuffing and no end marker: "\r\n.\r\n" and bare LFs are just octets here.
+        // No dot-unstuffing and no end marker: "\r\n.\r\n" and bare LFs are just octets here, reported as DATA reports them.
         var outcome = ReadEveryWay(SmtpLimits.Default, [(13, false)], "a\r\n.\r\n..b\nc\r\0\r\nRSET\r\n");
+        Assert.Equal(new ChunkOutcome("a\r\n.\r\n..b\nc\r\0", "\r\nRSET\r\n", 13, 13, DataViolations.BareLineEnding | DataViolations.NulOctet), outcome);
+    }
+
+    [Fact]
+    public void A_binarymime_chunk_is_taken_verbatim_without_the_text_policy()
+    {
+        var outcome = ReadEveryWay(SmtpLimits.Default, [(13, false)], "a\r\n.\r\n..b\nc\r\0\r\nRSET\r\n", binary: true);
         Assert.Equal(new ChunkOutcome("a\r\n.\r\n..b\nc\r\0", "\r\nRSET\r\n", 13, 13, DataViolations.None), outcome);
+    }
+
+    [Theory]
+    [InlineData("ab\r", "\ncd", "ab\r\ncd", DataViolations.None)] // CRLF across the chunk boundary: one line end
+    [InlineData("ab\r", "cd", "ab\rcd", DataViolations.BareLineEnding)]
+    [InlineData("ab", "cd\r", "abcd\r", DataViolations.BareLineEnding)] // a CR ending the LAST chunk has no LF to come
+    public void Line_endings_are_judged_across_chunk_boundaries(string first, string last, string body, DataViolations violations)
+    {
+        var outcome = ReadEveryWay(SmtpLimits.Default, [(first.Length, false), (last.Length, false)], first + last + "QUIT\r\n");
+        Assert.Equal(new ChunkOutcome(body, "QUIT\r\n", body.Length, body.Length, violations), outcome);
+    }
+
+    [Fact]
+    public void Normalizing_stores_CRLF_for_bare_line_endings_in_chunks()
+    {
+        var limits = SmtpLimits.Default with { BareLineEndings = BareLineEndingHandling.Normalize };
+        var outcome = ReadEveryWay(limits, [(4, false), (3, false)], "a\nb\rc\r\r");
+        Assert.Equal(new ChunkOutcome("a\r\nb\r\nc\r\n\r\n", "", 7, 11, DataViolations.None), outcome);
     }
 
     [Fact]
@@ -91,7 +116,7 @@ public class ChunkReaderTests
     {
         var reader = new ChunkReader(new SmtpLimits { MaxMessageSize = 4 });
         reader.BeginChunk(10);
-        var tooBig = new ReadOnlySequence<byte>(new byte[10]);
+        var tooBig = new ReadOnlySequence<byte>("0123456789"u8.ToArray());
         Assert.True(reader.TryReadChunk(ref tooBig, new ArrayBufferWriter<byte>()));
         Assert.Equal(DataViolations.TooBig, reader.Violations);
         reader.Reset();

@@ -112,7 +112,7 @@ public class MailParameterTests
     {
         Assert.Equal(new string('e', 100), Sender(From + "ENVID=" + new string('e', 100)).EnvelopeId);
         Assert.Equal(new string(' ', 100), Sender(From + "ENVID=" + string.Concat(Enumerable.Repeat("+20", 100))).EnvelopeId);
-        Assert.Equal((CommandStatus.InvalidParameterValue, "501 5.5.4 Invalid ENVID value"), Failure(From + "ENVID=" + new string('e', 101)));
+        Assert.Equal((CommandStatus.InvalidParameterValue, "501 5.5.4 Invalid ENVID value: too long"), Failure(From + "ENVID=" + new string('e', 101)));
     }
 
     [Theory]
@@ -123,12 +123,29 @@ public class MailParameterTests
     [InlineData("ENVID=a+GG")]
     [InlineData("ENVID=a+b")]
     [InlineData("ENVID=a=b")]
-    [InlineData("ENVID=a+00")] // decodes to NUL: not printable
-    [InlineData("ENVID=a+0D+0A")] // decodes to CRLF
     [InlineData("ENVID=caf\u00e9")]
     public void A_bad_ENVID_is_501_5_5_4(string parameter)
     {
         Assert.Equal((CommandStatus.InvalidParameterValue, "501 5.5.4 Invalid ENVID value"), Failure(From + parameter));
+    }
+
+    [Theory]
+    [InlineData("ENVID=a+00", "501 5.5.4 Invalid ENVID value: xtext decodes to a control character")]
+    [InlineData("ENVID=a+0D+0A", "501 5.5.4 Invalid ENVID value: xtext decodes to a control character")]
+    [InlineData("ENVID=caf+C3+A9", "501 5.5.4 Invalid ENVID value: only printable US-ASCII is allowed")]
+    [InlineData("AUTH=a+0D+0AMAIL", "501 5.5.4 Invalid AUTH value: xtext decodes to a control character")]
+    [InlineData("AUTH=a+7F@b.example", "501 5.5.4 Invalid AUTH value: xtext decodes to a control character")]
+    [InlineData("AUTH=caf+C3+A9@b.example", "501 5.5.4 Invalid AUTH value: only printable US-ASCII is allowed")]
+    public void A_parameter_that_decodes_to_a_control_character_or_non_ASCII_is_501_with_the_reason(string parameter, string reply)
+    {
+        Assert.Equal((CommandStatus.InvalidParameterValue, reply), Failure(From + parameter));
+    }
+
+    [Fact]
+    public void AUTH_may_decode_to_500_characters_and_no_more()
+    {
+        Assert.True(Sender(From + "AUTH=" + new string('a', 500)).Parameters.HasAuth);
+        Assert.Equal((CommandStatus.InvalidParameterValue, "501 5.5.4 Invalid AUTH value: too long"), Failure(From + "AUTH=" + new string('a', 501)));
     }
 
     [Theory]

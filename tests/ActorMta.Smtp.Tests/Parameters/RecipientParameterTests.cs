@@ -70,9 +70,41 @@ public class RecipientParameterTests
     [Fact]
     public void ORCPT_may_be_500_characters_long_and_no_more()
     {
-        var type = "rfc822;";
-        Assert.Equal(CommandStatus.Ok, Parse(To + "ORCPT=" + type + new string('o', 500 - type.Length)).Status);
-        Assert.Equal(CommandStatus.InvalidParameterValue, Parse(To + "ORCPT=" + type + new string('o', 501 - type.Length)).Status);
+        const string type = "rfc822;", domain = "@y.example";
+        Assert.Equal(CommandStatus.Ok, Parse(To + "ORCPT=" + type + new string('o', 500 - type.Length - domain.Length) + domain).Status);
+        Assert.Equal((CommandStatus.InvalidParameterValue, "501 5.5.4 Invalid ORCPT value: longer than 500 characters as xtext"),
+            Failure(To + "ORCPT=" + type + new string('o', 501 - type.Length - domain.Length) + domain));
+    }
+
+    /// <summary>
+    /// Issue 10: whatever ingress accepts, delivery can attempt. A decoded ORCPT is written again on
+    /// the outbound RCPT line, so what it may decode to is checked here (RFC 3461 4.2: printable US-ASCII).
+    /// </summary>
+    [Theory]
+    [InlineData("ORCPT=rfc822;a+0D+0Abcc:x@evil.test", false, "501 5.5.4 Invalid ORCPT value: xtext decodes to a control character")]
+    [InlineData("ORCPT=rfc822;a+00@b.example", false, "501 5.5.4 Invalid ORCPT value: xtext decodes to a control character")]
+    [InlineData("ORCPT=rfc822;a+09@b.example", false, "501 5.5.4 Invalid ORCPT value: xtext decodes to a control character")]
+    [InlineData("ORCPT=rfc822;a+7F@b.example", false, "501 5.5.4 Invalid ORCPT value: xtext decodes to a control character")]
+    [InlineData("ORCPT=utf-8;a+0A@b.example", true, "501 5.5.4 Invalid ORCPT value: xtext decodes to a control character")]
+    [InlineData("ORCPT=utf-8;a+C2+85@b.example", true, "501 5.5.4 Invalid ORCPT value: xtext decodes to a control character")]
+    [InlineData("ORCPT=rfc822;caf+C3+A9@b.example", false, "501 5.5.4 Invalid ORCPT value: only printable US-ASCII is allowed without SMTPUTF8")]
+    [InlineData("ORCPT=utf-8;caf+C3@b.example", true, "501 5.5.4 Invalid ORCPT value: xtext decodes to malformed UTF-8")]
+    [InlineData("ORCPT=rfc822;nobody", false, "501 5.5.4 Invalid ORCPT value: not an address (local-part@domain)")]
+    [InlineData("ORCPT=rfc822;nobody@", false, "501 5.5.4 Invalid ORCPT value: not an address (local-part@domain)")]
+    [InlineData("ORCPT=rfc822;+40b.example", false, "501 5.5.4 Invalid ORCPT value: not an address (local-part@domain)")]
+    public void An_ORCPT_that_decodes_to_what_delivery_cannot_send_is_501_5_5_4(string parameter, bool utf8, string reply)
+    {
+        Assert.Equal((CommandStatus.InvalidParameterValue, reply), Failure(To + parameter, utf8: utf8));
+    }
+
+    [Fact]
+    public void An_ORCPT_of_UTF8_that_would_pass_500_characters_as_xtext_is_refused()
+    {
+        // 200 two-octet characters: 422 octets on this line, but 1,216 as the xtext delivery writes.
+        var original = "ORCPT=utf-8;" + new string('\u00e9', 200) + "@b.example";
+        Assert.Equal((CommandStatus.InvalidParameterValue, "501 5.5.4 Invalid ORCPT value: longer than 500 characters as xtext"),
+            Failure(To + original, utf8: true));
+        Assert.Equal(CommandStatus.Ok, Parse(To + "ORCPT=utf-8;" + new string('\u00e9', 80) + "@b.example", utf8: true).Status); // 496 as xtext
     }
 
     [Theory]

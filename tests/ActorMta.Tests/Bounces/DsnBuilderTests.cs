@@ -155,6 +155,36 @@ public sealed class DsnBuilderTests
         Assert.Contains(DateUtils.FormatDate(AcceptedAt + MaxLifetime), parsed.Explanation);
     }
 
+    /// <summary>Issue 10: returned headers are capped (actormta.bounces.return-headers-max-size), cut at a header boundary.</summary>
+    [Fact]
+    public void Returned_headers_are_cut_at_a_header_boundary_under_the_cap()
+    {
+        // 2,000 headers of ~60 octets (one folded), ~120 KiB of header section: far over a 4 KiB cap.
+        var extra = string.Concat(Enumerable.Range(0, 2000).Select(i => $"X-Filler-{i:D4}: {new string('f', 40)}\r\n\t{new string('g', 8)}\r\n"));
+        var original = Original(extraHeaders: extra);
+        var envelope = Envelope([Recipient()], ret: DsnReturn.Headers);
+        var dsn = Builder(Settings() with { ReturnHeadersMaxSize = 4096 }).Build(Request(DsnKind.Failure, envelope, RecipientStatus.Failed, NoSuchUser), original, Now);
+
+        var part = Assert.IsType<TextRfc822Headers>(Parse(dsn).Report[2]);
+        using var returned = new MemoryStream();
+        part.Message!.Headers.WriteTo(returned);
+        var text = Encoding.UTF8.GetString(returned.ToArray()).Replace("\r\n", "\n"); // MimeKit writes the platform's line ends
+        Assert.InRange(returned.Length, 1, 4096);
+        Assert.StartsWith("Received: from client.example", text);
+        Assert.Contains("Subject: Quarterly report\n", text);
+        Assert.DoesNotContain("X-Filler-1999", text);
+        // The last field is whole, its folded line included: the cut falls where a new field begins.
+        var last = text.TrimEnd('\n').Split('\n').Last();
+        Assert.Equal("\t" + new string('g', 8), last);
+        Assert.True(dsn.Body.Length < 20_000, $"DSN of {dsn.Body.Length} octets");
+    }
+
+    [Fact]
+    public void The_cap_on_returned_headers_is_64KiB_by_default()
+    {
+        Assert.Equal(64 * 1024, DsnSamples.Settings().ReturnHeadersMaxSize);
+    }
+
     [Fact]
     public void A_success_DSN_reports_the_recipient_relayed_with_headers_only()
     {

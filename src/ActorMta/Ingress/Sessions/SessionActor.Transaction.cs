@@ -59,13 +59,25 @@ public sealed partial class SessionActor
                 Refuse(SessionReplies.RoutingDenied);
                 return;
         }
+        if (path.Mailbox is { } mailbox && _setup.RecipientValidation.IsUnknown(mailbox))
+        {
+            Refuse(SessionReplies.UnknownRecipient(mailbox));
+            return;
+        }
         var address = path.Mailbox?.ToString() ?? $"postmaster@{_setup.Hostname}";
         var original = command.ToOriginalRecipient();
-        transaction.Add(new EnvelopeRecipient(address, command.RecipientParameters.Notify,
+        transaction.Add(new EnvelopeRecipient(address, HonouredNotify(command.RecipientParameters.Notify),
             original is null ? null : $"{original.AddressType};{original.Address}"));
         _state = SmtpSessionState.RecipientsGiven;
         Reply(SmtpReplies.RecipientOk);
     }
+
+    /// <summary>
+    /// Backscatter: success and delay DSNs go to the reverse-path, which an untrusted, unauthenticated
+    /// client may have forged. Only trusted or authenticated clients get them; others get failure DSNs at most.
+    /// </summary>
+    private DsnNotify HonouredNotify(DsnNotify notify) =>
+        MayRelay || (notify & (DsnNotify.Success | DsnNotify.Delay)) == 0 ? notify : DsnNotify.Failure;
 
     private void Data()
     {
@@ -99,7 +111,7 @@ public sealed partial class SessionActor
             RefuseChunk(SmtpReplies.MessageTooBig, size);
             return;
         }
-        chunks.BeginChunk(size);
+        chunks.BeginChunk(size, last);
         _lastChunk = last;
         _phase = Phase.Chunk;
         Run(_connection.ReadChunkAsync(chunks, _body, _setup.Timeouts.DataBlock, DataTimeLeft()));

@@ -18,6 +18,9 @@ public sealed class SessionReplies(string hostname, string greeting)
     public static readonly SmtpReply RelayDenied = new(554, "5.7.1 Relay access denied");
     public static readonly SmtpReply RoutingDenied = new(554, "5.7.1 Relay access denied: no '%', '!' or '@' routing in the local part");
 
+    /// <summary>A recipient of an accepted domain that validates its users and does not know this one (Postfix's wording).</summary>
+    public static SmtpReply UnknownRecipient(Mailbox recipient) => new(550, $"5.1.1 <{recipient}>: Recipient address rejected: User unknown");
+
     // Limits.
     public static readonly SmtpReply TooManyRecipients = new(452, "4.5.3 Error: too many recipients");
     public static readonly SmtpReply MailLoop = new(554, "5.4.6 Too many Received headers: mail forwarding loop");

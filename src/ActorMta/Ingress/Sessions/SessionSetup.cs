@@ -37,6 +37,7 @@ public sealed class SessionSetup
             settings.Limits.MaxMessageSize, AuthMechanisms);
         Replies = new SessionReplies(hostname, settings.Greeting);
         Policy = policy;
+        RecipientValidation = settings.RecipientValidation;
         Certificate = certificate;
         Credentials = credentials;
         AuthFailures = authFailures;
@@ -56,6 +57,8 @@ public sealed class SessionSetup
     public ServerCapabilities Capabilities { get; }
     public SessionReplies Replies { get; }
     public RelayPolicy Policy { get; }
+    /// <summary>Which recipients of accepted domains exist (actormta.smtp.recipient-validation); by default every one.</summary>
+    public RecipientValidation RecipientValidation { get; }
     public ServerCertificate Certificate { get; }
     public CredentialStore Credentials { get; }
     public AuthFailures AuthFailures { get; }

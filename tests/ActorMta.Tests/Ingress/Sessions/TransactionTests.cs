@@ -53,6 +53,26 @@ public sealed class TransactionTests : IngressTestKit
     }
 
     [Fact]
+    public async Task A_poison_ORCPT_is_refused_at_RCPT_and_the_transaction_goes_on()
+    {
+        await using var bed = new IngressTestBed(this);
+        await using var client = await bed.HelloAsync();
+        Assert.StartsWith("250", await client.CommandAsync("MAIL FROM:<sender@example.com> ENVID=ok"));
+
+        // Decoded, this ORCPT holds CR LF: the outbound RCPT line could never be written (issue 10).
+        Assert.Equal("501 5.5.4 Invalid ORCPT value: xtext decodes to a control character",
+            await client.CommandAsync("RCPT TO:<b@example.org> ORCPT=rfc822;a+0D+0Abcc:x@evil.test"));
+        Assert.Equal("501 5.5.4 Invalid ENVID value: xtext decodes to a control character",
+            await client.CommandAsync("MAIL FROM:<other@example.com> ENVID=a+0A"));
+        Assert.StartsWith("250", await client.CommandAsync("RCPT TO:<b@example.org> ORCPT=rfc822;b+40example.org"));
+        Assert.StartsWith("354", await client.CommandAsync("DATA"));
+        await client.SendAsync("Subject: x\r\n\r\nbody\r\n.\r\n");
+
+        Assert.Equal([new EnvelopeRecipient("b@example.org", DsnNotify.Unspecified, "rfc822;b@example.org")],
+            (await bed.ExpectEnqueueAsync()).Envelope.Recipients);
+    }
+
+    [Fact]
     public async Task Smtputf8_mail_carries_utf8_addresses()
     {
         await using var bed = new IngressTestBed(this);
