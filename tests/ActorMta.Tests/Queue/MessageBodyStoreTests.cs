@@ -93,6 +93,32 @@ public sealed class MessageBodyStoreTests
     }
 
     [Fact]
+    public async Task A_pooled_body_writer_connection_answers_synchronous_commit_on_after_a_write()
+    {
+        // A transaction-mode pooler (PgBouncer) hands a server connection to whoever comes next
+        // without resetting it: a pool of one that never resets stands for it. The body writer's
+        // synchronous_commit=off must end with its transaction, or a journal write that gets the
+        // same server connection next would commit without waiting for the disk.
+        var server = await PostgresServer.CreateDatabaseAsync();
+        var bodies = new Npgsql.NpgsqlConnectionStringBuilder(server) { MaxPoolSize = 1, NoResetOnClose = true }.ToString();
+        var journal = new JournalDatabase(new JournalSettings(JournalProvider.PostgreSql, server, TimeSpan.FromSeconds(10), bodies));
+        await journal.PrepareAsync(CancellationToken.None);
+        var store = new MessageBodyStore(journal);
+        await store.CreateTableAsync(CancellationToken.None);
+        var body = new StoredBody(QueueId.New(0, DateTimeOffset.UtcNow), 0, new byte[] { 1, 2, 3 });
+        await store.StoreAsync([body], DateTimeOffset.UtcNow, CancellationToken.None);
+
+        // The writer's own pool (its connection string): with one connection in it, this is the one the writer used.
+        var writerPool = new Npgsql.NpgsqlConnectionStringBuilder(bodies) { ApplicationName = "actormta-body-writer" }.ToString();
+        await using var connection = new Npgsql.NpgsqlConnection(writerPool);
+        await connection.OpenAsync();
+        await using var show = connection.CreateCommand();
+        show.CommandText = "SHOW synchronous_commit";
+        Assert.Equal("on", await show.ExecuteScalarAsync());
+        Assert.Equal(body.Body.ToArray(), await store.ReadAsync(body.QueueId, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Sqlite_bodies_live_in_a_durable_file_of_their_own()
     {
         using var directory = new TempDirectory();

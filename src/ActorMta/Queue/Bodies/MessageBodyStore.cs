@@ -53,18 +53,16 @@ public sealed class MessageBodyStore
     }
 
     /// <summary>
-    /// A connection for the body writer (see the class summary). PostgreSQL: commits that do not wait
-    /// for the disk, so never from the journal's pool (a pooled connection keeps its session
-    /// settings): writers get a pool of their own through their application name.
+    /// A connection for the body writer (see the class summary). PostgreSQL: named by its application
+    /// name (a pool of its own, and visible in pg_stat_activity); its commits that do not wait for the
+    /// disk are set per transaction (<see cref="WriteRoundAsync"/>), never per session.
     /// </summary>
     internal async Task<DbConnection> OpenWriterAsync(CancellationToken cancellation)
     {
         if (Provider == JournalProvider.Sqlite) return await OpenAsync(cancellation);
         var writer = new NpgsqlConnectionStringBuilder(_database.Settings.BodiesConnectionString) { ApplicationName = "actormta-body-writer" };
-        if (string.Equals(writer.ConnectionString, _database.Settings.ConnectionString, StringComparison.Ordinal)) writer.Pooling = false;
         var connection = new NpgsqlConnection(writer.ConnectionString);
         await connection.OpenAsync(cancellation);
-        await ExecuteAsync(connection, "SET synchronous_commit = off", cancellation);
         return connection;
     }
 
@@ -79,6 +77,9 @@ public sealed class MessageBodyStore
         if (writer is NpgsqlConnection postgres)
         {
             await using var batch = new NpgsqlBatch(postgres, (NpgsqlTransaction)transaction);
+            // SET LOCAL ends with this transaction: a session-level SET stays on the server connection,
+            // which a transaction-mode pooler (PgBouncer) then hands to a journal write.
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit = off"));
             foreach (var (bodies, storedAt) in stores)
                 foreach (var body in bodies)
                 {
@@ -96,7 +97,7 @@ public sealed class MessageBodyStore
                 delete.Parameters.Add(new NpgsqlParameter { Value = ids });
                 batch.BatchCommands.Add(delete);
             }
-            if (batch.BatchCommands.Count > 0) await batch.ExecuteNonQueryAsync();
+            await batch.ExecuteNonQueryAsync();
         }
         else
         {
