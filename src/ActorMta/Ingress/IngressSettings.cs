@@ -23,6 +23,9 @@ public sealed record IngressSettings(
     TlsSettings Tls,
     AuthSettings Auth)
 {
+    /// <summary>Where large message bodies go while they arrive (DATA/spool); null: every body stays in memory.</summary>
+    public string? SpoolDirectory { get; init; }
+
     public static IngressSettings From(SettingsReader settings, NodeSettings node)
     {
         var greeting = settings.String("actormta.smtp.greeting");
@@ -37,6 +40,9 @@ public sealed record IngressSettings(
             SessionLimits.From(settings),
             SessionTimeouts.From(settings),
             TlsSettings.From(settings, node.DataDirectory),
-            AuthSettings.From(settings, node.DataDirectory));
+            AuthSettings.From(settings, node.DataDirectory))
+        {
+            SpoolDirectory = Path.Combine(node.DataDirectory, "spool"),
+        };
     }
 }

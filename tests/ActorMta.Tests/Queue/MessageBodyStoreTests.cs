@@ -118,6 +118,49 @@ public sealed class MessageBodyStoreTests
         Assert.Equal(body.Body.ToArray(), await store.ReadAsync(body.QueueId, CancellationToken.None));
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Spooled_bodies_are_streamed_in_byte_exact_and_their_files_deleted(string provider)
+    {
+        var (journal, directory) = await Database(provider);
+        using var _ = directory;
+        var store = new MessageBodyStore(journal);
+        await store.CreateTableAsync(CancellationToken.None);
+        var spool = new BodySpool(Path.Combine(directory.Path, "spool"));
+        var bodies = new List<StoredBody>();
+        foreach (var length in new[] { 1, 300_000, 3_000_017 })
+        {
+            var octets = Enumerable.Range(0, length).Select(b => (byte)(b * 13 + b / 256)).ToArray();
+            string path;
+            await using (var file = spool.Create(out path)) await file.WriteAsync(octets);
+            bodies.Add(new StoredBody(QueueId.New(0, DateTimeOffset.UtcNow), 0, ReadOnlyMemory<byte>.Empty, new SpooledBody(path, length)));
+        }
+        var inMemory = new StoredBody(QueueId.New(0, DateTimeOffset.UtcNow), 0, new byte[] { 7, 8, 9 });
+        var expected = bodies.ToDictionary(b => b.QueueId, b => File.ReadAllBytes(b.Spooled!.Path));
+
+        await store.StoreAsync([.. bodies, inMemory], DateTimeOffset.UtcNow, CancellationToken.None);
+
+        foreach (var body in bodies) Assert.Equal(expected[body.QueueId], await store.ReadAsync(body.QueueId, CancellationToken.None));
+        Assert.Equal(new byte[] { 7, 8, 9 }, await store.ReadAsync(inMemory.QueueId, CancellationToken.None));
+        Assert.Empty(Directory.GetFiles(spool.Directory));
+    }
+
+    [Fact]
+    public async Task A_spool_file_that_is_short_of_its_length_fails_the_write_and_is_deleted()
+    {
+        using var directory = new TempDirectory();
+        var store = new MessageBodyStore(QueueTestKit.SqliteJournal(directory));
+        await store.CreateTableAsync(CancellationToken.None);
+        var spool = new BodySpool(Path.Combine(directory.Path, "spool"));
+        await using (var file = spool.Create(out _)) await file.WriteAsync(new byte[100]);
+        var body = new StoredBody(QueueId.New(0, DateTimeOffset.UtcNow), 0, ReadOnlyMemory<byte>.Empty, new SpooledBody(Directory.GetFiles(spool.Directory)[0], 101));
+
+        await Assert.ThrowsAnyAsync<IOException>(() => store.StoreAsync([body], DateTimeOffset.UtcNow, CancellationToken.None));
+
+        Assert.Null(await store.ReadAsync(body.QueueId, CancellationToken.None));
+        Assert.Empty(Directory.GetFiles(spool.Directory));
+    }
+
     [Fact]
     public async Task Sqlite_bodies_live_in_a_durable_file_of_their_own()
     {

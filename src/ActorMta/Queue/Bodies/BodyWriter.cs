@@ -15,6 +15,8 @@ internal sealed class BodyWriter(MessageBodyStore store)
     /// <summary>Most rows per transaction: a round stays short, so a store never waits long behind deletes.</summary>
     private const int MaxStoresPerRound = 2000;
     private const int MaxDeletesPerRound = 5000;
+    /// <summary>Most body octets per transaction (past the first store): large spooled bodies do not make one huge round.</summary>
+    private const long MaxBytesPerRound = 64L * 1024 * 1024;
 
     private sealed record StoreRequest(IReadOnlyList<StoredBody> Bodies, DateTimeOffset StoredAt, TaskCompletionSource Done);
 
@@ -23,7 +25,11 @@ internal sealed class BodyWriter(MessageBodyStore store)
     private readonly Queue<(string QueueId, TaskCompletionSource? Done)> _deletes = new();
     private bool _running;
 
-    /// <summary>Completes when the bodies are committed (durably on SQLite; see <see cref="MessageBodyStore"/> for PostgreSQL).</summary>
+    /// <summary>
+    /// Completes when the bodies are committed (durably on SQLite; see <see cref="MessageBodyStore"/> for PostgreSQL).
+    /// Spool files of the bodies are the writer's from here: deleted after their round, whatever its outcome
+    /// (a cancelled wait does not stop the write).
+    /// </summary>
     public Task StoreAsync(IReadOnlyList<StoredBody> bodies, DateTimeOffset storedAt, CancellationToken cancellation)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -69,10 +75,12 @@ internal sealed class BodyWriter(MessageBodyStore store)
                 lock (_lock)
                 {
                     var rows = 0;
-                    while (rows < MaxStoresPerRound && _stores.TryDequeue(out var request))
+                    var bytes = 0L;
+                    while (rows < MaxStoresPerRound && bytes < MaxBytesPerRound && _stores.TryDequeue(out var request))
                     {
                         stores.Add(request);
                         rows += request.Bodies.Count;
+                        bytes += request.Bodies.Sum(b => b.Length);
                     }
                     while (deletes.Count < MaxDeletesPerRound && _deletes.TryDequeue(out var delete)) deletes.Add(delete);
                     if (stores.Count == 0 && deletes.Count == 0)
@@ -95,6 +103,12 @@ internal sealed class BodyWriter(MessageBodyStore store)
                     connection = null;
                     foreach (var request in stores) request.Done.TrySetException(e);
                     foreach (var (_, done) in deletes) done?.TrySetException(e);
+                }
+                finally
+                {
+                    // Stored or not, a spool file's job is over: the client hears 250 or 451 by the request's outcome.
+                    foreach (var request in stores)
+                        foreach (var body in request.Bodies) body.Spooled?.Delete();
                 }
             }
         }

@@ -45,10 +45,13 @@ public sealed class IngressTestBed : IAsyncDisposable
     private readonly IActorRef _listener;
 
     /// <param name="overrides">HOCON over the defaults file, e.g. "actormta.smtp.max-recipients = 2".</param>
-    public IngressTestBed(TestKitBase kit, string overrides = "", ListenerRole role = ListenerRole.Relay, TimeSpan? acceptTimeout = null)
+    /// <param name="spoolDirectory">Where large bodies go (the default shares one directory among all tests).</param>
+    public IngressTestBed(TestKitBase kit, string overrides = "", ListenerRole role = ListenerRole.Relay, TimeSpan? acceptTimeout = null,
+        string? spoolDirectory = null)
     {
         _kit = kit;
         Settings = LoadSettings(overrides);
+        if (spoolDirectory is not null) Settings = Settings with { SpoolDirectory = spoolDirectory };
         var listener = Settings.Listeners.First(l => l.Role == role) with { EndPoint = new IPEndPoint(IPAddress.Loopback, 0) };
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         socket.Bind(listener.EndPoint);

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Memory per upload: UPLOADS clients at once each send one message of BYTES to a node whose
+# delivery is paused; reports the node's peak resident memory (VmHWM, and VmRSS sampled every
+# 0.2 s while the load runs) and how many messages the queue holds (lost = sent - queued).
+# usage: ops/bench/upload-memory.sh [sqlite|postgresql] [UPLOADS=500] [BYTES=10485760] [RUNS=1]
+# SKIP_BUILD=1 uses the Release build as it is.
+set -euo pipefail
+provider=${1:-sqlite}; uploads=${2:-500}; bytes=${3:-10485760}; runs=${4:-1}
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/node.sh"
+[ -n "${SKIP_BUILD:-}" ] || node_build
+
+bench_workdir upload-memory "$provider"
+peaks=()
+for run in $(seq 1 "$runs"); do
+  node_env_paused "$WORK/data-$run"
+  node_journal "$provider"
+  node_start "$WORK/node-$run.log"
+  sampler_log=$WORK/rss-$run.txt
+  ( while kill -0 "$NODE_PID" 2>/dev/null; do awk '/VmRSS/ {print $2}' /proc/"$NODE_PID"/status 2>/dev/null || true; sleep 0.2; done ) >"$sampler_log" &
+  sampler=$!; BENCH_PIDS="$sampler"
+  t0=$(date +%s.%N)
+  smtp-source -s "$uploads" -m "$uploads" -l "$bytes" -d -N -f bench@src.example -t rcpt@dest.example 127.0.0.1:"$ACTORMTA_SMTP_RELAY_PORT" \
+    || echo "smtp-source exited $?"
+  t1=$(date +%s.%N)
+  queued=$(node_queue_messages)
+  hwm=$(awk '/VmHWM/ {print $2}' /proc/"$NODE_PID"/status)
+  sampled=$(sort -n "$sampler_log" | tail -1)
+  spool=$( (find "$ACTORMTA_DATA_DIR/spool" -type f 2>/dev/null || true) | wc -l)
+  echo "run $run: $uploads uploads of $bytes bytes in $(python3 -c "print(f'{$t1-$t0:.1f}')") s; queued=$queued lost=$((uploads - queued)); peak RSS (VmHWM) ${hwm} kB = $((hwm / 1024)) MiB; highest sampled VmRSS ${sampled} kB; spool files left=$spool"
+  peaks+=("$hwm")
+  kill "$sampler" 2>/dev/null || true
+  node_stop
+  [ "$provider" = postgresql ] && "$here/postgres.sh" stop "$PG_DIR"
+  rm -rf "$ACTORMTA_DATA_DIR"
+done
+echo "median peak RSS over $runs run(s): $(printf '%s\n' "${peaks[@]}" | median) kB"
