@@ -39,6 +39,7 @@ for run in $(seq 1 "$runs"); do
   kill "$sampler" 2>/dev/null || true
   node_stop
   [ "$provider" = postgresql ] && "$here/postgres.sh" stop "$PG_DIR"
+  [ "$spool" = 0 ] || ls -l "$ACTORMTA_DATA_DIR/spool" | head -5
   rm -rf "$ACTORMTA_DATA_DIR"
 done
 echo "median peak RSS over $runs run(s): $(printf '%s\n' "${peaks[@]}" | median) kB"
