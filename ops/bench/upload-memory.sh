@@ -33,7 +33,10 @@ for run in $(seq 1 "$runs"); do
   queued=$(node_queue_messages)
   hwm=$(awk '/VmHWM/ {print $2}' /proc/"$NODE_PID"/status)
   sampled=$(sort -n "$sampler_log" | tail -1)
-  spool=$( (find "$ACTORMTA_DATA_DIR/spool" -type f 2>/dev/null || true) | wc -l)
+  # Spool files go once their body is written (a store abandoned after a 451 still finishes or is skipped): up to 60 s.
+  spool_files() { (find "$ACTORMTA_DATA_DIR/spool" -type f 2>/dev/null || true) | wc -l; }
+  for _ in $(seq 1 300); do [ "$(spool_files)" = 0 ] && break; sleep 0.2; done
+  spool=$(spool_files)
   echo "run $run: $uploads uploads of $bytes bytes in $(python3 -c "print(f'{$t1-$t0:.1f}')") s; accepted(250)=$accepted queued=$queued lost=$((accepted - queued)); peak RSS (VmHWM) ${hwm} kB = $((hwm / 1024)) MiB; highest sampled VmRSS ${sampled} kB; spool files left=$spool"
   peaks+=("$hwm")
   kill "$sampler" 2>/dev/null || true

@@ -146,6 +146,27 @@ public sealed class MessageBodyStoreTests
     }
 
     [Fact]
+    public async Task A_store_whose_caller_gave_up_before_its_round_is_not_written_and_its_spool_file_goes()
+    {
+        using var directory = new TempDirectory();
+        var store = new MessageBodyStore(QueueTestKit.SqliteJournal(directory));
+        await store.CreateTableAsync(CancellationToken.None);
+        var spool = new BodySpool(Path.Combine(directory.Path, "spool"));
+        string path;
+        await using (var file = spool.Create(out path)) await file.WriteAsync(new byte[1000]);
+        var body = new StoredBody(QueueId.New(0, DateTimeOffset.UtcNow), 0, ReadOnlyMemory<byte>.Empty, new SpooledBody(path, 1000));
+
+        // The intake's accept timeout ran out before the writer got to it: the client heard 451 already.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.StoreAsync([body], DateTimeOffset.UtcNow, new CancellationToken(canceled: true)));
+        var next = new StoredBody(QueueId.New(0, DateTimeOffset.UtcNow), 0, new byte[] { 1 });
+        await store.StoreAsync([next], DateTimeOffset.UtcNow, CancellationToken.None); // a later round has run
+
+        Assert.Null(await store.ReadAsync(body.QueueId, CancellationToken.None));
+        Assert.Equal(1, await store.CountAsync(CancellationToken.None));
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
     public async Task A_spool_file_that_is_short_of_its_length_fails_the_write_and_is_deleted()
     {
         using var directory = new TempDirectory();

@@ -18,7 +18,7 @@ internal sealed class BodyWriter(MessageBodyStore store)
     /// <summary>Most body octets per transaction (past the first store): large spooled bodies do not make one huge round.</summary>
     private const long MaxBytesPerRound = 64L * 1024 * 1024;
 
-    private sealed record StoreRequest(IReadOnlyList<StoredBody> Bodies, DateTimeOffset StoredAt, TaskCompletionSource Done);
+    private sealed record StoreRequest(IReadOnlyList<StoredBody> Bodies, DateTimeOffset StoredAt, TaskCompletionSource Done, CancellationToken Cancellation);
 
     private readonly Lock _lock = new();
     private readonly Queue<StoreRequest> _stores = new();
@@ -35,7 +35,7 @@ internal sealed class BodyWriter(MessageBodyStore store)
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_lock)
         {
-            _stores.Enqueue(new StoreRequest(bodies, storedAt, done));
+            _stores.Enqueue(new StoreRequest(bodies, storedAt, done, cancellation));
             StartIfIdle();
         }
         return done.Task.WaitAsync(cancellation);
@@ -56,6 +56,12 @@ internal sealed class BodyWriter(MessageBodyStore store)
         return done.Task.WaitAsync(cancellation);
     }
 
+    private static void Abandon(StoreRequest request)
+    {
+        request.Done.TrySetCanceled(request.Cancellation);
+        foreach (var body in request.Bodies) body.Spooled?.Delete();
+    }
+
     private void StartIfIdle()
     {
         if (_running) return;
@@ -71,6 +77,7 @@ internal sealed class BodyWriter(MessageBodyStore store)
             while (true)
             {
                 List<StoreRequest> stores = [];
+                List<StoreRequest> abandoned = [];
                 List<(string QueueId, TaskCompletionSource? Done)> deletes = [];
                 lock (_lock)
                 {
@@ -78,17 +85,21 @@ internal sealed class BodyWriter(MessageBodyStore store)
                     var bytes = 0L;
                     while (rows < MaxStoresPerRound && bytes < MaxBytesPerRound && _stores.TryDequeue(out var request))
                     {
+                        if (request.Cancellation.IsCancellationRequested)
+                        {
+                            // Its callers gave up (their clients heard 451): writing it would only delay the others.
+                            abandoned.Add(request);
+                            continue;
+                        }
                         stores.Add(request);
                         rows += request.Bodies.Count;
                         bytes += request.Bodies.Sum(b => b.Length);
                     }
                     while (deletes.Count < MaxDeletesPerRound && _deletes.TryDequeue(out var delete)) deletes.Add(delete);
-                    if (stores.Count == 0 && deletes.Count == 0)
-                    {
-                        _running = false;
-                        return;
-                    }
+                    if (stores.Count == 0 && deletes.Count == 0) _running = false;
                 }
+                foreach (var request in abandoned) Abandon(request);
+                if (stores.Count == 0 && deletes.Count == 0) return;
                 try
                 {
                     connection ??= await store.OpenWriterAsync(CancellationToken.None).ConfigureAwait(false);
