@@ -38,6 +38,7 @@ for run in $(seq 1 "$runs"); do
   for _ in $(seq 1 300); do [ "$(spool_files)" = 0 ] && break; sleep 0.2; done
   spool=$(spool_files)
   echo "run $run: $uploads uploads of $bytes bytes in $(python3 -c "print(f'{$t1-$t0:.1f}')") s; accepted(250)=$accepted queued=$queued lost=$((accepted - queued)); peak RSS (VmHWM) ${hwm} kB = $((hwm / 1024)) MiB; highest sampled VmRSS ${sampled} kB; spool files left=$spool"
+  grep -m1 -o "message not queued, client told 451: .*" "$WORK/node-$run.log" | cut -c1-300 || true
   peaks+=("$hwm")
   kill "$sampler" 2>/dev/null || true
   node_stop
