@@ -4,7 +4,7 @@
 # Source it: . ops/bench/node.sh
 set -euo pipefail
 BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-HOST_DLL=$BENCH_ROOT/src/ActorMta.Host/bin/Release/net10.0/ActorMta.Host.dll
+HOST_DLL=${HOST_DLL:-$BENCH_ROOT/src/ActorMta.Host/bin/Release/net10.0/ActorMta.Host.dll}
 
 node_build() { (cd "$BENCH_ROOT" && dotnet build -c Release src/ActorMta.Host -v q -nologo >/dev/null); }
 

@@ -28,6 +28,9 @@ public sealed record IngressSettings(
     TurnAwaySettings TurnAway,
     RecipientValidation RecipientValidation)
 {
+    /// <summary>Where large message bodies go while they arrive (DATA/spool); null: every body stays in memory.</summary>
+    public string? SpoolDirectory { get; init; }
+
     public static IngressSettings From(SettingsReader settings, NodeSettings node)
     {
         var greeting = settings.String("actormta.smtp.greeting");
@@ -46,6 +49,9 @@ public sealed record IngressSettings(
             AuthSettings.From(settings, node.DataDirectory),
             SessionCaps.From(settings),
             TurnAwaySettings.From(settings),
-            RecipientValidation.From(settings, node.DataDirectory, TimeProvider.System));
+            RecipientValidation.From(settings, node.DataDirectory, TimeProvider.System))
+        {
+            SpoolDirectory = Path.Combine(node.DataDirectory, "spool"),
+        };
     }
 }

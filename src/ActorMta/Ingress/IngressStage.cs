@@ -6,6 +6,7 @@ using ActorMta.Ingress.Listeners;
 using ActorMta.Ingress.Policy;
 using ActorMta.Ingress.Sessions;
 using ActorMta.Ingress.Tls;
+using ActorMta.Queue.Bodies;
 using Akka;
 using Akka.Actor;
 using Akka.Event;
@@ -56,6 +57,19 @@ public sealed class IngressStage : IDisposable
         catch (FormatException e)
         {
             throw new SettingException("actormta.smtp.auth.credentials-file", settings.Auth.CredentialsFile, $"a readable credentials file ({e.Message})");
+        }
+
+        if (settings.SpoolDirectory is { } spool)
+        {
+            try
+            {
+                // Bodies a crash left half-received or never stored: no client was told 250 for them.
+                new BodySpool(spool).RemoveLeftovers();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new SettingException("actormta.node.data-directory", spool, $"a writable spool directory ({e.Message})");
+            }
         }
 
         var bound = new List<(ListenerSettings, Socket)>();

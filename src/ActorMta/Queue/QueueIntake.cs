@@ -24,13 +24,17 @@ namespace ActorMta.Queue;
 public sealed class QueueIntake : ReceiveActor, IWithTimers
 {
     /// <param name="Body">The message as it will be relayed: the trace header the session added, then the data.</param>
-    public sealed record Enqueue(SmtpEnvelope Envelope, ReadOnlyMemory<byte> Body);
+    /// <param name="Spooled">Instead of <paramref name="Body"/>, a large message in a spool file, which the intake owns from here on (the body writer deletes it).</param>
+    public sealed record Enqueue(SmtpEnvelope Envelope, ReadOnlyMemory<byte> Body, SpooledBody? Spooled = null);
 
     public sealed record Enqueued(string QueueId);
 
     public sealed record NotEnqueued(string Reason);
 
-    private sealed record Arrived(SmtpEnvelope Envelope, ReadOnlyMemory<byte> Body, IActorRef ReplyTo, DateTimeOffset Deadline);
+    private sealed record Arrived(SmtpEnvelope Envelope, ReadOnlyMemory<byte> Body, SpooledBody? Spooled, IActorRef ReplyTo, DateTimeOffset Deadline)
+    {
+        public long Size => Spooled?.Length ?? Body.Length;
+    }
 
     private sealed record Pending(string QueueId, Arrived Message)
     {
@@ -80,7 +84,7 @@ public sealed class QueueIntake : ReceiveActor, IWithTimers
 
         Receive<Enqueue>(enqueue =>
         {
-            _arrived.Add(new Arrived(enqueue.Envelope, enqueue.Body, Sender, _clock.GetUtcNow() + _settings.AcceptTimeout));
+            _arrived.Add(new Arrived(enqueue.Envelope, enqueue.Body, enqueue.Spooled, Sender, _clock.GetUtcNow() + _settings.AcceptTimeout));
             if (!_writing) StoreArrived();
         });
         Receive<BodiesStored>(stored =>
@@ -89,7 +93,7 @@ public sealed class QueueIntake : ReceiveActor, IWithTimers
             foreach (var pending in stored.Batch) _awaitingPartition[pending.QueueId] = pending;
             var now = _clock.GetUtcNow();
             _partitions.Tell(new QueuePartition.AcceptBatch(stored.Partition,
-                stored.Batch.Select(p => new QueuePartition.AcceptedEnvelope(p.QueueId, p.Message.Envelope, p.Message.Body.Length, p.Message.Deadline - now - _transitMargin)).ToArray()));
+                stored.Batch.Select(p => new QueuePartition.AcceptedEnvelope(p.QueueId, p.Message.Envelope, p.Message.Size, p.Message.Deadline - now - _transitMargin)).ToArray()));
             if (_arrived.Count > 0) StoreArrived();
         });
         Receive<BodiesNotStored>(failed =>
@@ -170,7 +174,7 @@ public sealed class QueueIntake : ReceiveActor, IWithTimers
     private async Task StoreAsync(IReadOnlyList<Pending> batch, int partition)
     {
         using var timeout = new CancellationTokenSource(_settings.AcceptTimeout);
-        await _bodies.StoreAsync(batch.Select(p => new StoredBody(p.QueueId, partition, p.Message.Body)).ToArray(), _clock.GetUtcNow(), timeout.Token);
+        await _bodies.StoreAsync(batch.Select(p => new StoredBody(p.QueueId, partition, p.Message.Body, p.Message.Spooled)).ToArray(), _clock.GetUtcNow(), timeout.Token);
     }
 
     public static Props Props(QueueSettings settings, MessageBodyStore bodies, IActorRef partitions, TimeProvider clock) =>

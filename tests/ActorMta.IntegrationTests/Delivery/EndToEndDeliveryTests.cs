@@ -65,6 +65,22 @@ public sealed class EndToEndDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_message_past_the_spool_threshold_is_delivered_byte_for_byte_and_leaves_no_spool_file()
+    {
+        await using var node = await StartNodeAsync("actormta.smtp.spool-threshold = 64KiB");
+        var text = new StringBuilder();
+        for (var i = 0; i < 12_000; i++) text.Append($"line {i:D6}: spooled to a file on the way in, streamed into the body store\r\n");
+        var message = TestMessages.Message("large", text.ToString());
+
+        await RelayClient.SendAsync(node.RelayPort, [message], "sender@origin.test", "alice@example.test");
+
+        var received = Assert.Single(await _sink.WaitForMessagesAsync(1, Deadline));
+        Assert.True(TestMessages.Wire(message).Length > 10 * 64 * 1024); // many times the threshold
+        AssertRelayedExactly(TestMessages.Wire(message), received);
+        Assert.Empty(Directory.GetFiles(Path.Combine(node.DataDirectory, "spool")));
+    }
+
+    [Fact]
     public async Task Metrics_count_what_the_queue_accepted_and_delivered()
     {
         await using var node = await StartNodeAsync();

@@ -93,6 +93,96 @@ public sealed class MessageBodyStoreTests
     }
 
     [Fact]
+    public async Task A_pooled_body_writer_connection_answers_synchronous_commit_on_after_a_write()
+    {
+        // A transaction-mode pooler (PgBouncer) hands a server connection to whoever comes next
+        // without resetting it: a pool of one that never resets stands for it. The body writer's
+        // synchronous_commit=off must end with its transaction, or a journal write that gets the
+        // same server connection next would commit without waiting for the disk.
+        var server = await PostgresServer.CreateDatabaseAsync();
+        var bodies = new Npgsql.NpgsqlConnectionStringBuilder(server) { MaxPoolSize = 1, NoResetOnClose = true }.ToString();
+        var journal = new JournalDatabase(new JournalSettings(JournalProvider.PostgreSql, server, TimeSpan.FromSeconds(10), bodies));
+        await journal.PrepareAsync(CancellationToken.None);
+        var store = new MessageBodyStore(journal);
+        await store.CreateTableAsync(CancellationToken.None);
+        var body = new StoredBody(QueueId.New(0, DateTimeOffset.UtcNow), 0, new byte[] { 1, 2, 3 });
+        await store.StoreAsync([body], DateTimeOffset.UtcNow, CancellationToken.None);
+
+        // The writer's own pool (its connection string): with one connection in it, this is the one the writer used.
+        var writerPool = new Npgsql.NpgsqlConnectionStringBuilder(bodies) { ApplicationName = "actormta-body-writer" }.ToString();
+        await using var connection = new Npgsql.NpgsqlConnection(writerPool);
+        await connection.OpenAsync();
+        await using var show = connection.CreateCommand();
+        show.CommandText = "SHOW synchronous_commit";
+        Assert.Equal("on", await show.ExecuteScalarAsync());
+        Assert.Equal(body.Body.ToArray(), await store.ReadAsync(body.QueueId, CancellationToken.None));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Spooled_bodies_are_streamed_in_byte_exact_and_their_files_deleted(string provider)
+    {
+        var (journal, directory) = await Database(provider);
+        using var _ = directory;
+        var store = new MessageBodyStore(journal);
+        await store.CreateTableAsync(CancellationToken.None);
+        var spool = new BodySpool(Path.Combine(directory.Path, "spool"));
+        var bodies = new List<StoredBody>();
+        foreach (var length in new[] { 1, 300_000, 3_000_017 })
+        {
+            var octets = Enumerable.Range(0, length).Select(b => (byte)(b * 13 + b / 256)).ToArray();
+            string path;
+            await using (var file = spool.Create(out path)) await file.WriteAsync(octets);
+            bodies.Add(new StoredBody(QueueId.New(0, DateTimeOffset.UtcNow), 0, ReadOnlyMemory<byte>.Empty, new SpooledBody(path, length)));
+        }
+        var inMemory = new StoredBody(QueueId.New(0, DateTimeOffset.UtcNow), 0, new byte[] { 7, 8, 9 });
+        var expected = bodies.ToDictionary(b => b.QueueId, b => File.ReadAllBytes(b.Spooled!.Path));
+
+        await store.StoreAsync([.. bodies, inMemory], DateTimeOffset.UtcNow, CancellationToken.None);
+
+        foreach (var body in bodies) Assert.Equal(expected[body.QueueId], await store.ReadAsync(body.QueueId, CancellationToken.None));
+        Assert.Equal(new byte[] { 7, 8, 9 }, await store.ReadAsync(inMemory.QueueId, CancellationToken.None));
+        Assert.Empty(Directory.GetFiles(spool.Directory));
+    }
+
+    [Fact]
+    public async Task A_store_whose_caller_gave_up_before_its_round_is_not_written_and_its_spool_file_goes()
+    {
+        using var directory = new TempDirectory();
+        var store = new MessageBodyStore(QueueTestKit.SqliteJournal(directory));
+        await store.CreateTableAsync(CancellationToken.None);
+        var spool = new BodySpool(Path.Combine(directory.Path, "spool"));
+        string path;
+        await using (var file = spool.Create(out path)) await file.WriteAsync(new byte[1000]);
+        var body = new StoredBody(QueueId.New(0, DateTimeOffset.UtcNow), 0, ReadOnlyMemory<byte>.Empty, new SpooledBody(path, 1000));
+
+        // The intake's accept timeout ran out before the writer got to it: the client heard 451 already.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.StoreAsync([body], DateTimeOffset.UtcNow, new CancellationToken(canceled: true)));
+        var next = new StoredBody(QueueId.New(0, DateTimeOffset.UtcNow), 0, new byte[] { 1 });
+        await store.StoreAsync([next], DateTimeOffset.UtcNow, CancellationToken.None); // a later round has run
+
+        Assert.Null(await store.ReadAsync(body.QueueId, CancellationToken.None));
+        Assert.Equal(1, await store.CountAsync(CancellationToken.None));
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
+    public async Task A_spool_file_that_is_short_of_its_length_fails_the_write_and_is_deleted()
+    {
+        using var directory = new TempDirectory();
+        var store = new MessageBodyStore(QueueTestKit.SqliteJournal(directory));
+        await store.CreateTableAsync(CancellationToken.None);
+        var spool = new BodySpool(Path.Combine(directory.Path, "spool"));
+        await using (var file = spool.Create(out _)) await file.WriteAsync(new byte[100]);
+        var body = new StoredBody(QueueId.New(0, DateTimeOffset.UtcNow), 0, ReadOnlyMemory<byte>.Empty, new SpooledBody(Directory.GetFiles(spool.Directory)[0], 101));
+
+        await Assert.ThrowsAnyAsync<IOException>(() => store.StoreAsync([body], DateTimeOffset.UtcNow, CancellationToken.None));
+
+        Assert.Null(await store.ReadAsync(body.QueueId, CancellationToken.None));
+        Assert.Empty(Directory.GetFiles(spool.Directory));
+    }
+
+    [Fact]
     public async Task Sqlite_bodies_live_in_a_durable_file_of_their_own()
     {
         using var directory = new TempDirectory();

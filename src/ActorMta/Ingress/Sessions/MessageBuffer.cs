@@ -1,4 +1,6 @@
 using System.Buffers;
+using ActorMta.Ingress.Trace;
+using ActorMta.Queue.Bodies;
 
 namespace ActorMta.Ingress.Sessions;
 
@@ -6,12 +8,22 @@ namespace ActorMta.Ingress.Sessions;
 /// Where a message's octets gather while they arrive: segments rented from the shared pool (4 KiB
 /// first, growing to 64 KiB), so an idle session holds nothing and a large message is never
 /// copied to grow. <see cref="ToArray"/> makes the one exact-size copy the queue keeps.
+///
+/// Past the spool threshold the octets go on to a file in the spool (<see cref="BodySpool"/>)
+/// through one 64 KiB segment instead, so a session never holds more than the threshold however
+/// large the message: <see cref="DetachSpool"/> then hands the file over. If the file cannot be
+/// written (a full disk), the rest of the message is read and dropped and
+/// <see cref="SpoolFailure"/> says why, so the client still gets a reply at the end.
 /// </summary>
-public sealed class MessageBuffer : IBufferWriter<byte>
+public sealed class MessageBuffer(BodySpool? spool = null, long spoolThreshold = long.MaxValue) : IBufferWriter<byte>
 {
     private const int FirstSegment = 4 * 1024;
     private const int LargestSegment = 64 * 1024;
     private readonly List<Segment> _segments = [];
+    private readonly HopCounter _hops = new();
+    private bool _countingHops;
+    private FileStream? _file;
+    private string? _path;
 
     private sealed class Segment(byte[] array)
     {
@@ -22,12 +34,31 @@ public sealed class MessageBuffer : IBufferWriter<byte>
 
     public long Length { get; private set; }
 
+    /// <summary>Whether the octets go to a spool file (the message passed the threshold).</summary>
+    public bool IsSpooled => _path is not null || SpoolFailure is not null;
+
+    /// <summary>Why the spool file could not be written; the octets since are dropped.</summary>
+    public string? SpoolFailure { get; private set; }
+
+    /// <summary>Received fields in the header section of what arrived since <see cref="CountHopsFromHere"/>.</summary>
+    public int Hops => _hops.Count;
+
+    /// <summary>Counts Received fields from the next octet on (after the trace header this node wrote itself).</summary>
+    public void CountHopsFromHere()
+    {
+        _hops.Reset();
+        _countingHops = true;
+    }
+
     public void Advance(int count)
     {
         if (count < 0 || _segments.Count == 0 || count > _segments[^1].Free)
             throw new ArgumentOutOfRangeException(nameof(count));
-        _segments[^1].Used += count;
+        var segment = _segments[^1];
+        if (_countingHops) _hops.Feed(segment.Array.AsSpan(segment.Used, count));
+        segment.Used += count;
         Length += count;
+        if (!IsSpooled && spool is not null && Length > spoolThreshold) Spill(spool);
     }
 
     public Memory<byte> GetMemory(int sizeHint = 0)
@@ -44,6 +75,7 @@ public sealed class MessageBuffer : IBufferWriter<byte>
 
     public byte[] ToArray()
     {
+        if (IsSpooled) throw new InvalidOperationException("the message is in a spool file");
         var copy = GC.AllocateUninitializedArray<byte>(checked((int)Length));
         var written = 0;
         foreach (var segment in _segments)
@@ -54,20 +86,117 @@ public sealed class MessageBuffer : IBufferWriter<byte>
         return copy;
     }
 
-    /// <summary>Gives every segment back to the pool.</summary>
+    /// <summary>
+    /// Hands the spool file over (with the octets not yet written to it) and starts afresh. Called
+    /// on the session's thread; the returned <see cref="PendingSpool.CompleteAsync"/> does the
+    /// file I/O elsewhere.
+    /// </summary>
+    public PendingSpool DetachSpool()
+    {
+        if (_file is null || _path is null) throw new InvalidOperationException("the message is not in a spool file");
+        var pending = new PendingSpool(_file, _path, Length, [.. _segments.Select(s => (s.Array, s.Used))]);
+        _segments.Clear();
+        _file = null;
+        _path = null;
+        Length = 0;
+        _countingHops = false;
+        return pending;
+    }
+
+    /// <summary>Gives every segment back to the pool and deletes the spool file, if any.</summary>
     public void Clear()
     {
         foreach (var segment in _segments) ArrayPool<byte>.Shared.Return(segment.Array);
         _segments.Clear();
         Length = 0;
+        _countingHops = false;
+        SpoolFailure = null;
+        if (_path is not null)
+        {
+            _file?.Dispose();
+            new SpooledBody(_path, 0).Delete();
+        }
+        _file = null;
+        _path = null;
+    }
+
+    /// <summary>From here on the octets go to a file: what is held so far first.</summary>
+    private void Spill(BodySpool spool)
+    {
+        try
+        {
+            _file = spool.Create(out var path);
+            _path = path;
+            foreach (var segment in _segments) _file.Write(segment.Array, 0, segment.Used);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Fail(e);
+        }
+        // Keep one segment (the last, most likely the largest) to carry on with.
+        for (var i = 0; i < _segments.Count - 1; i++) ArrayPool<byte>.Shared.Return(_segments[i].Array);
+        _segments.RemoveRange(0, _segments.Count - 1);
+        _segments[0].Used = 0;
+    }
+
+    private void Fail(Exception e)
+    {
+        SpoolFailure = e.Message;
+        _file?.Dispose();
+        _file = null;
+        if (_path is not null) new SpooledBody(_path, 0).Delete();
+        _path = null;
     }
 
     private Segment Reserve(int sizeHint)
     {
         sizeHint = Math.Max(sizeHint, 1);
         if (_segments.Count > 0 && _segments[^1].Free >= sizeHint) return _segments[^1];
-        var size = Math.Max(sizeHint, Math.Min(LargestSegment, FirstSegment << Math.Min(_segments.Count, 4)));
+        if (IsSpooled && _segments.Count > 0)
+        {
+            // The spooled message's one segment is full: to the file with it, and reuse it.
+            var segment = _segments[^1];
+            try
+            {
+                _file?.Write(segment.Array, 0, segment.Used);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Fail(e);
+            }
+            segment.Used = 0;
+            if (segment.Free >= sizeHint) return segment;
+            ArrayPool<byte>.Shared.Return(segment.Array);
+            _segments.Clear();
+        }
+        var size = Math.Max(sizeHint, IsSpooled ? LargestSegment : Math.Min(LargestSegment, FirstSegment << Math.Min(_segments.Count, 4)));
         _segments.Add(new Segment(ArrayPool<byte>.Shared.Rent(size)));
         return _segments[^1];
+    }
+}
+
+/// <summary>A spool file whose last octets are still in memory: <see cref="CompleteAsync"/> writes them and closes it.</summary>
+public sealed class PendingSpool(FileStream file, string path, long length, IReadOnlyList<(byte[] Array, int Used)> tail)
+{
+    public async Task<SpooledBody> CompleteAsync()
+    {
+        try
+        {
+            await using (file)
+            {
+                foreach (var (array, used) in tail) await file.WriteAsync(array.AsMemory(0, used));
+            }
+            if (new FileInfo(path).Length != length) throw new IOException($"spool file {path} is short of {length} octets");
+            return new SpooledBody(path, length);
+        }
+        catch
+        {
+            new SpooledBody(path, 0).Delete();
+            throw;
+        }
+        finally
+        {
+            foreach (var (array, _) in tail) ArrayPool<byte>.Shared.Return(array);
+        }
     }
 }

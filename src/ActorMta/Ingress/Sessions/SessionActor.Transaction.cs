@@ -20,7 +20,6 @@ public sealed partial class SessionActor
     private ChunkReader? _chunks;
     private bool _lastChunk;
     private int _transactions;
-    private int _traceLength;
 
     private void Mail(SmtpCommand command)
     {
@@ -168,10 +167,10 @@ public sealed partial class SessionActor
             _authenticatedUser,
             transaction.Recipients.Count == 1 ? transaction.Recipients[0].Address : null,
             _setup.Clock.GetLocalNow()));
-        _body ??= new MessageBuffer();
+        _body ??= new MessageBuffer(_setup.Spool, _setup.Limits.SpoolThreshold);
         _body.Clear();
         _body.Write(trace);
-        _traceLength = trace.Length;
+        _body.CountHopsFromHere();
     }
 
     private TimeSpan DataTimeLeft()
@@ -183,12 +182,17 @@ public sealed partial class SessionActor
     private void EndOfMessage(DataViolations violations)
     {
         if (!_setup.Limits.RejectLongTextLines) violations &= ~DataViolations.LineTooLong;
+        var body = _body!;
         var refusal = violations.ToRejectionReply();
-        var message = refusal is null ? _body!.ToArray() : [];
-        _body!.Clear();
-        if (refusal is null && HopCount.Count(message.AsSpan(_traceLength)) > _setup.Limits.MaxReceivedHeaders) refusal = SessionReplies.MailLoop;
+        if (refusal is null && body.SpoolFailure is { } failure)
+        {
+            _log.Warning("smtp {0} session {1}: message not spooled, client told 451: {2}", _setup.Listener.Name, _sessionId, failure);
+            refusal = SessionReplies.SpoolUnavailable;
+        }
+        if (refusal is null && body.Hops > _setup.Limits.MaxReceivedHeaders) refusal = SessionReplies.MailLoop;
         if (refusal is not null)
         {
+            body.Clear();
             _refused++;
             EndTransaction();
             Refuse(refusal);
@@ -200,8 +204,17 @@ public sealed partial class SessionActor
         var envelope = _transaction!.ToEnvelope(client, _setup.Clock.GetUtcNow());
         _phase = Phase.Queue;
         // Ask: a late answer goes to the ask's own temporary actor, never to a later transaction.
-        _queue.Ask<object>(new QueueIntake.Enqueue(envelope, message), _setup.AcceptTimeout)
-            .PipeTo(Self, success: answer => new QueueAnswered(answer, null), failure: e => new QueueAnswered(null, e.GetBaseException().Message));
+        var answer = body.IsSpooled ? EnqueueSpooledAsync(envelope, body.DetachSpool()) : _queue.Ask<object>(new QueueIntake.Enqueue(envelope, body.ToArray()), _setup.AcceptTimeout);
+        body.Clear();
+        answer.PipeTo(Self, success: answer => new QueueAnswered(answer, null), failure: e => new QueueAnswered(null, e.GetBaseException().Message));
+    }
+
+    /// <summary>A large message: its spool file is finished off the session's thread, then handed to the intake (which owns it from then on).</summary>
+    private async Task<object> EnqueueSpooledAsync(ActorMta.Queue.SmtpEnvelope envelope, PendingSpool pending)
+    {
+        var (queue, timeout) = (_queue, _setup.AcceptTimeout);
+        var spooled = await Task.Run(pending.CompleteAsync);
+        return await queue.Ask<object>(new QueueIntake.Enqueue(envelope, ReadOnlyMemory<byte>.Empty, spooled), timeout);
     }
 
     private void OnQueueAnswered(QueueAnswered answered)

@@ -38,6 +38,7 @@ public sealed partial class SessionActor : UntypedActor
     private readonly bool _trusted;
     private Phase _phase = Phase.Starting;
     private bool _operationRunning;
+    private Task? _operation;
     private bool _ending;
     private bool _greeted;
     private string _endReason = "session failed";
@@ -154,8 +155,9 @@ public sealed partial class SessionActor : UntypedActor
     {
         _delayedAuthAnswer?.Cancel();
         _connection.Dispose();
-        // A read still running may be writing into the body's pooled segments: leave them to the GC then.
+        // A read still running may be writing into the body (pooled segments, a spool file): clear it once that read ends.
         if (!_operationRunning) _body?.Clear();
+        else if (_body is { } body) _operation?.ContinueWith(_ => body.Clear(), TaskScheduler.Default);
         var seconds = _setup.Clock.GetElapsedTime(_startedAt).TotalSeconds;
         var tls = _tlsProtocol is null ? "" : $"; {_tlsProtocol} {_tlsCipher}";
         var auth = _authenticatedUser is null ? "" : $"; authenticated as {_authenticatedUser}";
@@ -271,6 +273,7 @@ public sealed partial class SessionActor : UntypedActor
     private void Run(Task<ConnectionEvent> operation)
     {
         _operationRunning = true;
+        _operation = operation;
         operation.PipeTo(Self);
     }
 }

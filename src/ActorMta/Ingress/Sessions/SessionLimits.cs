@@ -15,6 +15,9 @@ public sealed record SessionLimits(
     BareLineEndingHandling BareLineEndings,
     bool RejectLongTextLines)
 {
+    /// <summary>A message larger than this goes on to a spool file as it arrives rather than stay in memory (actormta.smtp.spool-threshold).</summary>
+    public long SpoolThreshold { get; init; } = 256 * 1024;
+
     public static SessionLimits From(SettingsReader settings) => new(
         settings.Size("actormta.smtp.max-message-size", min: 1024),
         settings.Int("actormta.smtp.max-recipients", 1, 100_000),
@@ -25,7 +28,10 @@ public sealed record SessionLimits(
             ["reject"] = BareLineEndingHandling.Reject,
             ["normalize"] = BareLineEndingHandling.Normalize,
         }),
-        settings.OneOf("actormta.smtp.long-text-lines", new Dictionary<string, bool> { ["reject"] = true, ["accept"] = false }));
+        settings.OneOf("actormta.smtp.long-text-lines", new Dictionary<string, bool> { ["reject"] = true, ["accept"] = false }))
+    {
+        SpoolThreshold = settings.Size("actormta.smtp.spool-threshold", min: 4096),
+    };
 
     /// <summary>The wire protocol's limits for these settings.</summary>
     public SmtpLimits ToSmtpLimits() => SmtpLimits.Default with { MaxMessageSize = MaxMessageSize, BareLineEndings = BareLineEndings };

@@ -28,6 +28,8 @@ public sealed class SessionReplies(string hostname, string greeting)
 
     // The queue.
     public static readonly SmtpReply QueueUnavailable = new(451, "4.3.0 Error: queue unavailable, try again later");
+    /// <summary>A large message's spool file could not be written (a full disk): the client keeps it and tries again.</summary>
+    public static readonly SmtpReply SpoolUnavailable = new(451, "4.3.1 Error: insufficient system storage, try again later");
 
     // STARTTLS and AUTH (RFC 3207, RFC 4954).
     public static readonly SmtpReply TlsAlreadyActive = new(503, "5.5.1 Error: TLS already active");

@@ -2,6 +2,7 @@ using ActorMta.Ingress.Auth;
 using ActorMta.Ingress.Listeners;
 using ActorMta.Ingress.Policy;
 using ActorMta.Ingress.Tls;
+using ActorMta.Queue.Bodies;
 using ActorMta.Smtp;
 
 namespace ActorMta.Ingress.Sessions;
@@ -45,6 +46,7 @@ public sealed class SessionSetup
         AuthFailureDelay = settings.Auth.FailureDelay;
         AcceptTimeout = acceptTimeout;
         Clock = clock;
+        Spool = settings.SpoolDirectory is null ? null : new BodySpool(settings.SpoolDirectory);
     }
 
     public string Hostname { get; }
@@ -67,6 +69,8 @@ public sealed class SessionSetup
     /// <summary>How long the session waits for the queue to make a message durable (actormta.queue.accept-timeout).</summary>
     public TimeSpan AcceptTimeout { get; }
     public TimeProvider Clock { get; }
+    /// <summary>Where bodies past <see cref="SessionLimits.SpoolThreshold"/> go while they arrive; null: nowhere, they stay in memory.</summary>
+    public BodySpool? Spool { get; }
 
     /// <summary>How long closing may take to deliver our last reply.</summary>
     public TimeSpan CloseTimeout => Timeouts.Command < TimeSpan.FromSeconds(10) ? Timeouts.Command : TimeSpan.FromSeconds(10);

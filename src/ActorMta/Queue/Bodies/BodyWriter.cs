@@ -15,21 +15,27 @@ internal sealed class BodyWriter(MessageBodyStore store)
     /// <summary>Most rows per transaction: a round stays short, so a store never waits long behind deletes.</summary>
     private const int MaxStoresPerRound = 2000;
     private const int MaxDeletesPerRound = 5000;
+    /// <summary>Most body octets per transaction (past the first store): large spooled bodies do not make one huge round.</summary>
+    private const long MaxBytesPerRound = 64L * 1024 * 1024;
 
-    private sealed record StoreRequest(IReadOnlyList<StoredBody> Bodies, DateTimeOffset StoredAt, TaskCompletionSource Done);
+    private sealed record StoreRequest(IReadOnlyList<StoredBody> Bodies, DateTimeOffset StoredAt, TaskCompletionSource Done, CancellationToken Cancellation);
 
     private readonly Lock _lock = new();
     private readonly Queue<StoreRequest> _stores = new();
     private readonly Queue<(string QueueId, TaskCompletionSource? Done)> _deletes = new();
     private bool _running;
 
-    /// <summary>Completes when the bodies are committed (durably on SQLite; see <see cref="MessageBodyStore"/> for PostgreSQL).</summary>
+    /// <summary>
+    /// Completes when the bodies are committed (durably on SQLite; see <see cref="MessageBodyStore"/> for PostgreSQL).
+    /// Spool files of the bodies are the writer's from here: deleted after their round, whatever its outcome
+    /// (a cancelled wait does not stop the write).
+    /// </summary>
     public Task StoreAsync(IReadOnlyList<StoredBody> bodies, DateTimeOffset storedAt, CancellationToken cancellation)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_lock)
         {
-            _stores.Enqueue(new StoreRequest(bodies, storedAt, done));
+            _stores.Enqueue(new StoreRequest(bodies, storedAt, done, cancellation));
             StartIfIdle();
         }
         return done.Task.WaitAsync(cancellation);
@@ -50,6 +56,12 @@ internal sealed class BodyWriter(MessageBodyStore store)
         return done.Task.WaitAsync(cancellation);
     }
 
+    private static void Abandon(StoreRequest request)
+    {
+        request.Done.TrySetCanceled(request.Cancellation);
+        foreach (var body in request.Bodies) body.Spooled?.Delete();
+    }
+
     private void StartIfIdle()
     {
         if (_running) return;
@@ -65,22 +77,29 @@ internal sealed class BodyWriter(MessageBodyStore store)
             while (true)
             {
                 List<StoreRequest> stores = [];
+                List<StoreRequest> abandoned = [];
                 List<(string QueueId, TaskCompletionSource? Done)> deletes = [];
                 lock (_lock)
                 {
                     var rows = 0;
-                    while (rows < MaxStoresPerRound && _stores.TryDequeue(out var request))
+                    var bytes = 0L;
+                    while (rows < MaxStoresPerRound && bytes < MaxBytesPerRound && _stores.TryDequeue(out var request))
                     {
+                        if (request.Cancellation.IsCancellationRequested)
+                        {
+                            // Its callers gave up (their clients heard 451): writing it would only delay the others.
+                            abandoned.Add(request);
+                            continue;
+                        }
                         stores.Add(request);
                         rows += request.Bodies.Count;
+                        bytes += request.Bodies.Sum(b => b.Length);
                     }
                     while (deletes.Count < MaxDeletesPerRound && _deletes.TryDequeue(out var delete)) deletes.Add(delete);
-                    if (stores.Count == 0 && deletes.Count == 0)
-                    {
-                        _running = false;
-                        return;
-                    }
+                    if (stores.Count == 0 && deletes.Count == 0) _running = false;
                 }
+                foreach (var request in abandoned) Abandon(request);
+                if (stores.Count == 0 && deletes.Count == 0) return;
                 try
                 {
                     connection ??= await store.OpenWriterAsync(CancellationToken.None).ConfigureAwait(false);
@@ -95,6 +114,12 @@ internal sealed class BodyWriter(MessageBodyStore store)
                     connection = null;
                     foreach (var request in stores) request.Done.TrySetException(e);
                     foreach (var (_, done) in deletes) done?.TrySetException(e);
+                }
+                finally
+                {
+                    // Stored or not, a spool file's job is over: the client hears 250 or 451 by the request's outcome.
+                    foreach (var request in stores)
+                        foreach (var body in request.Bodies) body.Spooled?.Delete();
                 }
             }
         }

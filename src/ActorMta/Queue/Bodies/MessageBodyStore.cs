@@ -6,7 +6,11 @@ using Npgsql;
 namespace ActorMta.Queue.Bodies;
 
 /// <summary>A message body as stored: its queue id, its partition and the bytes (trace header included).</summary>
-public sealed record StoredBody(string QueueId, int Partition, ReadOnlyMemory<byte> Body);
+/// <param name="Spooled">Instead of <paramref name="Body"/>: a large body in a spool file, streamed into the store (never whole in memory).</param>
+public sealed record StoredBody(string QueueId, int Partition, ReadOnlyMemory<byte> Body, SpooledBody? Spooled = null)
+{
+    public long Length => Spooled?.Length ?? Body.Length;
+}
 
 /// <summary>
 /// Message bodies, beside the journal, where every node of a fleet can read them.
@@ -23,7 +27,7 @@ public sealed record StoredBody(string QueueId, int Partition, ReadOnlyMemory<by
 /// Writes (stores and deletes) go through the node's one <see cref="BodyWriter"/>; reads open
 /// pooled connections of their own (WAL readers do not wait for the writer).
 /// </summary>
-public sealed class MessageBodyStore
+public sealed partial class MessageBodyStore
 {
     private const string Table = "actormta_message_body";
 
@@ -53,83 +57,22 @@ public sealed class MessageBodyStore
     }
 
     /// <summary>
-    /// A connection for the body writer (see the class summary). PostgreSQL: commits that do not wait
-    /// for the disk, so never from the journal's pool (a pooled connection keeps its session
-    /// settings): writers get a pool of their own through their application name.
+    /// A connection for the body writer (see the class summary). PostgreSQL: named by its application
+    /// name (a pool of its own, and visible in pg_stat_activity); its commits that do not wait for the
+    /// disk are set per transaction (<see cref="WriteRoundAsync"/>), never per session.
     /// </summary>
     internal async Task<DbConnection> OpenWriterAsync(CancellationToken cancellation)
     {
         if (Provider == JournalProvider.Sqlite) return await OpenAsync(cancellation);
         var writer = new NpgsqlConnectionStringBuilder(_database.Settings.BodiesConnectionString) { ApplicationName = "actormta-body-writer" };
-        if (string.Equals(writer.ConnectionString, _database.Settings.ConnectionString, StringComparison.Ordinal)) writer.Pooling = false;
         var connection = new NpgsqlConnection(writer.ConnectionString);
         await connection.OpenAsync(cancellation);
-        await ExecuteAsync(connection, "SET synchronous_commit = off", cancellation);
         return connection;
     }
 
     /// <summary>Stores the bodies; completes once they are committed (batched with other writes by the node's one body writer).</summary>
     public Task StoreAsync(IReadOnlyList<StoredBody> bodies, DateTimeOffset now, CancellationToken cancellation) =>
         _writer.StoreAsync(bodies, now, cancellation);
-
-    /// <summary>One round of the body writer: inserts and deletes in one transaction.</summary>
-    internal async Task WriteRoundAsync(DbConnection writer, IEnumerable<(IReadOnlyList<StoredBody> Bodies, DateTimeOffset StoredAt)> stores, IEnumerable<string> deletes)
-    {
-        await using var transaction = await writer.BeginTransactionAsync();
-        if (writer is NpgsqlConnection postgres)
-        {
-            await using var batch = new NpgsqlBatch(postgres, (NpgsqlTransaction)transaction);
-            foreach (var (bodies, storedAt) in stores)
-                foreach (var body in bodies)
-                {
-                    var insert = new NpgsqlBatchCommand($"INSERT INTO {Table} (queue_id, partition_number, stored_at, body) VALUES ($1, $2, $3, $4)");
-                    insert.Parameters.Add(new NpgsqlParameter { Value = body.QueueId });
-                    insert.Parameters.Add(new NpgsqlParameter { Value = body.Partition });
-                    insert.Parameters.Add(new NpgsqlParameter { Value = storedAt.ToUnixTimeMilliseconds() });
-                    insert.Parameters.Add(new NpgsqlParameter { Value = body.Body });
-                    batch.BatchCommands.Add(insert);
-                }
-            var ids = deletes.ToArray();
-            if (ids.Length > 0)
-            {
-                var delete = new NpgsqlBatchCommand($"DELETE FROM {Table} WHERE queue_id = ANY($1)");
-                delete.Parameters.Add(new NpgsqlParameter { Value = ids });
-                batch.BatchCommands.Add(delete);
-            }
-            if (batch.BatchCommands.Count > 0) await batch.ExecuteNonQueryAsync();
-        }
-        else
-        {
-            await using var insert = writer.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = $"INSERT INTO {Table} (queue_id, partition_number, stored_at, body) VALUES ($id, $partition, $at, $body)";
-            var id = AddParameter(insert, "$id", DbType.String);
-            var partition = AddParameter(insert, "$partition", DbType.Int32);
-            var at = AddParameter(insert, "$at", DbType.Int64);
-            var blob = AddParameter(insert, "$body", DbType.Binary);
-            foreach (var (bodies, storedAt) in stores)
-                foreach (var body in bodies)
-                {
-                    id.Value = body.QueueId;
-                    partition.Value = body.Partition;
-                    at.Value = storedAt.ToUnixTimeMilliseconds();
-                    blob.Value = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(body.Body, out var whole) && whole.Offset == 0 && whole.Count == whole.Array!.Length
-                        ? whole.Array
-                        : body.Body.ToArray();
-                    await insert.ExecuteNonQueryAsync();
-                }
-            await using var delete = writer.CreateCommand();
-            delete.Transaction = transaction;
-            delete.CommandText = $"DELETE FROM {Table} WHERE queue_id = $id";
-            var deleted = AddParameter(delete, "$id", DbType.String);
-            foreach (var queueId in deletes)
-            {
-                deleted.Value = queueId;
-                await delete.ExecuteNonQueryAsync();
-            }
-        }
-        await transaction.CommitAsync();
-    }
 
     /// <summary>The body of a queued message, or null when it is not (or no longer) stored.</summary>
     public async Task<byte[]?> ReadAsync(string queueId, CancellationToken cancellation)

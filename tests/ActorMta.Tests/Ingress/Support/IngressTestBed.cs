@@ -46,11 +46,13 @@ public sealed class IngressTestBed : IAsyncDisposable
 
     /// <param name="overrides">HOCON over the defaults file, e.g. "actormta.smtp.max-recipients = 2".</param>
     /// <param name="authClock">The clock of the AUTH failure tracker (a fake one moves penalties along); default the system's.</param>
+    /// <param name="spoolDirectory">Where large bodies go (the default shares one directory among all tests).</param>
     public IngressTestBed(TestKitBase kit, string overrides = "", ListenerRole role = ListenerRole.Relay, TimeSpan? acceptTimeout = null,
-        TimeProvider? authClock = null)
+        TimeProvider? authClock = null, string? spoolDirectory = null)
     {
         _kit = kit;
         Settings = LoadSettings(overrides);
+        if (spoolDirectory is not null) Settings = Settings with { SpoolDirectory = spoolDirectory };
         var listener = Settings.Listeners.First(l => l.Role == role) with { EndPoint = new IPEndPoint(IPAddress.Loopback, 0) };
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         socket.Bind(listener.EndPoint);
