@@ -124,6 +124,7 @@ public static class ManagementCommands
         {
             case "queue":
                 console.Write(CliTables.Queue(json));
+                io.Out.WriteLine(CliTables.QueueSummary(json));
                 break;
             case "domains" when json.TryGetProperty("domains", out var domains):
                 console.Write(CliTables.Domains(domains.EnumerateArray()));

@@ -37,9 +37,12 @@ public static class CliTables
         if (domains.ValueKind == JsonValueKind.Object)
             foreach (var domain in domains.EnumerateObject())
                 table.AddRow(Cells([domain.Name, .. statuses.Select(s => Text(domain.Value, s))]));
-        table.Caption($"{Text(overview, "messages")} messages; recipients by state: {Compact(overview, "recipients")}");
         return table;
     }
+
+    /// <summary>The line under the queue table (a caption would wrap at the table's width).</summary>
+    public static string QueueSummary(JsonElement overview) =>
+        $"{Text(overview, "messages")} messages; recipients by state: {(Compact(overview, "recipients") is { Length: > 0 } r ? r : "none")}";
 
     public static Table Members(JsonElement snapshot)
     {
