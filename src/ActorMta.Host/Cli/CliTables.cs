@@ -13,10 +13,10 @@ public static class CliTables
         var table = new Table().AddColumns("Domain", "State", "Until", "Reason", "Backlog", "In flight", "Connections", "Delivered", "Deferred", "Failed", "Node");
         foreach (var d in domains)
         {
-            var suspended = Text(d, "suspendedUntil");
+            var suspended = Time(d, "suspendedUntil");
             table.AddRow(Cells(
                 Text(d, "domain"), Text(d, "state"),
-                suspended.Length > 0 ? suspended : Text(d, "throttledUntil"),
+                suspended.Length > 0 ? suspended : Time(d, "throttledUntil"),
                 suspended.Length > 0 ? Text(d, "suspendReason") : Text(d, "throttleReason"),
                 Text(d, "backlog"), Text(d, "inFlight"),
                 d.TryGetProperty("connections", out var c) && c.ValueKind == JsonValueKind.Array ? c.GetArrayLength().ToString(CultureInfo.InvariantCulture) : "",
@@ -60,7 +60,7 @@ public static class CliTables
                 if (node == leader) notes.Add("leader");
                 if (unreachable.Contains(node)) notes.Add("UNREACHABLE");
                 var roles = m.TryGetProperty("roles", out var r) && r.ValueKind == JsonValueKind.Array ? string.Join(",", r.EnumerateArray().Select(x => x.ToString())) : "";
-                table.AddRow(Cells(node, Text(m, "status"), roles, Text(m, "upSince"), string.Join(", ", notes)));
+                table.AddRow(Cells(node, Text(m, "status"), roles, Time(m, "upSince"), string.Join(", ", notes)));
             }
         return table;
     }
@@ -95,6 +95,12 @@ public static class CliTables
 
     private static string Text(JsonElement json, string name) =>
         json.ValueKind == JsonValueKind.Object && json.TryGetProperty(name, out var value) ? Scalar(value) : "";
+
+    /// <summary>A timestamp in UTC to the second: the JSON's seven decimals only widen the table.</summary>
+    private static string Time(JsonElement json, string name) =>
+        json.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.TryGetDateTimeOffset(out var time)
+            ? time.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture)
+            : Text(json, name);
 
     private static string Compact(JsonElement json, string name) =>
         json.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object
