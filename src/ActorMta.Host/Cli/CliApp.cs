@@ -55,7 +55,9 @@ public static class ManagementCommands
             answer = p.Answer;
             partial = true;
         }
-        if (args.Json)
+        if (answer.Json.ValueKind == JsonValueKind.Undefined)
+            io.Out.WriteLine(args.Json ? "{}" : $"done (HTTP {answer.Status})"); // a success without a JSON body
+        else if (args.Json)
             io.WriteJson(answer.Json);
         else
             Render(args, answer.Json, io);

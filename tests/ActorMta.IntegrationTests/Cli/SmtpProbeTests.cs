@@ -62,6 +62,19 @@ public sealed class SmtpProbeTests
     }
 
     [Fact]
+    public async Task Probe_of_a_mail_domain_without_an_address_points_at_its_mx_and_exits_20()
+    {
+        await using var dns = LoopbackDnsServer.Start().Zone("probe.test").Mx("probe.test", 10, "mx1.probe.test").A("mx1.probe.test", "127.0.0.1");
+
+        var run = await CliRun.RunAsync(NoEnvironment, "probe", "probe.test:25", "--dns-server", dns.EndPoint.ToString(), "--timeout", "30s");
+
+        Assert.Equal(20, run.ExitCode);
+        Assert.Contains("FAIL  dns", run.Out);
+        Assert.Contains("MX probe.test: 10 mx1.probe.test", run.Out);
+        Assert.Contains("probe.test has no A or AAAA record, so there is nothing to connect to; it is a mail domain whose MX is mx1.probe.test: probe that host instead", run.Out);
+    }
+
+    [Fact]
     public async Task Probe_of_a_closed_port_says_refused_and_exits_21()
     {
         var run = await CliRun.RunAsync(NoEnvironment, "probe", $"127.0.0.1:{FreePort.Tcp()}", "--timeout", "30s");
