@@ -17,21 +17,27 @@ public sealed class ProbeWireException(string message) : Exception(message)
 
 /// <summary>
 /// A small line-based SMTP client for the probe: one command, one reply, each read bounded by the
-/// timeout, and a transcript in swaks' style ("<-" from the server, " ->" to it) that never shows a password.
+/// timeout, and a transcript in swaks' style ("<-" from the server, " ->" to it; "<~" and " ~>" inside TLS)
+/// that never shows a password.
 /// </summary>
 public sealed class ProbeWire(Stream stream, TimeSpan timeout) : IAsyncDisposable
 {
     private const int MaxLine = 4096;
     private readonly byte[] _buffer = new byte[8192];
     private int _start, _end;
+    private bool _tls;
 
     public Stream Stream { get; private set; } = stream;
+
+    /// <summary>The transcript's arrow for what the probe sends: "~>" inside TLS, "->" in clear text.</summary>
+    public string ToServer => _tls ? "~>" : "->";
 
     /// <summary>After STARTTLS or implicit TLS: the same connection, now encrypted (unread clear-text octets are dropped).</summary>
     public void Upgrade(Stream tls)
     {
         Stream = tls;
         _start = _end = 0;
+        _tls = true;
     }
 
     public async Task<ProbeReply> ReadReplyAsync(List<string> transcript)
@@ -40,7 +46,7 @@ public sealed class ProbeWire(Stream stream, TimeSpan timeout) : IAsyncDisposabl
         while (true)
         {
             var line = await ReadLineAsync();
-            transcript.Add($"<-  {line}");
+            transcript.Add($"{(_tls ? "<~" : "<-")}  {line}");
             if (line.Length < 3 || !int.TryParse(line.AsSpan(0, 3), out var code) || (line.Length > 3 && line[3] is not (' ' or '-')))
                 throw new ProbeWireException($"the server sent a line that is not an SMTP reply: \"{Shorten(line)}\"");
             lines.Add(line.Length > 4 ? line[4..] : "");
@@ -50,7 +56,7 @@ public sealed class ProbeWire(Stream stream, TimeSpan timeout) : IAsyncDisposabl
 
     public async Task<ProbeReply> CommandAsync(string command, List<string> transcript, string? shown = null)
     {
-        transcript.Add($" -> {shown ?? command}");
+        transcript.Add($" {ToServer} {shown ?? command}");
         await WriteAsync(command + "\r\n");
         return await ReadReplyAsync(transcript);
     }

@@ -63,7 +63,7 @@ public static partial class SmtpProbe
         }
         var go = await ExchangeAsync("data", transcript, () => wire.CommandAsync("DATA", transcript));
         if (go.Code != 354) Stop("data", go.ToString(), transcript, $"the server refused DATA: {go}");
-        transcript.Add(" -> [test message, " + TestMessage(options).Length + " octets]");
+        transcript.Add($" {wire.ToServer} [test message, {TestMessage(options).Length} octets]");
         await wire.WriteAsync(TestMessage(options));
         var done = await ExchangeAsync("data", transcript, () => wire.ReadReplyAsync(transcript));
         if (done.Code != 250) Stop("data", done.ToString(), transcript, $"the server refused the message: {done}");

@@ -36,7 +36,9 @@ public sealed class SmtpProbeTests
         Assert.Contains("extensions: ", run.Out);
         Assert.Contains("STARTTLS", run.Out);
         Assert.Contains("authenticated as alice", run.Out);
-        Assert.Contains(" -> AUTH PLAIN [credentials hidden]", run.Out);
+        Assert.Contains(" ~> AUTH PLAIN [credentials hidden]", run.Out);
+        Assert.Contains(" -> STARTTLS", run.Out);
+        Assert.Contains("<~  235 ", run.Out);
         Assert.DoesNotContain("s3cret", run.Out);
         Assert.Contains("subject CN=mail.probe.test", run.Out);
         var message = Assert.Single(await sink.WaitForMessagesAsync(1, TimeSpan.FromSeconds(30)));
