@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -11,7 +12,7 @@ using ActorMta.TestSupport.Smtp;
 namespace ActorMta.IntegrationTests.Cli;
 
 /// <summary>`actormta probe` against real loopback peers: each step's verdict, its diagnosis and the exit code that names it.</summary>
-public sealed class SmtpProbeTests
+public sealed class SmtpProbeTests(ITestOutputHelper output)
 {
     private static readonly Dictionary<string, string?> NoEnvironment = new();
 
@@ -28,6 +29,7 @@ public sealed class SmtpProbeTests
             "--user", "alice", "--password-stdin", "--from", "probe@probe.test", "--to", "bob@example.net", "--send",
             "--ca-file", caFile, "--dns-server", dns.EndPoint.ToString(), "--timeout", "30s");
 
+        output.WriteLine(run.Out);
         Assert.True(run.ExitCode == 0, run.Out + run.Error);
         foreach (var step in new[] { "dns", "connect", "greeting", "ehlo", "starttls", "auth", "mail", "rcpt", "data" })
             Assert.Matches($"(?m)^ OK   {step} ", run.Out);
