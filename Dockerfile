@@ -11,6 +11,8 @@ WORKDIR /app
 COPY --from=build /app ./
 # The image's unprivileged "app" user (UID 1654) owns the data directory; nothing runs as root.
 RUN mkdir -p /var/lib/actormta && chown app:app /var/lib/actormta
+# The operator CLI inside the container: `docker exec NODE actormta domains` (actormta --help).
+RUN printf '#!/bin/sh\nexec dotnet /app/ActorMta.Host.dll "$@"\n' > /usr/local/bin/actormta && chmod 755 /usr/local/bin/actormta
 USER app
 # In a container every listener binds all interfaces (the defaults are loopback). Relay stays
 # closed to the world: only trusted-networks (loopback by default) and authenticated clients may

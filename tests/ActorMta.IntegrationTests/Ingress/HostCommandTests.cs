@@ -39,15 +39,29 @@ public sealed class HostCommandTests
         Assert.False(File.Exists(Path.Combine(data.Path, "credentials")));
     }
 
-    [Fact]
-    public async Task Adduser_with_a_bad_name_exits_2()
+    [Theory]
+    [InlineData("adduser")]
+    [InlineData("user add")]
+    public async Task Adduser_with_a_bad_name_exits_2(string command)
     {
         using var data = new TempDirectory();
 
-        var (exitCode, output) = await RunHostAsync(IngressNode.Environment(data.Path), "pw\n", "adduser", "car:ol");
+        var (exitCode, output) = await RunHostAsync(IngressNode.Environment(data.Path), "pw\n", [.. command.Split(' '), "car:ol"]);
 
         Assert.Equal(2, exitCode);
         Assert.Equal("actormta: invalid setting adduser = \"car:ol\": expected a user name of 1 to 256 characters without ':', spaces or control characters", output.Trim());
+    }
+
+    [Fact]
+    public async Task User_add_is_adduser_under_the_cli_s_name()
+    {
+        using var data = new TempDirectory();
+
+        var (exitCode, output) = await RunHostAsync(IngressNode.Environment(data.Path), "pass phrase of dave\n", "user", "add", "dave");
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal($"actormta: user dave written to {Path.Combine(data.Path, "credentials")}", output.Trim());
+        Assert.Matches(@"^dave:pbkdf2-sha256:600000:", File.ReadAllLines(Path.Combine(data.Path, "credentials")).Last());
     }
 
     [Fact]

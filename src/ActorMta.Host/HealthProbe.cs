@@ -1,7 +1,7 @@
 namespace ActorMta.Host;
 
 /// <summary>`--probe URL`: exit 0 when the URL answers 200 within 5 s, else 1 with the reason.</summary>
-public static class Probe
+public static class HealthProbe
 {
     public static async Task<int> RunAsync(Uri url)
     {

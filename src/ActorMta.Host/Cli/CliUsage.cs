@@ -1,0 +1,40 @@
+namespace ActorMta.Host.Cli;
+
+public static class CliUsage
+{
+    public const string Text = """
+        usage: actormta COMMAND [options]
+
+        Node:
+          actormta [--config FILE]                 run a node (FILE: HOCON over actormta.conf; ACTORMTA_* env wins)
+          actormta --probe URL                     exit 0 when URL answers 200 (container health check)
+          actormta user add USER [--config FILE]   add or update an SMTP AUTH user, password on stdin (alias: adduser USER)
+
+        Management (talk to a node's management endpoint):
+          queue                                    messages in the queue by domain and state
+          domains                                  every running domain's delivery state across the fleet
+          suspend DOMAIN [--for 30m] [--reason R]  stop delivering to DOMAIN for a while (default 1h)
+          resume DOMAIN                            deliver to DOMAIN again now
+          bounce (--domain D | --queue-id ID) --reason R [--duration 1h]
+                                                   bounce what is queued (and what arrives during the duration), with DSNs
+          retry (--domain D | --queue-id ID)       try now
+          message show ID                          a message's envelope and event timeline
+          cluster members                          the fleet's members and their status
+          cluster leave ADDRESS                    a member leaves gracefully (host:port or akka.tcp://actormta@host:port)
+
+          options for all of them:
+            --json               the node's JSON answer instead of a table
+            --url URL            the management endpoint (env ACTORMTA_URL; default http://127.0.0.1:8558)
+            --token-file F       the bearer token (else env ACTORMTA_TOKEN, else DATA/admin.token when it exists,
+                                 DATA being ACTORMTA_DATA_DIR or ./data); reading on loopback needs none,
+                                 changes need an admin token
+            --timeout 30s        how long to wait for the node
+
+          exit codes: 0 done, 2 usage, 10 node unreachable (refused, timeout), 11 no or unknown token (401),
+                      12 token lacks the scope (403), 13 not found or route missing (404),
+                      14 request refused (400, 415, 422), 15 node failed or answered only in part (5xx, 503)
+
+        SMTP:
+          probe HOST[:PORT] ...                    test SMTP settings step by step (actormta probe --help)
+        """;
+}
