@@ -32,7 +32,7 @@ public sealed class AdminRetryTests : IAsyncLifetime
     {
         _sink.Replies.OnMessage().Times(2).Reply(451, "4.3.0 Try again later");
         await using var node = await DeliveryNode.StartAsync($$"""
-            actormta.delivery.mx-port = {{_sink.Port}}
+            actormta.delivery { mx-port = {{_sink.Port}}, allow-private-destinations = on }
             actormta.queue.retry { initial = 1h, max = 2h }
             """, new Dictionary<string, string> { ["ACTORMTA_DNS_SERVERS"] = _dns.EndPoint.ToString() });
         var first = await node.EnqueueAsync("sender@origin.test", ["a@example.test"], Encoding.ASCII.GetBytes("Subject: first\r\n\r\nOne.\r\n"));
