@@ -31,6 +31,9 @@ public sealed record IngressSettings(
     /// <summary>Where large message bodies go while they arrive (DATA/spool); null: every body stays in memory.</summary>
     public string? SpoolDirectory { get; init; }
 
+    /// <summary>Slots beyond <see cref="MaxConnections"/> that only trusted clients may take.</summary>
+    public int ReservedForTrusted { get; init; }
+
     public static IngressSettings From(SettingsReader settings, NodeSettings node)
     {
         var greeting = settings.String("actormta.smtp.greeting");
@@ -52,6 +55,7 @@ public sealed record IngressSettings(
             RecipientValidation.From(settings, node.DataDirectory, TimeProvider.System))
         {
             SpoolDirectory = Path.Combine(node.DataDirectory, "spool"),
+            ReservedForTrusted = settings.Int("actormta.smtp.reserved-for-trusted", 0, 1_000_000),
         };
     }
 }

@@ -99,7 +99,7 @@ public sealed class IngressStage : IDisposable
         _started = true;
         WatchCertificate(system);
         IngressMetrics.Publish();
-        var limiter = new ConnectionLimiter(Settings.MaxConnections, Settings.MaxConnectionsPerClient, Settings.ClientGroups);
+        var limiter = new ConnectionLimiter(Settings.MaxConnections, Settings.MaxConnectionsPerClient, Settings.ClientGroups, Settings.ReservedForTrusted);
         var ingress = system.ActorOf(SmtpIngress.Props(Setups(acceptTimeout, clock), limiter, new TurnAway(Settings.TurnAway), queueIntake), "smtp-ingress");
         var shutdown = CoordinatedShutdown.Get(system);
         var phases = system.Settings.Config.GetConfig("akka.coordinated-shutdown.phases");

@@ -84,6 +84,7 @@ public sealed class IngressSettingsTests
     [Theory]
     [InlineData("actormta.smtp.listeners.relay.role = lmtp", "actormta.smtp.listeners.relay.role")]
     [InlineData("actormta.smtp.listeners.relay.enabled = maybe", "actormta.smtp.listeners.relay.enabled")]
+    [InlineData("actormta.smtp.reserved-for-trusted = -1", "actormta.smtp.reserved-for-trusted")]
     [InlineData("actormta.smtp.max-recipients = 0", "actormta.smtp.max-recipients")]
     [InlineData("actormta.smtp.max-message-size = 10", "actormta.smtp.max-message-size")]
     [InlineData("actormta.smtp.timeouts.command = never", "actormta.smtp.timeouts.command")]

@@ -63,4 +63,18 @@ public sealed class ConnectionLimiterTests
         limiter.Release(IPAddress.Parse("2001:db8:1:2::9")); // any address of the group frees one of its slots
         Assert.Equal(Admission.Admitted, limiter.TryAdmit(IPAddress.Parse("2001:db8:1:2::4"), false));
     }
+
+    [Fact]
+    public void The_reserved_slots_are_for_trusted_clients_only_so_an_outside_flood_cannot_lock_them_out()
+    {
+        var limiter = new ConnectionLimiter(maxConnections: 2, maxPerClient: 1, reservedForTrusted: 2);
+
+        Assert.Equal(Admission.Admitted, limiter.TryAdmit(IPAddress.Parse("192.0.2.1"), false));
+        Assert.Equal(Admission.Admitted, limiter.TryAdmit(IPAddress.Parse("192.0.2.2"), false));
+        Assert.Equal(Admission.TooManyConnections, limiter.TryAdmit(IPAddress.Parse("192.0.2.3"), false));
+        var internalSender = IPAddress.Parse("10.0.0.1");
+        Assert.Equal(Admission.Admitted, limiter.TryAdmit(internalSender, true));
+        Assert.Equal(Admission.Admitted, limiter.TryAdmit(internalSender, true));
+        Assert.Equal(Admission.TooManyConnections, limiter.TryAdmit(internalSender, true));
+    }
 }

@@ -91,9 +91,23 @@ public sealed class LimitTests : IngressTestKit
     }
 
     [Fact]
+    public async Task Outside_clients_filling_the_node_leave_the_reserve_to_trusted_clients()
+    {
+        await using var bed = new IngressTestBed(this, "actormta.smtp { max-connections = 2, reserved-for-trusted = 1 }");
+        await using var first = await bed.HelloAsync(IngressTestBed.Untrusted);
+        await using var second = await bed.HelloAsync(IngressTestBed.Untrusted);
+
+        await using (var outsider = await bed.ConnectAsync(IngressTestBed.Untrusted))
+            Assert.Equal("421 4.7.0 mx.test Error: too many connections", await outsider.ReadReplyAsync());
+        await using var internalSender = await bed.HelloAsync();
+        await using (var beyondReserve = await bed.ConnectAsync())
+            Assert.Equal("421 4.7.0 mx.test Error: too many connections", await beyondReserve.ReadReplyAsync());
+    }
+
+    [Fact]
     public async Task Connections_past_the_node_limit_get_421_until_one_ends()
     {
-        await using var bed = new IngressTestBed(this, "actormta.smtp.max-connections = 2");
+        await using var bed = new IngressTestBed(this, "actormta.smtp { max-connections = 2, reserved-for-trusted = 0 }");
         await using var first = await bed.HelloAsync();
         await using var second = await bed.HelloAsync();
 

@@ -64,7 +64,7 @@ public sealed class IngressTestBed : IAsyncDisposable
         Setup = new SessionSetup(Hostname, listener, Settings, new RelayPolicy(Settings.TrustedNetworks, Settings.AcceptedDomains),
             SharedCertificate.Value, Credentials, AuthFailures, acceptTimeout ?? TimeSpan.FromSeconds(10), TimeProvider.System);
         Queue = kit.CreateTestProbe("queue-intake");
-        Limiter = new ConnectionLimiter(Settings.MaxConnections, Settings.MaxConnectionsPerClient, Settings.ClientGroups);
+        Limiter = new ConnectionLimiter(Settings.MaxConnections, Settings.MaxConnectionsPerClient, Settings.ClientGroups, Settings.ReservedForTrusted);
         TurnAway = new TurnAway(Settings.TurnAway);
         _listener = kit.Sys.ActorOf(SmtpListener.Props(Setup, socket, Limiter, TurnAway, Queue.Ref));
     }
