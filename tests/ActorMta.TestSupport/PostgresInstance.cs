@@ -10,12 +10,19 @@ namespace ActorMta.TestSupport;
 public sealed class PostgresInstance : IDisposable
 {
     private const string BinDirectory = "/usr/lib/postgresql/15/bin";
+    /// <summary>The test process that started a server: a later run stops servers whose owner is gone (killed, crashed).</summary>
+    private const string OwnerFile = "owner.pid";
     private static readonly bool AsRoot = Environment.UserName == "root";
 
     private readonly string _directory;
     private readonly string _data;
 
     public int Port { get; }
+
+    /// <summary>The server's directory (data, socket, log, owner).</summary>
+    public string DirectoryPath => _directory;
+
+    public bool IsRunning => File.Exists(Path.Combine(_data, "postmaster.pid"));
 
     /// <summary>A superuser connection string (trust authentication on loopback).</summary>
     public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres";
@@ -32,6 +39,7 @@ public sealed class PostgresInstance : IDisposable
         RemoveStoppedServers();
         var directory = Path.Combine(Path.GetTempPath(), $"actormta-pg-{Guid.NewGuid():N}");
         Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, OwnerFile), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (AsRoot) Run("chown", $"postgres {directory}");
         var instance = new PostgresInstance(directory, FreePort.Tcp());
         instance.RunPostgres("initdb", $"-D {instance._data} -U postgres -A trust --no-sync -E UTF8");
@@ -54,15 +62,41 @@ public sealed class PostgresInstance : IDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* swept by a later run */ }
     }
 
-    /// <summary>Deletes the directories of private servers that are no longer running (a stopped server has no postmaster.pid).</summary>
+    /// <summary>
+    /// Stops private servers whose test process is gone (ProcessExit never ran for a killed one), then
+    /// deletes the directories of servers that are no longer running (a stopped server has no postmaster.pid).
+    /// </summary>
     private static void RemoveStoppedServers()
     {
         foreach (var directory in Directory.EnumerateDirectories(Path.GetTempPath(), "actormta-pg-*"))
         {
+            if (File.Exists(Path.Combine(directory, "data", "postmaster.pid")) && IsOrphan(directory))
+            {
+                try { new PostgresInstance(directory, 0).StopServer(); }
+                catch (InvalidOperationException) { /* stopped meanwhile */ }
+            }
             // Another test process may be setting one up right now: leave recent ones alone.
             if (File.Exists(Path.Combine(directory, "data", "postmaster.pid")) || Directory.GetLastWriteTimeUtc(directory) > DateTime.UtcNow.AddMinutes(-10)) continue;
             try { Directory.Delete(directory, recursive: true); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* in use or not ours */ }
+        }
+    }
+
+    private static bool IsOrphan(string directory)
+    {
+        try
+        {
+            var owner = int.Parse(File.ReadAllText(Path.Combine(directory, OwnerFile)), System.Globalization.CultureInfo.InvariantCulture);
+            using var process = Process.GetProcessById(owner);
+            return process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return true; // no such process
+        }
+        catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            return false; // no owner recorded (older runs) or unreadable: leave it
         }
     }
 
