@@ -20,7 +20,4 @@ public static class DeliveryMetrics
             description: "Recipient delivery attempts by outcome (delivered, deferred, failed) and bounce class");
 
     public static void Attempted(string outcome, string bounceClass) => Attempts.AddOrUpdate((outcome, bounceClass), 1, (_, n) => n + 1);
-
-    /// <summary>This process's count so far (tests read it after a known workload).</summary>
-    public static long AttemptsOf(string outcome, string bounceClass) => Attempts.GetValueOrDefault((outcome, bounceClass));
 }

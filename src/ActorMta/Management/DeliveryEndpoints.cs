@@ -37,22 +37,12 @@ public static partial class DeliveryEndpoints
         // A JSON body {"for": "30m", "reason": "..."}, never the query string: a link or a form cannot carry it.
         routes.MapPost("/delivery/domains/{domain}/suspend", async (string domain, HttpRequest request, ActorRegistry registry, CancellationToken cancellation) =>
         {
-            if (request.Query.Count > 0)
-                return Results.Json(new { error = "send {\"for\": \"30m\", \"reason\": \"...\"} as a JSON body, not in the query string" }, ManagementEndpoints.Json, statusCode: 400);
-            SuspendRequest? body;
-            try
-            {
-                body = request.ContentLength is 0 || request.ContentType is null ? new SuspendRequest(null, null)
-                    : await request.ReadFromJsonAsync<SuspendRequest>(ManagementEndpoints.Json, cancellation);
-            }
-            catch (System.Text.Json.JsonException e)
-            {
-                return Results.Json(new { error = $"not the JSON expected ({{\"for\": \"30m\", \"reason\": \"...\"}}): {e.Message}" }, ManagementEndpoints.Json, statusCode: 400);
-            }
-            var duration = ParseDuration(body?.For ?? "1h");
+            var (body, error) = await Admin.AdminJson.ReadAsync(request, cancellation, whenEmpty: new SuspendRequest(null, null));
+            if (error is not null) return error;
+            var duration = ParseDuration(body!.For ?? "1h");
             if (duration is null)
-                return Results.Json(new { error = $"'for' must be a duration such as 90s, 30m, 2h or 1d, not '{body?.For}'" }, ManagementEndpoints.Json, statusCode: 400);
-            return await AskAsync(registry, new DomainDelivery.Suspend(Normalize(domain), duration.Value, body?.Reason ?? "suspended through the management API"), cancellation);
+                return Results.Json(new { error = $"'for' must be a duration such as 90s, 30m, 2h or 1d, not '{body.For}'" }, ManagementEndpoints.Json, statusCode: 400);
+            return await AskAsync(registry, new DomainDelivery.Suspend(Normalize(domain), duration.Value, body.Reason ?? "suspended through the management API"), cancellation);
         });
         routes.MapPost("/delivery/domains/{domain}/resume", async (string domain, ActorRegistry registry, CancellationToken cancellation) =>
             await AskAsync(registry, new DomainDelivery.Resume(Normalize(domain)), cancellation));

@@ -24,25 +24,34 @@ public static class QueueEndpoints
         });
         routes.MapGet("/queue/messages/{queueId}", async (string queueId, ActorRegistry registry, CancellationToken cancellation) =>
         {
-            if (!QueueId.TryGetPartition(queueId, out var partition) || partition >= settings.Partitions)
-                return Results.Json(new { error = $"'{queueId}' is not a queue id of this queue" }, ManagementEndpoints.Json, statusCode: 404);
-            var partitions = await registry.GetAsync<QueuePartition>(cancellation);
-            object answer;
-            try
-            {
-                answer = await partitions.Ask<object>(new QueuePartition.GetMessage(partition, queueId), Timeout, cancellation);
-            }
-            catch (AskTimeoutException)
-            {
-                // "Not found" would be a lie: the partition that knows is recovering or restarting.
-                return Results.Json(new { error = $"queue partition {partition} did not answer within {Timeout.TotalSeconds:0}s; try again" }, ManagementEndpoints.Json, statusCode: 503);
-            }
-            return answer switch
+            var (answer, error) = await AskPartitionAsync(registry, settings, queueId, partition => new QueuePartition.GetMessage(partition, queueId), cancellation);
+            return error ?? answer switch
             {
                 QueuePartition.MessageDetails details => Results.Json(details, ManagementEndpoints.Json),
                 _ => Results.Json(new { error = $"message {queueId} is not in the queue" }, ManagementEndpoints.Json, statusCode: 404),
             };
         });
         return routes;
+    }
+
+    /// <summary>
+    /// Asks the partition that owns <paramref name="queueId"/> (queue ids name it); the error result instead
+    /// when the id is not one of this queue's (404) or the partition did not answer in time (503).
+    /// </summary>
+    internal static async Task<(object? Answer, IResult? Error)> AskPartitionAsync(ActorRegistry registry, QueueSettings settings, string queueId,
+        Func<int, object> question, CancellationToken cancellation)
+    {
+        if (!QueueId.TryGetPartition(queueId, out var partition) || partition >= settings.Partitions)
+            return (null, Results.Json(new { error = $"'{queueId}' is not a queue id of this queue" }, ManagementEndpoints.Json, statusCode: 404));
+        var partitions = await registry.GetAsync<QueuePartition>(cancellation);
+        try
+        {
+            return (await partitions.Ask<object>(question(partition), Timeout, cancellation), null);
+        }
+        catch (AskTimeoutException)
+        {
+            // "Not found" would be a lie: the partition that knows is recovering or restarting.
+            return (null, Results.Json(new { error = $"queue partition {partition} did not answer within {Timeout.TotalSeconds:0}s; try again" }, ManagementEndpoints.Json, statusCode: 503));
+        }
     }
 }

@@ -24,18 +24,8 @@ public static class InspectMessageApi
         routes.MapGet("/api/admin/inspect-message/v1", async (string? id, bool? want_body, ActorRegistry registry, MessageBodyStore bodies, CancellationToken cancellation) =>
         {
             if (string.IsNullOrEmpty(id)) return AdminJson.Error(422, "id (a queue id) is required");
-            if (!QueueId.TryGetPartition(id, out var partition) || partition >= settings.Partitions)
-                return AdminJson.Error(404, $"'{id}' is not a queue id of this queue");
-            var partitions = await registry.GetAsync<QueuePartition>(cancellation);
-            object answer;
-            try
-            {
-                answer = await partitions.Ask<object>(new QueuePartition.GetMessage(partition, id), DeliveryEndpoints.Timeout, cancellation);
-            }
-            catch (AskTimeoutException)
-            {
-                return AdminJson.Error(503, $"queue partition {partition} did not answer in time; try again");
-            }
+            var (answer, error) = await QueueEndpoints.AskPartitionAsync(registry, settings, id, partition => new QueuePartition.GetMessage(partition, id), cancellation);
+            if (error is not null) return error;
             if (answer is not QueuePartition.MessageDetails details) return AdminJson.Error(404, $"message {id} is not in the queue");
             var body = want_body == true ? await bodies.ReadAsync(id, cancellation) : null;
             var envelope = details.Envelope;

@@ -33,10 +33,8 @@ public static class RetryApi
                 return Results.Json(new { domain = status.Domain, state = status.State }, AdminJson.Options);
             }
             var queueId = request.QueueId!;
-            if (!QueueId.TryGetPartition(queueId, out var partition) || partition >= settings.Partitions)
-                return AdminJson.Error(404, $"'{queueId}' is not a queue id of this queue");
-            var partitions = await registry.GetAsync<QueuePartition>(cancellation);
-            var answer = await partitions.Ask<object>(new QueuePartition.RetryNow(partition, queueId), DeliveryEndpoints.Timeout, cancellation);
+            var (answer, failed) = await QueueEndpoints.AskPartitionAsync(registry, settings, queueId, partition => new QueuePartition.RetryNow(partition, queueId), cancellation);
+            if (failed is not null) return failed;
             return answer is QueuePartition.MessageDetails details
                 ? Results.Json(new { queue_id = details.QueueId, recipients = details.Recipients.Select(r => new { r.Address, r.Status, next_attempt_at = r.NextAttemptAt }) }, AdminJson.Options)
                 : AdminJson.Error(404, $"message {queueId} is not in the queue");
