@@ -89,6 +89,40 @@ public sealed class SmtpProbeTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Probe_of_a_port_that_drops_the_connection_attempt_says_firewall_and_exits_21()
+    {
+        // A listener that never accepts, with its accept queue filled: Linux then drops further SYNs, which is what a
+        // firewall's DROP looks like to the client (no refusal, no answer). Fill until a connect stays pending.
+        using var full = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        full.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        full.Listen(1);
+        var port = ((IPEndPoint)full.LocalEndPoint!).Port;
+        var queued = new List<Socket>();
+        try
+        {
+            while (true)
+            {
+                var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                queued.Add(client);
+                var connect = client.ConnectAsync(IPAddress.Loopback, port);
+                if (await Task.WhenAny(connect, Task.Delay(TimeSpan.FromSeconds(3))) != connect) break; // this one is left hanging: the queue is full
+                Assert.True(queued.Count < 64, "the accept queue never filled");
+            }
+
+            var run = await CliRun.RunAsync(NoEnvironment, "probe", $"127.0.0.1:{port}", "--timeout", "2s");
+
+            Assert.Equal(21, run.ExitCode);
+            Assert.Contains("FAIL  connect", run.Out);
+            Assert.Contains($"no answer from 127.0.0.1 port {port} within 2s: a firewall drops the connection", run.Out);
+            Assert.DoesNotContain("refused", run.Out);
+        }
+        finally
+        {
+            foreach (var client in queued) client.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task Probe_of_a_port_that_never_greets_says_so_and_exits_22()
     {
         using var silent = new TcpListener(IPAddress.Loopback, 0);

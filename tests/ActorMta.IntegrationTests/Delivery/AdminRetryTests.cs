@@ -1,13 +1,17 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using ActorMta.IntegrationTests.Cli;
 using ActorMta.TestSupport;
 using ActorMta.TestSupport.Dns;
 using ActorMta.TestSupport.Smtp;
 
 namespace ActorMta.IntegrationTests.Delivery;
 
-/// <summary>POST /api/admin/retry/v1: mail waiting an hour for its retry goes now, by message or by domain.</summary>
+/// <summary>
+/// POST /api/admin/retry/v1: mail waiting an hour for its retry goes now, by message or by domain; driven
+/// through the CLI's `retry` and `message show` as an operator would, with the raw API for the refusals.
+/// </summary>
 public sealed class AdminRetryTests : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
@@ -43,8 +47,9 @@ public sealed class AdminRetryTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.UnprocessableEntity, (await node.PostJsonAsync("/api/admin/retry/v1", new { domain = "example.test", queue_id = first })).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await node.PostJsonAsync("/api/admin/retry/v1", new { queue_id = "not-a-queue-id" })).Status);
 
-        var byMessage = await node.PostJsonAsync("/api/admin/retry/v1", new { queue_id = first });
-        Assert.Equal(HttpStatusCode.OK, byMessage.Status);
+        var cli = new Dictionary<string, string?> { ["ACTORMTA_URL"] = node.Node.ManagementUri.ToString(), ["ACTORMTA_TOKEN"] = TestTokens.Admin };
+        var byMessage = await CliRun.RunAsync(cli, "retry", "--queue-id", first, "--json");
+        Assert.True(byMessage.ExitCode == 0, byMessage.Error);
         await node.WaitForCompletionAsync(first, Deadline);
         Assert.Single(await _sink.WaitForMessagesAsync(1, Deadline));
 
@@ -60,14 +65,26 @@ public sealed class AdminRetryTests : IAsyncLifetime
         Assert.Contains(timeline, e => e.Item2!.Contains("451 4.3.0 Try again later"));
         Assert.Contains(timeline, e => e.Item1!.Contains("delivered"));
 
+        // `message show` renders the same timeline as a table, and --json is the route's answer unchanged.
+        var shown = await CliRun.RunAsync(cli, "message", "show", first);
+        Assert.True(shown.ExitCode == 0, shown.Error);
+        Assert.Contains("sender@origin.test", shown.Out);
+        Assert.Contains("451 4.3.0 Try again later", shown.Out);
+        Assert.Matches(@"│\s+accepted\s+│", shown.Out);
+        var shownJson = await CliRun.RunAsync(cli, "message", "show", first, "--json");
+        Assert.Equal(timeline.Length, JsonDocument.Parse(shownJson.Out).RootElement.GetProperty("message").GetProperty("timeline").GetArrayLength());
+        var unknown = await CliRun.RunAsync(cli, "message", "show", "not-a-queue-id");
+        Assert.Equal(ActorMta.Host.Cli.CliExitCodes.NotFound, unknown.ExitCode);
+
         var waiting = (await node.GetJsonAsync($"/api/admin/inspect-message/v1?id={second}&want_body=true")).GetProperty("message");
         Assert.Equal("queued", waiting.GetProperty("meta").GetProperty("state").GetString());
         Assert.EndsWith("Subject: second\r\n\r\nTwo.\r\n", waiting.GetProperty("data").GetString());
         Assert.Equal(1, waiting.GetProperty("num_attempts").GetInt32());
         Assert.True(waiting.GetProperty("due").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(30));
 
-        var byDomain = await node.PostJsonAsync("/api/admin/retry/v1", new { domain = "example.test" });
-        Assert.Equal(HttpStatusCode.OK, byDomain.Status);
+        var byDomain = await CliRun.RunAsync(cli, "retry", "--domain", "example.test");
+        Assert.True(byDomain.ExitCode == 0, byDomain.Error);
+        Assert.Contains("example.test", byDomain.Out);
         await node.WaitForCompletionAsync(second, Deadline);
         Assert.Equal(2, (await _sink.WaitForMessagesAsync(2, Deadline)).Count);
     }
