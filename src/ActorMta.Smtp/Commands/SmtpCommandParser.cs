@@ -74,7 +74,7 @@ public sealed class SmtpCommandParser(SmtpLimits limits)
     private SmtpCommand ParsePathCommand(ReadOnlySpan<byte> line, SmtpVerb verb, LineSlice argument, SmtpExtensions offered, bool utf8Transaction)
     {
         var mail = verb == SmtpVerb.Mail;
-        if (!TryFindPath(line, argument, mail ? "FROM:"u8 : "TO:"u8, out var path)) return Syntax(line, verb);
+        if (!TryFindPath(line, argument, mail ? SmtpKeywords.From : SmtpKeywords.To, out var path)) return Syntax(line, verb);
         var status = EsmtpParameterParser.Parse(line, path.Start + path.Length, verb, offered, utf8Transaction, out var parameters, out var failed, out var problem);
         if (status != CommandStatus.Ok) return ParameterFailure(line, verb, status, failed, problem);
 
@@ -96,7 +96,7 @@ public sealed class SmtpCommandParser(SmtpLimits limits)
         var text = argument.Of(line);
         var space = text.IndexOf(SmtpSyntax.Space);
         var sizeText = space < 0 ? text : text[..space];
-        var last = space >= 0 && Ascii.EqualsIgnoreCase(text[SkipSpaces(text, space)..], "LAST"u8);
+        var last = space >= 0 && Ascii.EqualsIgnoreCase(text[SkipSpaces(text, space)..], SmtpKeywords.Last);
         // 18 digits keep any size inside a long; a session that cannot read the size cannot stay in step.
         if ((space >= 0 && !last) || !SmtpSyntax.TryParseDigits(sizeText, 18, out var size)) return Syntax(line, SmtpVerb.Bdat);
         return new SmtpCommand { Line = line, Verb = SmtpVerb.Bdat, ArgumentSlice = argument, ChunkSize = size, IsLastChunk = last };
@@ -209,7 +209,7 @@ public sealed class SmtpCommandParser(SmtpLimits limits)
     private static SmtpVerb Identify(ReadOnlySpan<byte> token, out bool notImplemented)
     {
         notImplemented = false;
-        if (token.Length == 8) return Ascii.EqualsIgnoreCase(token, "STARTTLS"u8) ? SmtpVerb.StartTls : SmtpVerb.None;
+        if (token.Length == 8) return Ascii.EqualsIgnoreCase(token, SmtpKeywords.Of(SmtpVerb.StartTls)) ? SmtpVerb.StartTls : SmtpVerb.None;
         if (token.Length != 4) return SmtpVerb.None;
         switch (BinaryPrimitives.ReadUInt32LittleEndian(token) | 0x20202020u)
         {

@@ -50,6 +50,8 @@ internal static class EsmtpParameterParser
     /// <summary>The keyword as written in commands, e.g. "ENVID".</summary>
     public static string Name(EsmtpParameter parameter) => KnownParameters[(int)parameter].Name;
 
+    public static ReadOnlySpan<byte> Keyword(EsmtpParameter parameter) => KeywordBytes[(int)parameter];
+
     /// <summary>Parses the parameters that start at <paramref name="position"/> (just after the path).</summary>
     public static CommandStatus Parse(
         ReadOnlySpan<byte> line, int position, SmtpVerb verb, SmtpExtensions offered, bool utf8Transaction,

@@ -8,22 +8,24 @@ namespace ActorMta.Smtp.Client;
 /// The client's command lines, written straight into the connection's pipe. Arguments come from the
 /// queue (checked with <see cref="OutboundEnvelope"/> before a transaction) and from configuration;
 /// <see cref="EnsureSafe"/> still refuses control characters, so nothing can add a command line of its own.
+/// Verbs and parameter keywords come from <see cref="SmtpKeywords"/>, the vocabulary the server's parser reads;
+/// a round-trip test parses every line written here back to the same values.
 /// </summary>
 internal static class ClientCommands
 {
     private static ReadOnlySpan<byte> CrLf => "\r\n"u8;
 
-    public static void Ehlo(IBufferWriter<byte> output, string name) => Line(output, "EHLO "u8, name);
-    public static void Helo(IBufferWriter<byte> output, string name) => Line(output, "HELO "u8, name);
-    public static void StartTls(IBufferWriter<byte> output) => output.Write("STARTTLS\r\n"u8);
-    public static void Reset(IBufferWriter<byte> output) => output.Write("RSET\r\n"u8);
-    public static void Data(IBufferWriter<byte> output) => output.Write("DATA\r\n"u8);
-    public static void Quit(IBufferWriter<byte> output) => output.Write("QUIT\r\n"u8);
+    public static void Ehlo(IBufferWriter<byte> output, string name) => Line(output, SmtpVerb.Ehlo, name);
+    public static void Helo(IBufferWriter<byte> output, string name) => Line(output, SmtpVerb.Helo, name);
+    public static void StartTls(IBufferWriter<byte> output) => Bare(output, SmtpVerb.StartTls);
+    public static void Reset(IBufferWriter<byte> output) => Bare(output, SmtpVerb.Rset);
+    public static void Data(IBufferWriter<byte> output) => Bare(output, SmtpVerb.Data);
+    public static void Quit(IBufferWriter<byte> output) => Bare(output, SmtpVerb.Quit);
 
     /// <summary>"AUTH mechanism [initial-response]" (RFC 4954).</summary>
     public static void Auth(IBufferWriter<byte> output, string mechanism, string? initialResponse)
     {
-        output.Write("AUTH "u8);
+        Verb(output, SmtpVerb.Auth);
         Text(output, mechanism);
         if (initialResponse is not null)
         {
@@ -34,25 +36,32 @@ internal static class ClientCommands
     }
 
     /// <summary>A SASL response line (base64, or "*" to cancel).</summary>
-    public static void SaslResponse(IBufferWriter<byte> output, string response) => Line(output, default, response);
+    public static void SaslResponse(IBufferWriter<byte> output, string response)
+    {
+        Text(output, response);
+        output.Write(CrLf);
+    }
 
     /// <summary>"BDAT size [LAST]" (RFC 3030); the chunk's octets follow it directly.</summary>
     public static void Chunk(IBufferWriter<byte> output, int size, bool last)
     {
-        output.Write("BDAT "u8);
+        Verb(output, SmtpVerb.Bdat);
         Number(output, size);
-        output.Write(last ? " LAST\r\n"u8 : CrLf);
+        if (last)
+        {
+            output.Write(" "u8);
+            output.Write(SmtpKeywords.Last);
+        }
+        output.Write(CrLf);
     }
 
     /// <summary>MAIL FROM with the parameters <paramref name="plan"/> chose.</summary>
     public static void Mail(IBufferWriter<byte> output, OutboundMessage message, TransactionPlan plan)
     {
-        output.Write("MAIL FROM:<"u8);
-        Text(output, message.ReversePath);
-        output.Write(">"u8);
+        Path(output, SmtpVerb.Mail, SmtpKeywords.From, message.ReversePath);
         if (plan.DeclaredSize is { } size)
         {
-            output.Write(" SIZE="u8);
+            Parameter(output, EsmtpParameter.Size);
             Number(output, size);
         }
         output.Write(plan.Body switch
@@ -62,7 +71,11 @@ internal static class ClientCommands
             BodyType.BinaryMime => " BODY=BINARYMIME"u8,
             _ => default,
         });
-        if (plan.SmtpUtf8) output.Write(" SMTPUTF8"u8);
+        if (plan.SmtpUtf8)
+        {
+            output.Write(" "u8);
+            output.Write(SmtpKeywords.Of(EsmtpParameter.SmtpUtf8));
+        }
         if (plan.Dsn)
         {
             output.Write(message.Ret switch
@@ -73,7 +86,7 @@ internal static class ClientCommands
             });
             if (message.EnvelopeId is { } envelopeId)
             {
-                output.Write(" ENVID="u8);
+                Parameter(output, EsmtpParameter.EnvelopeId);
                 Text(output, Xtext.Encode(envelopeId));
             }
         }
@@ -83,9 +96,7 @@ internal static class ClientCommands
     /// <summary>RCPT TO, with NOTIFY= and ORCPT= when the server offers DSN.</summary>
     public static void Recipient(IBufferWriter<byte> output, OutboundRecipient recipient, bool dsn)
     {
-        output.Write("RCPT TO:<"u8);
-        Text(output, recipient.Address);
-        output.Write(">"u8);
+        Path(output, SmtpVerb.Rcpt, SmtpKeywords.To, recipient.Address);
         if (dsn)
         {
             Notify(output, recipient.Notify);
@@ -93,7 +104,7 @@ internal static class ClientCommands
             {
                 // "addr-type;address", decoded; only the address is xtext (RFC 3461 4.2). No type given: rfc822.
                 var separator = original.IndexOf(';');
-                output.Write(" ORCPT="u8);
+                Parameter(output, EsmtpParameter.OriginalRecipient);
                 Text(output, separator < 0 ? "rfc822" : original[..separator]);
                 output.Write(";"u8);
                 Text(output, Xtext.Encode(separator < 0 ? original : original[(separator + 1)..]));
@@ -134,11 +145,42 @@ internal static class ClientCommands
         (DsnNotify.Delay, "DELAY"u8.ToArray()),
     ];
 
-    private static void Line(IBufferWriter<byte> output, ReadOnlySpan<byte> verb, string argument)
+    private static void Line(IBufferWriter<byte> output, SmtpVerb verb, string argument)
     {
-        output.Write(verb);
+        Verb(output, verb);
         Text(output, argument);
         output.Write(CrLf);
+    }
+
+    private static void Bare(IBufferWriter<byte> output, SmtpVerb verb)
+    {
+        output.Write(SmtpKeywords.Of(verb));
+        output.Write(CrLf);
+    }
+
+    /// <summary>The verb and the space after it.</summary>
+    private static void Verb(IBufferWriter<byte> output, SmtpVerb verb)
+    {
+        output.Write(SmtpKeywords.Of(verb));
+        output.Write(" "u8);
+    }
+
+    /// <summary>"MAIL FROM:&lt;path&gt;" / "RCPT TO:&lt;path&gt;".</summary>
+    private static void Path(IBufferWriter<byte> output, SmtpVerb verb, ReadOnlySpan<byte> prefix, string path)
+    {
+        Verb(output, verb);
+        output.Write(prefix);
+        output.Write("<"u8);
+        Text(output, path);
+        output.Write(">"u8);
+    }
+
+    /// <summary>" KEYWORD=" before a parameter's value.</summary>
+    private static void Parameter(IBufferWriter<byte> output, EsmtpParameter parameter)
+    {
+        output.Write(" "u8);
+        output.Write(SmtpKeywords.Of(parameter));
+        output.Write("="u8);
     }
 
     private static void Text(IBufferWriter<byte> output, string text)

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using ActorMta.Ingress.Connections;
+using ActorMta.Smtp.Server;
 using ActorMta.Ingress.Sessions;
 using ActorMta.Smtp;
 using Akka;

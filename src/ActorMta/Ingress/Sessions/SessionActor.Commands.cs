@@ -1,4 +1,4 @@
-using ActorMta.Ingress.Connections;
+using ActorMta.Smtp.Server;
 using ActorMta.Smtp;
 
 namespace ActorMta.Ingress.Sessions;

@@ -1,6 +1,6 @@
 using System.Text;
 using ActorMta.Ingress.Auth;
-using ActorMta.Ingress.Connections;
+using ActorMta.Smtp.Server;
 using ActorMta.Smtp;
 using Akka.Actor;
 using Akka.Event;

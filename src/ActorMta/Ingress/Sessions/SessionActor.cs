@@ -1,5 +1,5 @@
 using System.Net.Sockets;
-using ActorMta.Ingress.Connections;
+using ActorMta.Smtp.Server;
 using ActorMta.Smtp;
 using Akka.Actor;
 using Akka.Event;

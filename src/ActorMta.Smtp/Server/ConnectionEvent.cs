@@ -1,6 +1,6 @@
 using ActorMta.Smtp;
 
-namespace ActorMta.Ingress.Connections;
+namespace ActorMta.Smtp.Server;
 
 /// <summary>How one I/O operation of an <see cref="SmtpConnection"/> ended; the session actor gets it as a message.</summary>
 public abstract record ConnectionEvent;
