@@ -63,7 +63,7 @@ public sealed partial class SessionActor
                 break;
             case SmtpVerb.Rset:
                 ResetTransaction();
-                _state = rule.NextState;
+                Advance(SmtpVerb.Rset);
                 Reply(SmtpReplies.Ok);
                 break;
             case SmtpVerb.Noop:
@@ -118,8 +118,19 @@ public sealed partial class SessionActor
         _heloName = name;
         _extendedHello = extended;
         _offered = extended ? _setup.EhloExtensions(_connection.IsTls) : SmtpExtensions.None;
-        _state = SmtpSessionState.Greeted;
+        Advance(extended ? SmtpVerb.Ehlo : SmtpVerb.Helo);
         Reply(extended ? _setup.Capabilities.EhloReply(_offered) : _setup.Capabilities.HeloReply);
+    }
+
+    /// <summary>
+    /// A command succeeded: the session moves to the state the table names for it (the table is the only
+    /// place that says which state follows which verb). <paramref name="lastChunk"/>: BDAT ... LAST.
+    /// </summary>
+    private void Advance(SmtpVerb verb, bool lastChunk = false)
+    {
+        var rule = SmtpStateTable.Lookup(_state, verb);
+        if (!rule.IsAllowed) throw new InvalidOperationException($"{verb} completed in state {_state}, where the table refuses it");
+        _state = lastChunk ? rule.NextStateAfterLastChunk : rule.NextState;
     }
 
     private static string VerbName(SmtpVerb verb) => verb == SmtpVerb.None ? "an unknown command" : verb.ToString().ToUpperInvariant();

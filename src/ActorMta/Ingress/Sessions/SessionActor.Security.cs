@@ -59,7 +59,7 @@ public sealed partial class SessionActor
                 _setup.Listener.Name, _sessionId, _connection.ClientAddress, tls.DiscardedOctets);
         // RFC 3207 4.2: forget everything learnt before TLS; the client starts with EHLO again.
         ResetTransaction();
-        _state = SmtpSessionState.Connected;
+        Advance(SmtpVerb.StartTls);
         _offered = SmtpExtensions.None;
         _heloName = null;
         _extendedHello = false;

@@ -19,6 +19,8 @@ public sealed partial class SessionActor
     private DataReader? _data;
     private ChunkReader? _chunks;
     private bool _lastChunk;
+    /// <summary>The verb carrying this transaction's body (DATA or BDAT): the one whose completion ends it.</summary>
+    private SmtpVerb _bodyVerb;
     private int _transactions;
 
     private void Mail(SmtpCommand command)
@@ -35,7 +37,7 @@ public sealed partial class SessionActor
             return;
         }
         _transaction = new MailTransaction(command.ToReversePath(), parameters, command.ToEnvelopeId());
-        _state = SmtpSessionState.MailStarted;
+        Advance(SmtpVerb.Mail);
         Reply(SmtpReplies.SenderOk);
     }
 
@@ -67,7 +69,7 @@ public sealed partial class SessionActor
         var original = command.ToOriginalRecipient();
         transaction.Add(new EnvelopeRecipient(address, HonouredNotify(command.RecipientParameters.Notify),
             original is null ? null : $"{original.AddressType};{original.Address}"));
-        _state = SmtpSessionState.RecipientsGiven;
+        Advance(SmtpVerb.Rcpt);
         Reply(SmtpReplies.RecipientOk);
     }
 
@@ -80,6 +82,7 @@ public sealed partial class SessionActor
 
     private void Data()
     {
+        _bodyVerb = SmtpVerb.Data;
         BeginBody();
         _connection.Write(SmtpReplies.StartMailInput);
         _data ??= new DataReader(_setup.SmtpLimits);
@@ -96,6 +99,7 @@ public sealed partial class SessionActor
             return;
         }
         var transaction = _transaction!;
+        _bodyVerb = SmtpVerb.Bdat;
         if (!transaction.BodyStarted)
         {
             BeginBody();
@@ -106,7 +110,7 @@ public sealed partial class SessionActor
         {
             // Refuse at once rather than read it all; the transaction is over (RFC 3030: the client sends RSET).
             _refused++;
-            EndTransaction();
+            AbortTransaction();
             RefuseChunk(SmtpReplies.MessageTooBig, size);
             return;
         }
@@ -138,7 +142,7 @@ public sealed partial class SessionActor
                 EndOfMessage(_data!.Violations);
                 break;
             case Phase.Chunk when !_lastChunk:
-                _state = SmtpSessionState.InBdat;
+                Advance(SmtpVerb.Bdat);
                 _connection.Write(250, new EnhancedStatusCode(2, 0, 0), $"Ok: {_chunks!.MessageSize} octets received");
                 NextCommand();
                 break;
@@ -239,11 +243,18 @@ public sealed partial class SessionActor
         NextCommand();
     }
 
-    /// <summary>The transaction is over (queued, refused or cut short): the session waits for the next MAIL.</summary>
+    /// <summary>The message has been read and answered (queued or refused): DATA or BDAT LAST completes, as the table says.</summary>
     private void EndTransaction()
     {
         ResetTransaction();
-        _state = SmtpSessionState.Greeted;
+        Advance(_bodyVerb, lastChunk: true);
+    }
+
+    /// <summary>The transaction is cut short (RFC 3030: an oversized chunk): as if the client had sent RSET.</summary>
+    private void AbortTransaction()
+    {
+        ResetTransaction();
+        Advance(SmtpVerb.Rset);
     }
 
     private void ResetTransaction()
