@@ -43,6 +43,47 @@ public sealed class MessageBodyStoreTests
         Assert.Null(await store.ReadAsync(bodies[0].QueueId, CancellationToken.None));
     }
 
+    /// <summary>
+    /// Microsoft.Data.Sqlite's async methods run synchronously: a read that waits for a lock would hold the
+    /// caller's thread (an actor's). The store's reads must return at once and do their I/O elsewhere.
+    /// </summary>
+    [Fact]
+    public async Task A_SQLite_read_that_waits_for_a_lock_does_not_hold_the_callers_thread()
+    {
+        using var directory = new TempDirectory();
+        var journal = QueueTestKit.SqliteJournal(directory);
+        var store = new MessageBodyStore(journal);
+        await store.CreateTableAsync(CancellationToken.None);
+        var body = new StoredBody(QueueId.New(1, DateTimeOffset.UtcNow), 1, new byte[] { 1, 2, 3 });
+        await store.StoreAsync([body], DateTimeOffset.UtcNow, CancellationToken.None);
+
+        // A connection in exclusive locking mode holds the file from its first read on: others wait for it (busy timeout).
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools(); // idle pooled connections would keep it from the exclusive lock
+        await using var holder = new Microsoft.Data.Sqlite.SqliteConnection(journal.Settings.BodiesConnectionString + ";Pooling=False");
+        await holder.OpenAsync();
+        await Execute(holder, "PRAGMA locking_mode=EXCLUSIVE");
+        await Execute(holder, "SELECT COUNT(*) FROM actormta_message_body");
+
+        var read = store.ReadAsync(body.QueueId, CancellationToken.None);
+        var count = store.CountAsync(CancellationToken.None);
+        var sweep = store.DeleteOrphansAsync(1, DateTimeOffset.UtcNow.AddHours(1), new HashSet<string> { body.QueueId }, CancellationToken.None);
+        Assert.False(read.IsCompleted, "the read ran on the caller's thread");
+        Assert.False(count.IsCompleted, "the count ran on the caller's thread");
+        Assert.False(sweep.IsCompleted, "the sweep ran on the caller's thread");
+
+        await holder.CloseAsync(); // not pooled: closing releases the file
+        Assert.Equal(new byte[] { 1, 2, 3 }, await read);
+        Assert.Equal(1, await count);
+        Assert.Equal(0, await sweep);
+    }
+
+    private static async Task Execute(System.Data.Common.DbConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteScalarAsync();
+    }
+
     [Theory]
     [MemberData(nameof(Providers))]
     public async Task Orphan_sweep_deletes_only_old_bodies_of_its_partition_that_it_does_not_hold(string provider)

@@ -25,7 +25,10 @@ public sealed record StoredBody(string QueueId, int Partition, ReadOnlyMemory<by
 /// group-committed fsyncs per accepted batch, one per file.
 ///
 /// Writes (stores and deletes) go through the node's one <see cref="BodyWriter"/>; reads open
-/// pooled connections of their own (WAL readers do not wait for the writer).
+/// pooled connections of their own (WAL readers do not wait for the writer). Microsoft.Data.Sqlite's
+/// async methods complete synchronously, so on SQLite every read runs on a pool thread
+/// (<see cref="OffCallerThread"/>): callers are actors, whose thread must not wait on a file lock.
+/// Npgsql's async path is real and is awaited as it is.
 /// </summary>
 public sealed partial class MessageBodyStore
 {
@@ -75,7 +78,10 @@ public sealed partial class MessageBodyStore
         _writer.StoreAsync(bodies, now, cancellation);
 
     /// <summary>The body of a queued message, or null when it is not (or no longer) stored.</summary>
-    public async Task<byte[]?> ReadAsync(string queueId, CancellationToken cancellation)
+    public Task<byte[]?> ReadAsync(string queueId, CancellationToken cancellation) =>
+        OffCallerThread(() => ReadNowAsync(queueId, cancellation), cancellation);
+
+    private async Task<byte[]?> ReadNowAsync(string queueId, CancellationToken cancellation)
     {
         await using var connection = await OpenAsync(cancellation);
         await using var select = connection.CreateCommand();
@@ -95,6 +101,13 @@ public sealed partial class MessageBodyStore
     /// </summary>
     public async Task<int> DeleteOrphansAsync(int partition, DateTimeOffset before, IReadOnlySet<string> live, CancellationToken cancellation)
     {
+        var orphans = await OffCallerThread(() => OrphansAsync(partition, before, live, cancellation), cancellation);
+        await DeleteAsync(orphans, cancellation);
+        return orphans.Count;
+    }
+
+    private async Task<List<string>> OrphansAsync(int partition, DateTimeOffset before, IReadOnlySet<string> live, CancellationToken cancellation)
+    {
         var orphans = new List<string>();
         await using (var connection = await OpenAsync(cancellation))
         await using (var select = connection.CreateCommand())
@@ -109,17 +122,22 @@ public sealed partial class MessageBodyStore
                 if (!live.Contains(queueId)) orphans.Add(queueId);
             }
         }
-        await DeleteAsync(orphans, cancellation);
-        return orphans.Count;
+        return orphans;
     }
 
-    public async Task<long> CountAsync(CancellationToken cancellation)
+    public Task<long> CountAsync(CancellationToken cancellation) => OffCallerThread(() => CountNowAsync(cancellation), cancellation);
+
+    private async Task<long> CountNowAsync(CancellationToken cancellation)
     {
         await using var connection = await OpenAsync(cancellation);
         await using var count = connection.CreateCommand();
         count.CommandText = $"SELECT COUNT(*) FROM {Table}";
         return Convert.ToInt64(await count.ExecuteScalarAsync(cancellation));
     }
+
+    /// <summary>SQLite: on a pool thread (its "async" calls block); PostgreSQL: as it is (Npgsql's async is real).</summary>
+    private Task<T> OffCallerThread<T>(Func<Task<T>> read, CancellationToken cancellation) =>
+        Provider == JournalProvider.Sqlite ? Task.Run(read, cancellation) : read();
 
     private async Task<DbConnection> OpenAsync(CancellationToken cancellation)
     {
