@@ -53,7 +53,7 @@ fleet_start() {
 # fleet_metric NAME: the sum over the nodes.
 fleet_metric() {
   local port
-  for port in "${MGMT_PORTS[@]}"; do curl -sf "http://127.0.0.1:$port/metrics"; done | awk -v n="$1" '{m=$1; sub(/\{.*/, "", m)} m==n {v+=$2} END {print v+0}'
+  for port in "${MGMT_PORTS[@]}"; do curl -sf "http://127.0.0.1:$port/metrics"; done | awk -v n="$1" '{m=$1; sub(/\{.*/, "", m)} m==n {v+=$2} END {printf "%.17g\n", v+0}'
 }
 
 # wait_completed COUNT [SECONDS=300]: until the fleet has recorded COUNT messages completed (delivered

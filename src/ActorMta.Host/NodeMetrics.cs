@@ -3,6 +3,7 @@ using ActorMta.Ingress;
 using ActorMta.Queue;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace ActorMta.Host;
 
@@ -16,7 +17,8 @@ internal static class NodeMetrics
     /// <summary>Registered before Akka.Hosting: the provider starts listening before any actor can count anything.</summary>
     public static IServiceCollection AddNodeMetrics(this IServiceCollection services)
     {
-        services.AddOpenTelemetry().WithMetrics(metrics =>
+        // target_info{service_name="actormta"}: the scrape job and instance labels tell the nodes apart.
+        services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("actormta")).WithMetrics(metrics =>
         {
             metrics.AddMeter(QueueMetrics.Meter.Name, DeliveryMetrics.Meter.Name, IngressMetrics.Meter.Name, "System.Runtime", "Microsoft.AspNetCore.Server.Kestrel");
             foreach (var (instrument, boundaries) in QueueMetrics.Views.Concat(DeliveryMetrics.Views).Concat(IngressMetrics.Views))
