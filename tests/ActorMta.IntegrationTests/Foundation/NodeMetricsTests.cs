@@ -45,7 +45,10 @@ public sealed class NodeMetricsTests : IAsyncLifetime
         await File.WriteAllTextAsync(config, $$"""
             actormta.smtp.listeners { submission.enabled = off, smtps.enabled = off, relay.pregreet-wait = 0s }
             actormta.queue.retry { initial = 1s, max = 2s, jitter = 0 }
-            actormta.delivery { mx-port = {{_sink.Port}}, allow-private-destinations = on, dns { retries = 0, query-timeout = 2s } }
+            actormta.delivery { mx-port = {{_sink.Port}}, allow-private-destinations = on, dns { retries = 0, query-timeout = 10s } }
+            # Connections stay open until the scrape; only the busiest domain (example.test) is named, origin.test is "other".
+            actormta.delivery.defaults.idle-timeout = 1h
+            actormta.management.metrics.top-domains = 1
             """);
         await using var node = NodeProcess.Start(_data.Path, new Dictionary<string, string> { ["ACTORMTA_DNS_SERVERS"] = _dns.EndPoint.ToString() }, config);
         await node.WaitUntilReadyAsync(Deadline);
@@ -85,7 +88,9 @@ public sealed class NodeMetricsTests : IAsyncLifetime
         AssertGauge(metrics, "actormta_queue_messages", 0);
         Assert.Equal("gauge", metrics.Types["actormta_ingress_sessions_open"]);
         Assert.Equal("gauge", metrics.Types["actormta_delivery_connections"]);
-        Assert.NotNull(metrics.Sum("actormta_delivery_connections", ("domain", "other")));
+        Assert.True(metrics.Sum("actormta_delivery_connections", ("domain", "example.test")) >= 1, "no connection to example.test");
+        Assert.True(metrics.Sum("actormta_delivery_connections", ("domain", "other")) >= 1, "origin.test's connection is not counted as other");
+        Assert.DoesNotContain(metrics.Samples, s => s.Labels.GetValueOrDefault("domain") == "origin.test");
     }
 
     private static IReadOnlyList<MimeKit.MimeMessage> Messages(int count, string subject) =>
