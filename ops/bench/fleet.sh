@@ -53,15 +53,15 @@ fleet_start() {
 # fleet_metric NAME: the sum over the nodes.
 fleet_metric() {
   local port
-  for port in "${MGMT_PORTS[@]}"; do curl -sf "http://127.0.0.1:$port/metrics"; done | awk -v n="$1" '$1==n {v+=$2} END {print v+0}'
+  for port in "${MGMT_PORTS[@]}"; do curl -sf "http://127.0.0.1:$port/metrics"; done | awk -v n="$1" '{m=$1; sub(/\{.*/, "", m)} m==n {v+=$2} END {printf "%.17g\n", v+0}'
 }
 
 # wait_completed COUNT [SECONDS=300]: until the fleet has recorded COUNT messages completed (delivered
 # to the sink, the last event written); fails after SECONDS.
 wait_completed() {
   local deadline=$((SECONDS + ${2:-300}))
-  until [ "$(fleet_metric actormta_queue_messages_completed)" -ge "$1" ]; do
-    [ "$SECONDS" -lt "$deadline" ] || { echo "only $(fleet_metric actormta_queue_messages_completed) of $1 messages completed" >&2; return 1; }
+  until [ "$(fleet_metric actormta_queue_messages_completed_total)" -ge "$1" ]; do
+    [ "$SECONDS" -lt "$deadline" ] || { echo "only $(fleet_metric actormta_queue_messages_completed_total) of $1 messages completed" >&2; return 1; }
     sleep 0.1
   done
 }
@@ -85,16 +85,16 @@ for n in $counts; do
     smtp-sink -u postfix -m 512 127.0.0.1:"$sink_port" 1024 & sink_pid=$!; BENCH_PIDS=$sink_pid
     warm=$((domains * 100))
     send "$warm"; wait_completed "$warm"   # JIT, journal tables, partitions and delivery actors started
-    a0=$(fleet_metric actormta_queue_messages_accepted); w0=$(fleet_metric actormta_queue_journal_writes); e0=$(fleet_metric actormta_queue_events_written)
+    a0=$(fleet_metric actormta_queue_messages_accepted_total); w0=$(fleet_metric actormta_queue_journal_writes_total); e0=$(fleet_metric actormta_queue_events_written_total)
     read -r c0 s0 <<<"$(psql "SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = 'postgres'), (SELECT wal_sync FROM pg_stat_wal)" | tr '|' ' ')"
     t0=$(date +%s.%N)
     # A message still unfinished after 120 s is reported (stuck=) and the run's rate is not valid.
     send "$messages"; wait_completed "$((warm + messages))" 120 || true
     secs=$(python3 -c "print($(date +%s.%N) - $t0)")
-    stuck=$((warm + messages - $(fleet_metric actormta_queue_messages_completed)))
+    stuck=$((warm + messages - $(fleet_metric actormta_queue_messages_completed_total)))
     kill "$sink_pid"; wait "$sink_pid" 2>/dev/null || true
     sleep 1.5   # PostgreSQL publishes a backend's statistics within a second
-    a1=$(fleet_metric actormta_queue_messages_accepted); w1=$(fleet_metric actormta_queue_journal_writes); e1=$(fleet_metric actormta_queue_events_written)
+    a1=$(fleet_metric actormta_queue_messages_accepted_total); w1=$(fleet_metric actormta_queue_journal_writes_total); e1=$(fleet_metric actormta_queue_events_written_total)
     read -r c1 s1 conns <<<"$(psql "SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = 'postgres'), (SELECT wal_sync FROM pg_stat_wal), (SELECT count(*) - 1 FROM pg_stat_activity WHERE backend_type = 'client backend')" | tr '|' ' ')"
     node_stop
     python3 - "$n" "$run" "$messages" "$secs" "$a1" "$a0" "$w1" "$w0" "$e1" "$e0" "$c1" "$c0" "$s1" "$s0" "$conns" "$stuck" <<'PY' | tee -a "$results"

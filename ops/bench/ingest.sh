@@ -18,11 +18,11 @@ for run in $(seq 1 "$runs"); do
   node_start "$WORK/node-$run.log"
   # Warm-up: JIT, journal tables, every partition recovered.
   smtp-source -s 10 -m 500 -l "$bytes" -d -f bench@src.example -t rcpt@dest.example 127.0.0.1:"$ACTORMTA_SMTP_RELAY_PORT"
-  writes0=$(node_metric actormta_queue_journal_writes)
+  writes0=$(node_metric actormta_queue_journal_writes_total)
   t0=$(date +%s.%N)
   smtp-source -s "$sessions" -m "$messages" -l "$bytes" -d -N -f bench@src.example -t rcpt@dest.example 127.0.0.1:"$ACTORMTA_SMTP_RELAY_PORT"
   t1=$(date +%s.%N)
-  writes1=$(node_metric actormta_queue_journal_writes)
+  writes1=$(node_metric actormta_queue_journal_writes_total)
   queued=$(node_queue_messages)
   rss=$(awk '/VmHWM/ {print $2}' /proc/"$NODE_PID"/status)
   node_stop

@@ -59,9 +59,10 @@ node_stop() {
   NODE_PIDS=()
 }
 
-# node_metric NAME: the value of a Prometheus counter/gauge on the node's /metrics (0 if absent).
+# node_metric NAME: a Prometheus counter/gauge on the node's /metrics, summed over its label sets (0 if absent).
+# Counters are NAME_total (OpenTelemetry); every sample carries an otel_scope_name label.
 node_metric() {
-  curl -sf "http://127.0.0.1:${ACTORMTA_MANAGEMENT_PORT}/metrics" | awk -v n="$1" '$1==n {v=$2} END {print (v==""?0:v)}'
+  curl -sf "http://127.0.0.1:${ACTORMTA_MANAGEMENT_PORT}/metrics" | awk -v n="$1" '{m=$1; sub(/\{.*/, "", m)} m==n {v+=$2} END {printf "%.17g\n", v+0}'
 }
 
 # node_queue_messages: how many messages the queue holds.

@@ -19,7 +19,7 @@ smtp-source -s "$sessions" -m "$messages" -l "$bytes" -d -N -f bench@src.example
 t1=$(date +%s.%N)
 queued=$(node_queue_messages)
 rss=$(awk '/VmRSS/ {print $2}' /proc/"$NODE_PID"/status); hwm=$(awk '/VmHWM/ {print $2}' /proc/"$NODE_PID"/status)
-heap=$(node_metric dotnet_total_memory_bytes)
+heap=$(node_metric dotnet_gc_last_collection_heap_size_bytes)
 echo "ingested $queued messages of $bytes bytes in $(python3 -c "print(f'{$t1-$t0:.1f}')") s; resident ${rss} kB now, peak ${hwm} kB; managed heap $(python3 -c "print(int(float('$heap') / 1024))") kB"
 du -sh "$ACTORMTA_DATA_DIR" | awk '{print "data directory: " $1}'
 node_stop
@@ -29,5 +29,5 @@ node_start "$WORK/node-2.log"
 until [ "$(curl -sf "http://127.0.0.1:${ACTORMTA_MANAGEMENT_PORT}/queue" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["messages"] if not d["unansweredPartitions"] else -1)' 2>/dev/null || echo -1)" -ge "$queued" ]; do sleep 0.2; done
 t3=$(date +%s.%N)
 rss=$(awk '/VmRSS/ {print $2}' /proc/"$NODE_PID"/status); hwm=$(awk '/VmHWM/ {print $2}' /proc/"$NODE_PID"/status)
-heap=$(node_metric dotnet_total_memory_bytes)
+heap=$(node_metric dotnet_gc_last_collection_heap_size_bytes)
 echo "recovered $queued messages in $(python3 -c "print(f'{$t3-$t2:.1f}')") s from process start; resident ${rss} kB, peak ${hwm} kB; managed heap $(python3 -c "print(int(float('$heap') / 1024))") kB"

@@ -98,6 +98,8 @@ public sealed class ActorMtaNode : IAsyncDisposable
         builder.Services.AddSingleton(bodies);
         builder.Services.AddSingleton(classifier);
         builder.Services.AddSingleton(services => new DeliveryLog(settings.Delivery.Log, services.GetRequiredService<ILoggerFactory>(), classifier));
+        DeliveryMetrics.Domains.Top = settings.Management.MetricsTopDomains;
+        builder.Services.AddNodeMetrics();
         builder.Services.AddAkka(FleetSettings.SystemName, (akka, services) => ConfigureAkka(akka, settings, journal, bodies, ingress, fleetCertificate, services.GetRequiredService<DeliveryLog>()));
 
         var app = builder.Build();

@@ -81,6 +81,7 @@ public sealed partial class DomainDelivery
     {
         // Children stop with this actor: whatever they or the backlog still hold goes back to the queue.
         ReturnWaiting();
+        DeliveryMetrics.Connections(Self, _domain, 0);
         foreach (var connection in _connections.Values)
             if (connection.Carrying is { } request)
                 AnswerAll(request, DeliveryOutcome.Deferred, Replies.ConnectionLost(connection.Host ?? _domain, "delivery stopped"));

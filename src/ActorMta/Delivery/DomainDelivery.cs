@@ -142,6 +142,7 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
     private void OnRequest(DeliveryRequest request)
     {
         if (AlreadyHandled(request)) return;
+        DeliveryMetrics.Domains.Observe(_domain);
         var now = Now;
         _lastActivity = now;
         Lift(now);
@@ -239,6 +240,7 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
         var child = Context.Watch(Context.ActorOf(_connectionFactory(hops, source.Source)));
         _connections[child] = new ConnectionSlot(child, source, now);
         source.Connections++;
+        DeliveryMetrics.Connections(Self, _domain, _connections.Count);
     }
 
     private void OnResolved(Resolved resolved)
@@ -335,6 +337,7 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
     {
         if (!_connections.Remove(terminated.ActorRef, out var connection)) return;
         connection.Source.Connections--;
+        DeliveryMetrics.Connections(Self, _domain, _connections.Count);
         if (connection.Carrying is { } request)
             AnswerAll(request, DeliveryOutcome.Deferred, Replies.ConnectionLost(connection.Host ?? _domain, "the connection stopped"));
         Pump();

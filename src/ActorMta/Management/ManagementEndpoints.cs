@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Prometheus;
 
 namespace ActorMta.Management;
 
@@ -30,8 +29,8 @@ public static class ManagementEndpoints
     {
         routes.MapHealthChecks("/health/alive", HealthOptions(LiveTag));
         routes.MapHealthChecks("/health/ready", HealthOptions(ReadyTag));
-        // Prometheus text format; .NET Meters (ActorMta.Queue, ...) are exported through prometheus-net's meter adapter.
-        routes.MapMetrics("/metrics");
+        // Prometheus text format from the OpenTelemetry meter provider (the host's NodeMetrics); behind ManagementAccess like every route.
+        routes.MapPrometheusScrapingEndpoint("/metrics");
         routes.MapGet("/cluster/members", async (ActorRegistry registry, CancellationToken cancellation) =>
         {
             var view = await registry.GetAsync<ClusterMembersView>(cancellation);

@@ -4,7 +4,8 @@ using ActorMta.Management.Access;
 
 namespace ActorMta.Management;
 
-public sealed record ManagementSettings(IPAddress Address, int Port, TimeSpan JournalProbeTimeout, ManagementTokens Tokens)
+/// <param name="MetricsTopDomains">How many destination domains get a metric label of their own (the rest are "other").</param>
+public sealed record ManagementSettings(IPAddress Address, int Port, TimeSpan JournalProbeTimeout, ManagementTokens Tokens, int MetricsTopDomains = 50)
 {
     /// <summary>Bound where other hosts can reach it: then reading needs a token too.</summary>
     public bool BeyondLoopback => !IPAddress.IsLoopback(Address);
@@ -20,6 +21,7 @@ public sealed record ManagementSettings(IPAddress Address, int Port, TimeSpan Jo
         return new(address,
             settings.Port("actormta.management.port", allowZero: true),
             settings.Duration("actormta.management.journal-probe-timeout", TimeSpan.FromMilliseconds(100)),
-            tokens);
+            tokens,
+            settings.Int("actormta.management.metrics.top-domains", 0, 10_000));
     }
 }

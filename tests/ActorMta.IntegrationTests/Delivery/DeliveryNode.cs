@@ -67,25 +67,14 @@ internal sealed class DeliveryNode : IAsyncDisposable
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
     }
 
-    /// <summary>One sample from /metrics (Prometheus text format), or null when the metric is not exported.</summary>
-    public async Task<double?> GetMetricAsync(string name)
-    {
-        var text = await Http.GetStringAsync(new Uri(Node.ManagementUri, "/metrics"));
-        foreach (var line in text.Split('\n'))
-            if (line.StartsWith(name + " ", StringComparison.Ordinal))
-                return double.Parse(line[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-        return null;
-    }
+    /// <summary>A metric from /metrics summed over its label sets (counters are NAME_total), or null when it is not exported.</summary>
+    public async Task<double?> GetMetricAsync(string name) => (await GetMetricsAsync()).Sum(name);
 
-    /// <summary>The value of the series of <paramref name="name"/> whose labels include all of <paramref name="labels"/> (0 if none).</summary>
-    public async Task<double> GetLabelledMetricAsync(string name, params string[] labels)
-    {
-        var text = await Http.GetStringAsync(new Uri(Node.ManagementUri, "/metrics"));
-        foreach (var line in text.Split('\n'))
-            if (line.StartsWith(name + "{", StringComparison.Ordinal) && labels.All(l => line.Contains(l, StringComparison.Ordinal)))
-                return double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-        return 0;
-    }
+    /// <summary>The series of <paramref name="name"/> whose labels include all of <paramref name="labels"/>, summed (0 if none).</summary>
+    public async Task<double> GetLabelledMetricAsync(string name, params (string Name, string Value)[] labels) =>
+        (await GetMetricsAsync()).Sum(name, labels) ?? 0;
+
+    public async Task<PrometheusText> GetMetricsAsync() => PrometheusText.Parse(await Http.GetStringAsync(new Uri(Node.ManagementUri, "/metrics")));
 
     /// <summary>POST as the operator (admin token), with <paramref name="body"/> as JSON if given.</summary>
     public async Task<(System.Net.HttpStatusCode Status, JsonElement Body)> PostJsonAsync(string path, object? body = null)

@@ -85,16 +85,16 @@ public sealed class EndToEndDeliveryTests : IAsyncLifetime
     {
         await using var node = await StartNodeAsync();
         // Counters are per process and other tests' nodes run beside this one: compare against a baseline.
-        var accepted = await node.GetMetricAsync("actormta_queue_messages_accepted") ?? 0;
-        var delivered = await node.GetMetricAsync("actormta_queue_recipients_delivered") ?? 0;
+        var accepted = await node.GetMetricAsync("actormta_queue_messages_accepted_total") ?? 0;
+        var delivered = await node.GetMetricAsync("actormta_queue_recipients_delivered_total") ?? 0;
 
         await RelayClient.SendAsync(node.RelayPort, Messages(3, "counted"), "sender@origin.test", "alice@example.test", "bob@example.test");
         await _sink.WaitForMessagesAsync(3, Deadline);
 
-        await Eventually.Returns(() => node.GetMetricAsync("actormta_queue_recipients_delivered"), d => d >= delivered + 6, Deadline,
+        await Eventually.Returns(() => node.GetMetricAsync("actormta_queue_recipients_delivered_total"), d => d >= delivered + 6, Deadline,
             "six more delivered recipients on /metrics");
-        Assert.True(await node.GetMetricAsync("actormta_queue_messages_accepted") >= accepted + 3);
-        Assert.NotNull(await node.GetMetricAsync("actormta_queue_journal_writes"));
+        Assert.True(await node.GetMetricAsync("actormta_queue_messages_accepted_total") >= accepted + 3);
+        Assert.NotNull(await node.GetMetricAsync("actormta_queue_journal_writes_total"));
         Assert.NotNull(await node.GetMetricAsync("actormta_queue_messages"));
     }
 
@@ -117,7 +117,7 @@ public sealed class EndToEndDeliveryTests : IAsyncLifetime
         // Deferrals carry their bounce class, in the log and in the metric by outcome and class.
         Assert.Equal(["TransientFailure", "TransientFailure"], log.Select(l => JsonDocument.Parse(l).RootElement)
             .Where(e => e.GetProperty("outcome").GetString() == "deferred").Select(e => e.GetProperty("bounceClass").GetString()));
-        var attempts = await Eventually.Returns(() => node.GetLabelledMetricAsync("actormta_delivery_attempts", "outcome=\"deferred\"", "bounce_class=\"TransientFailure\""),
+        var attempts = await Eventually.Returns(() => node.GetLabelledMetricAsync("actormta_delivery_attempts_total", ("outcome", "deferred"), ("bounce_class", "TransientFailure")),
             n => n >= 2, Deadline, "deferred TransientFailure attempts in /metrics");
         Assert.True(attempts >= 2);
     }

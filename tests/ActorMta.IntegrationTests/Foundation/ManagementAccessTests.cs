@@ -40,6 +40,13 @@ public sealed class ManagementAccessTests
         Assert.StartsWith("Bearer realm=\"actormta\"", anonymous.Authenticate);
         Assert.Equal(HttpStatusCode.Unauthorized, (await Send(HttpMethod.Get, baseUri, "/cluster/members", TestTokens.Read + "x")).Status);
         Assert.Equal(HttpStatusCode.Forbidden, (await Send(HttpMethod.Get, baseUri, "/metrics", TestTokens.Inject)).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Send(HttpMethod.Get, baseUri, "/metrics")).Status);
+        using (var scrape = new HttpRequestMessage(HttpMethod.Get, new Uri(baseUri, "/metrics")) { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Read) } })
+        using (var metrics = await Http.SendAsync(scrape))
+        {
+            Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
+            Assert.Contains("# TYPE actormta_queue_messages gauge", await metrics.Content.ReadAsStringAsync());
+        }
         Assert.Equal(HttpStatusCode.OK, (await Send(HttpMethod.Get, baseUri, "/cluster/members", TestTokens.Read)).Status);
         Assert.Equal(HttpStatusCode.OK, (await Send(HttpMethod.Get, baseUri, "/queue", TestTokens.Admin)).Status);
 

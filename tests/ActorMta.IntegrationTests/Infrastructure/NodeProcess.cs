@@ -10,6 +10,7 @@ namespace ActorMta.IntegrationTests.Infrastructure;
 public sealed class NodeProcess : IAsyncDisposable
 {
     private readonly Dictionary<string, string> _environment;
+    private readonly string[] _arguments;
     private HostProcess _host;
 
     public int RelayPort { get; }
@@ -18,16 +19,18 @@ public sealed class NodeProcess : IAsyncDisposable
     public Uri Management => new($"http://127.0.0.1:{ManagementPort}");
     public HostProcess Host => _host;
 
-    private NodeProcess(Dictionary<string, string> environment, int relayPort, int managementPort)
+    private NodeProcess(Dictionary<string, string> environment, string[] arguments, int relayPort, int managementPort)
     {
         _environment = environment;
+        _arguments = arguments;
         RelayPort = relayPort;
         ManagementPort = managementPort;
-        _host = HostProcess.Start(environment);
+        _host = HostProcess.Start(environment, arguments);
     }
 
     /// <param name="extra">More ACTORMTA_* settings (journal provider, delivery paused, ...).</param>
-    public static NodeProcess Start(string dataDirectory, IReadOnlyDictionary<string, string>? extra = null)
+    /// <param name="configFile">An operator file (HOCON) for what has no environment variable.</param>
+    public static NodeProcess Start(string dataDirectory, IReadOnlyDictionary<string, string>? extra = null, string? configFile = null)
     {
         var relay = FreePort.Tcp();
         var management = FreePort.Tcp();
@@ -42,7 +45,7 @@ public sealed class NodeProcess : IAsyncDisposable
             ["ACTORMTA_LOG_LEVEL"] = "Warning",
         };
         foreach (var (name, value) in extra ?? new Dictionary<string, string>()) environment[name] = value;
-        return new NodeProcess(environment, relay, management);
+        return new NodeProcess(environment, configFile is null ? [] : ["--config", configFile], relay, management);
     }
 
     public async Task WaitUntilReadyAsync(TimeSpan within)
@@ -66,7 +69,7 @@ public sealed class NodeProcess : IAsyncDisposable
     public async Task RestartAsync(TimeSpan readyWithin)
     {
         await _host.DisposeAsync();
-        _host = HostProcess.Start(_environment);
+        _host = HostProcess.Start(_environment, _arguments);
         await WaitUntilReadyAsync(readyWithin);
     }
 

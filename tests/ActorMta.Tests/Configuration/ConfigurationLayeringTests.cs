@@ -63,6 +63,15 @@ public sealed class ConfigurationLayeringTests : IDisposable
     }
 
     [Fact]
+    public void The_metrics_domain_label_count_defaults_to_50_and_a_negative_one_names_the_setting()
+    {
+        Assert.Equal(50, ActorMtaSettings.From(ActorMtaConfig.Load(null, new Hashtable(), DefaultsFile)).Management.MetricsTopDomains);
+        File.WriteAllText(_operatorFile, "actormta.management.metrics.top-domains = -1");
+        var exception = Assert.Throws<SettingException>(() => ActorMtaSettings.From(ActorMtaConfig.Load(_operatorFile, new Hashtable(), DefaultsFile)));
+        Assert.Equal("actormta.management.metrics.top-domains", exception.Path);
+    }
+
+    [Fact]
     public void Invalid_hocon_in_the_operator_file_is_one_line()
     {
         File.WriteAllText(_operatorFile, "actormta.node.hostname = ${ACTORMTA_UNDEFINED}\nactormta.management.port = = =");

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using DnsClient;
 
@@ -26,6 +27,22 @@ internal sealed record DnsAnswer
 
     /// <summary>Asks <paramref name="dns"/> one question; never throws for DNS or network trouble.</summary>
     public static async Task<DnsAnswer> AskAsync(ILookupClient dns, string name, QueryType type)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var answer = await AskOnceAsync(dns, name, type).ConfigureAwait(false);
+        DeliveryMetrics.DnsAnswered(type.ToString(), answer.Outcome, Stopwatch.GetElapsedTime(started));
+        return answer;
+    }
+
+    /// <summary>The answer's kind as a metric label: ok, nxdomain, timeout or servfail (any other failure).</summary>
+    private string Outcome => TemporaryFailure switch
+    {
+        ResolutionFailure.DnsTimeout => "timeout",
+        not null => "servfail",
+        _ => IsNoSuchName ? "nxdomain" : "ok",
+    };
+
+    private static async Task<DnsAnswer> AskOnceAsync(ILookupClient dns, string name, QueryType type)
     {
         try
         {

@@ -185,6 +185,7 @@ public sealed partial class SessionActor
 
     private void EndOfMessage(DataViolations violations)
     {
+        _endOfDataAt = _setup.Clock.GetTimestamp();
         if (!_setup.Limits.RejectLongTextLines) violations &= ~DataViolations.LineTooLong;
         var body = _body!;
         var refusal = violations.ToRejectionReply();
@@ -230,6 +231,7 @@ public sealed partial class SessionActor
             case QueueIntake.Enqueued enqueued:
                 _accepted++;
                 _connection.Write(250, new EnhancedStatusCode(2, 0, 0), $"Ok: queued as {enqueued.QueueId}");
+                IngressMetrics.Accepted(_setup.Clock.GetElapsedTime(_endOfDataAt));
                 break;
             default:
                 // The client keeps the message and tries again; it did nothing wrong, so no error is counted.

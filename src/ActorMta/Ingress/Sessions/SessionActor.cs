@@ -46,6 +46,7 @@ public sealed partial class SessionActor : UntypedActor
     private int _commands;
     private int _accepted;
     private int _refused;
+    private long _endOfDataAt;
 
     /// <param name="log">The listener's logger, shared: a logger per actor is an object and a path string per connection.</param>
     public SessionActor(SessionSetup setup, Socket socket, IActorRef queue, string sessionId, ILoggingAdapter log)
@@ -66,6 +67,7 @@ public sealed partial class SessionActor : UntypedActor
         _lines = new SmtpLineReader(setup.SmtpLimits.MaxCommandLineLength);
         _startedAt = setup.Clock.GetTimestamp();
         _trusted = setup.Policy.IsTrusted(_connection.ClientAddress);
+        IngressMetrics.SessionOpened(); // closed in PostStop, which runs for every actor that was constructed
     }
 
     /// <param name="mailbox">Null: the actor system's default (tests that do not configure <see cref="SessionMailbox"/>).</param>
@@ -153,6 +155,7 @@ public sealed partial class SessionActor : UntypedActor
 
     protected override void PostStop()
     {
+        IngressMetrics.SessionClosed();
         _delayedAuthAnswer?.Cancel();
         _connection.Dispose();
         // A read still running may be writing into the body (pooled segments, a spool file): clear it once that read ends.

@@ -72,6 +72,8 @@ public sealed partial class QueuePartition
             {
                 case DeliveryOutcome.Delivered:
                     turn.Emit(new RecipientDelivered(report.QueueId, result.Index, result.Reply, result.RemoteHost, turn.Now));
+                    var inQueue = turn.Now - message.AcceptedAt;
+                    turn.AfterCommit(() => QueueMetrics.Delivered(inQueue));
                     break;
                 case DeliveryOutcome.Failed:
                     turn.Emit(new RecipientFailed(report.QueueId, result.Index, result.Reply, result.RemoteHost, turn.Now));

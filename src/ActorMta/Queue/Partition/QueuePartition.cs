@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ActorMta.Bounces;
 using ActorMta.Delivery;
 using ActorMta.Queue.Bodies;
@@ -282,11 +283,12 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
         }
         _persisting = turn;
         var remaining = turn.Events.Count;
+        var started = Stopwatch.GetTimestamp();
         PersistAll(turn.Events, _ =>
         {
             if (--remaining > 0) return;
             _persisting = null;
-            QueueMetrics.Committed(turn.Events);
+            QueueMetrics.Committed(turn.Events, Stopwatch.GetElapsedTime(started));
             turn.RunAfterCommit();
             FinishTurn(turn);
         });
