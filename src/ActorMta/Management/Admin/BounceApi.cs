@@ -40,8 +40,6 @@ public static class BounceApi
     public sealed record BounceListEntry(Guid Id, string Domain, string? Campaign, string? Tenant, string? RoutingDomain, string Reason, string Duration,
         DateTimeOffset Expires, IReadOnlyDictionary<string, long> Bounced, long TotalBounced);
 
-    public sealed record CancelRequest(Guid? Id);
-
     public static IEndpointRouteBuilder MapBounceApi(this IEndpointRouteBuilder routes, QueueSettings settings)
     {
         routes.MapPost("/api/admin/bounce/v1", async (HttpRequest http, ActorRegistry registry, TimeProvider clock, CancellationToken cancellation) =>
@@ -67,17 +65,9 @@ public static class BounceApi
         });
         routes.MapGet("/api/admin/bounce/v1", async (ActorSystem system, ActorRegistry registry, TimeProvider clock, CancellationToken cancellation) =>
             Results.Json(await ListAsync(system, registry, clock, cancellation), AdminJson.Options));
-        routes.MapDelete("/api/admin/bounce/v1", async (HttpRequest http, ActorSystem system, ActorRegistry registry, TimeProvider clock, CancellationToken cancellation) =>
-        {
-            var (request, error) = await AdminJson.ReadAsync<CancelRequest>(http, cancellation);
-            if (error is not null) return error;
-            if (request!.Id is not { } id) return AdminJson.Error(422, "id is required");
-            var entry = (await ListAsync(system, registry, clock, cancellation)).FirstOrDefault(e => e.Id == id);
-            if (entry is null) return AdminJson.Error(404, "no such bounce: it expired, was cancelled, or never existed");
-            var region = await registry.GetAsync<DomainDelivery>(cancellation);
-            await region.Ask<DomainDelivery.DomainStatus>(new DomainDelivery.CancelBounce(entry.Domain), DeliveryEndpoints.Timeout, cancellation);
-            return Results.Json(new { id, domain = entry.Domain }, AdminJson.Options);
-        });
+        routes.MapDelete("/api/admin/bounce/v1", (HttpRequest http, ActorSystem system, ActorRegistry registry, TimeProvider clock, CancellationToken cancellation) =>
+            OperatorRules.CancelAsync(http, async () => (await ListAsync(system, registry, clock, cancellation)).Select(e => (e.Id, e.Domain)),
+                domain => new DomainDelivery.CancelBounce(domain), "bounce", registry, cancellation));
         return routes;
     }
 
@@ -98,10 +88,8 @@ public static class BounceApi
 
     private static async Task<IReadOnlyList<BounceListEntry>> ListAsync(ActorSystem system, ActorRegistry registry, TimeProvider clock, CancellationToken cancellation)
     {
-        var region = await registry.GetAsync<DomainDelivery>(cancellation);
-        var view = await DeliveryEndpoints.GatherAsync(system, region, cancellation);
-        var now = clock.GetUtcNow();
-        return [.. view.Domains
+        var (domains, now) = await OperatorRules.DomainsAsync(system, registry, clock, cancellation);
+        return [.. domains
             .Where(d => d.BouncedUntil > now)
             .Select(d => new BounceListEntry(IdOf(d), d.Domain, null, null, null, d.BounceReason ?? "", OperatorRules.Remaining(d.BouncedUntil!.Value - now),
                 d.BouncedUntil!.Value, new Dictionary<string, long> { [d.Domain] = d.AdminBounced }, d.AdminBounced))];

@@ -51,6 +51,7 @@ public static class ReadyQueueStatesApi
     {
         routes.MapGet("/api/admin/ready-q-states/v1", async (string[]? queues, ActorSystem system, ActorRegistry registry, CancellationToken cancellation) =>
         {
+            var nodeWide = NodeWideLimits(queue, delivery);
             var wanted = queues is { Length: > 0 }
                 ? queues.SelectMany(q => q.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Select(DeliveryEndpoints.Normalize).ToHashSet(StringComparer.Ordinal)
                 : null;
@@ -63,7 +64,8 @@ public static class ReadyQueueStatesApi
             {
                 if (wanted is not null && !wanted.Contains(name)) continue;
                 var queued = overview.Domains.TryGetValue(name, out var byStatus) ? byStatus : new Dictionary<string, int>();
-                states[name] = running.TryGetValue(name, out var status) ? StateOf(status, queued) : NotRunning(name, queued, delivery);
+                var state = running.TryGetValue(name, out var status) ? StateOf(status, queued) : NotRunning(name, queued, delivery);
+                states[name] = state with { Limits = new Dictionary<string, LimitSource>(state.Limits.Concat(nodeWide), StringComparer.Ordinal) };
             }
             var body = new ReadyQueueStates(states, view.UnansweredNodes, overview.UnansweredPartitions);
             var complete = view.UnansweredNodes.Count == 0 && overview.UnansweredPartitions.Count == 0;
@@ -86,6 +88,14 @@ public static class ReadyQueueStatesApi
         status.BouncedUntil is { } bounced ? new BounceRule(status.BounceReason ?? "", bounced, status.AdminBounced) : null,
         status.LastReply,
         status.LastReplyAt);
+
+    /// <summary>The limits every domain has, set for the whole node: how much a partition hands a domain at once, how much a domain's actor holds waiting.</summary>
+    private static Dictionary<string, LimitSource> NodeWideLimits(QueueSettings queue, DeliverySettings delivery) => new(StringComparer.Ordinal)
+    {
+        ["max_in_flight_per_partition"] = new(queue.MaxInFlightPerDomain, "actormta.queue.max-in-flight-per-domain"),
+        ["max_backlog"] = new(delivery.MaxBacklog, "actormta.delivery.max-backlog"),
+        ["max_backlog_wait_seconds"] = new(delivery.MaxBacklogWait.TotalSeconds, "actormta.delivery.max-backlog-wait"),
+    };
 
     /// <summary>Queued mail for a domain whose delivery actor is not running (idle, or waiting for retries): no backoff is in force.</summary>
     private static ReadyQueueState NotRunning(string domain, IReadOnlyDictionary<string, int> queued, DeliverySettings delivery)

@@ -31,8 +31,6 @@ public static class SuspendApi
     /// <param name="Duration">Time left, e.g. "1h 59m 58s", as KumoMTA lists it.</param>
     public sealed record SuspendListEntry(Guid Id, string Domain, string? Tenant, string? Campaign, string Reason, string Duration, DateTimeOffset Expires);
 
-    public sealed record CancelRequest(Guid? Id);
-
     public static IEndpointRouteBuilder MapSuspendApi(this IEndpointRouteBuilder routes)
     {
         routes.MapPost("/api/admin/suspend/v1", async (HttpRequest http, ActorRegistry registry, TimeProvider clock, CancellationToken cancellation) =>
@@ -53,26 +51,16 @@ public static class SuspendApi
         });
         routes.MapGet("/api/admin/suspend/v1", async (ActorSystem system, ActorRegistry registry, TimeProvider clock, CancellationToken cancellation) =>
             Results.Json(await ListAsync(system, registry, clock, cancellation), AdminJson.Options));
-        routes.MapDelete("/api/admin/suspend/v1", async (HttpRequest http, ActorSystem system, ActorRegistry registry, TimeProvider clock, CancellationToken cancellation) =>
-        {
-            var (request, error) = await AdminJson.ReadAsync<CancelRequest>(http, cancellation);
-            if (error is not null) return error;
-            if (request!.Id is not { } id) return AdminJson.Error(422, "id is required");
-            var entry = (await ListAsync(system, registry, clock, cancellation)).FirstOrDefault(e => e.Id == id);
-            if (entry is null) return AdminJson.Error(404, "no such suspension: it expired, was cancelled, or never existed");
-            var region = await registry.GetAsync<DomainDelivery>(cancellation);
-            await region.Ask<DomainDelivery.DomainStatus>(new DomainDelivery.Resume(entry.Domain), DeliveryEndpoints.Timeout, cancellation);
-            return Results.Json(new { id, domain = entry.Domain }, AdminJson.Options);
-        });
+        routes.MapDelete("/api/admin/suspend/v1", (HttpRequest http, ActorSystem system, ActorRegistry registry, TimeProvider clock, CancellationToken cancellation) =>
+            OperatorRules.CancelAsync(http, async () => (await ListAsync(system, registry, clock, cancellation)).Select(e => (e.Id, e.Domain)),
+                domain => new DomainDelivery.Resume(domain), "suspension", registry, cancellation));
         return routes;
     }
 
     private static async Task<IReadOnlyList<SuspendListEntry>> ListAsync(ActorSystem system, ActorRegistry registry, TimeProvider clock, CancellationToken cancellation)
     {
-        var region = await registry.GetAsync<DomainDelivery>(cancellation);
-        var view = await DeliveryEndpoints.GatherAsync(system, region, cancellation);
-        var now = clock.GetUtcNow();
-        return [.. view.Domains
+        var (domains, now) = await OperatorRules.DomainsAsync(system, registry, clock, cancellation);
+        return [.. domains
             .Where(d => d.SuspendedBy == SuspensionCause.Operator && d.SuspendedUntil > now)
             .Select(d => new SuspendListEntry(IdOf(d), d.Domain, null, null, OperatorReason(d.SuspendReason), OperatorRules.Remaining(d.SuspendedUntil!.Value - now), d.SuspendedUntil!.Value))];
     }

@@ -2,9 +2,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using ActorMta.TestSupport;
-using ActorMta.TestSupport.Dns;
-using ActorMta.TestSupport.Smtp;
-using MimeKit;
 
 namespace ActorMta.IntegrationTests.Delivery;
 
@@ -14,38 +11,16 @@ namespace ActorMta.IntegrationTests.Delivery;
 /// names the setting behind each limit (the domain's own entry, or the defaults) and shows the last reply.
 /// (A domain's bounce across two nodes: Fleet/FleetAdminBounceTests.)
 /// </summary>
-public sealed class AdminBounceTests : IAsyncLifetime
+public sealed partial class EndToEndBounceTests
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
-    private readonly LoopbackDnsServer _dns = LoopbackDnsServer.Start();
-    private TestSmtpSink _recipients = null!;
-    private TestSmtpSink _senders = null!;
-
-    public Task InitializeAsync()
-    {
-        _recipients = TestSmtpSink.Start();
-        _senders = TestSmtpSink.Start(new TestSmtpSinkOptions { Address = IPAddress.Parse("127.0.0.2"), Port = _recipients.Port });
-        _dns.Zone("example.test").Mx("example.test", 10, "mx.example.test").A("mx.example.test", "127.0.0.1")
-            .Zone("origin.test").Mx("origin.test", 10, "mx.origin.test").A("mx.origin.test", "127.0.0.2");
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _recipients.DisposeAsync();
-        await _senders.DisposeAsync();
-        _dns.Dispose();
-    }
-
     [Fact]
     public async Task A_deferred_message_bounced_by_queue_id_gets_a_DSN_and_an_AdminBounce_line_and_ready_q_states_names_each_limits_setting()
     {
         _recipients.Replies.OnMessage().Times(1).Reply(451, "4.3.0 Try again later");
-        await using var node = await DeliveryNode.StartAsync($$"""
-            actormta.delivery { mx-port = {{_recipients.Port}}, allow-private-destinations = on }
+        await using var node = await StartNodeAsync("""
             actormta.delivery.domains."example.test" { max-connections = 3 }
             actormta.queue.retry { initial = 1h, max = 2h }
-            """, new Dictionary<string, string> { ["ACTORMTA_DNS_SERVERS"] = _dns.EndPoint.ToString() });
+            """);
         var queueId = await node.EnqueueAsync("sender@origin.test", ["a@example.test"], Encoding.ASCII.GetBytes("Subject: to bounce\r\n\r\nOne.\r\n"));
         await Eventually.True(async () => (await node.GetJsonAsync($"/queue/messages/{queueId}")).GetProperty("recipients")[0].GetProperty("status").GetString() == "deferred",
             Deadline, $"{queueId} deferred for an hour");
@@ -78,8 +53,7 @@ public sealed class AdminBounceTests : IAsyncLifetime
         Assert.True(Guid.TryParse(bounced.GetProperty("id").GetString(), out _));
 
         await node.WaitForCompletionAsync(queueId, Deadline);
-        var dsn = Assert.Single(await _senders.WaitForMessagesAsync(1, Deadline));
-        var recipient = MimeMessage.Load(new MemoryStream(dsn.Body)).BodyParts.OfType<MessageDeliveryStatus>().Single().StatusGroups[1];
+        var recipient = await DsnAsync("to bounce");
         Assert.Equal(("failed", "5.7.1"), (recipient["Action"], recipient["Status"]));
         Assert.Contains("Administrator bounced with reason: cleaning up a bad send", recipient["Diagnostic-Code"], StringComparison.Ordinal);
         var log = await Eventually.Returns(() => Task.FromResult(File.ReadAllLines(Path.Combine(node.DataDirectory, "delivery.log"))),
