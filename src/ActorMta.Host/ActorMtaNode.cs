@@ -113,6 +113,8 @@ public sealed class ActorMtaNode : IAsyncDisposable
         app.MapDeliveryEndpoints();
         app.MapSuspendApi();
         app.MapRetryApi(settings.Queue);
+        app.MapBounceApi(settings.Queue);
+        app.MapReadyQueueStatesApi(settings.Queue, settings.Delivery);
         app.MapInspectMessageApi(settings.Queue);
         await app.StartAsync(cancellation);
         return new ActorMtaNode(app, settings, ingress);
@@ -154,7 +156,7 @@ public sealed class ActorMtaNode : IAsyncDisposable
             // Delivery and bounces before the queue: partitions look them up when they start.
             .WithDelivery(settings.Delivery, settings.Queue, bodies, deliveryLog, TimeProvider.System, [.. ingress.EndPoints.Values])
             .WithBounces(settings.Bounces, settings.Queue, bodies, TimeProvider.System)
-            .WithQueue(settings.Queue, bodies, TimeProvider.System, registry => registry.Get<DomainDelivery>(), registry => registry.Get<Bouncer>())
+            .WithQueue(settings.Queue, bodies, TimeProvider.System, registry => registry.Get<DomainDelivery>(), registry => registry.Get<Bouncer>(), deliveryLog)
             .WithIngress(ingress, settings.Queue.AcceptTimeout, TimeProvider.System, registry => registry.Get<QueueIntake>());
     }
 

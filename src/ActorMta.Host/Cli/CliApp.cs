@@ -83,6 +83,12 @@ public static class ManagementCommands
             case "resume":
                 args.Allow(2);
                 return client.PostAsync($"/delivery/domains/{Escape(args.Word(1, "DOMAIN"))}/resume", null);
+            case "bounce" when args.Words is [_, "list", ..]:
+                args.Allow(2);
+                return client.GetAsync("/api/admin/bounce/v1");
+            case "bounce" when args.Words is [_, "cancel", ..]:
+                args.Allow(3);
+                return client.DeleteAsync("/api/admin/bounce/v1", new { id = args.Word(2, "ID") });
             case "bounce":
                 args.Allow(1, "--domain", "--queue-id", "--reason", "--duration");
                 RequireTarget(args);
@@ -130,6 +136,7 @@ public static class ManagementCommands
                 break;
             case "domains" when json.TryGetProperty("domains", out var domains):
                 console.Write(CliTables.Domains(domains.EnumerateArray()));
+                foreach (var line in CliTables.LimitSources(domains.EnumerateArray())) io.Out.WriteLine(line);
                 if (json.TryGetProperty("unansweredNodes", out var missing) && missing.GetArrayLength() > 0)
                     io.Out.WriteLine($"not answered: {string.Join(", ", missing.EnumerateArray())}");
                 break;

@@ -13,16 +13,35 @@ public static class CliTables
         var table = new Table().AddColumns("Domain", "State", "Until", "Reason", "Backlog", "In flight", "Connections", "Delivered", "Deferred", "Failed", "Node");
         foreach (var d in domains)
         {
-            var suspended = Time(d, "suspendedUntil");
+            var bounced = Time(d, "bouncedUntil");
+            var suspended = bounced.Length > 0 ? bounced : Time(d, "suspendedUntil");
             table.AddRow(Cells(
                 Text(d, "domain"), Text(d, "state"),
                 suspended.Length > 0 ? suspended : Time(d, "throttledUntil"),
-                suspended.Length > 0 ? Text(d, "suspendReason") : Text(d, "throttleReason"),
+                bounced.Length > 0 ? Text(d, "bounceReason") : suspended.Length > 0 ? Text(d, "suspendReason") : Text(d, "throttleReason"),
                 Text(d, "backlog"), Text(d, "inFlight"),
                 d.TryGetProperty("connections", out var c) && c.ValueKind == JsonValueKind.Array ? c.GetArrayLength().ToString(CultureInfo.InvariantCulture) : "",
                 Text(d, "delivered"), Text(d, "deferred"), Text(d, "failed"), Text(d, "node")));
         }
         return table;
+    }
+
+    /// <summary>
+    /// The lines under the domains table (a column would make it wrap): for each domain whose limits do not all come from
+    /// actormta.delivery.defaults, the settings they come from, and a throttle scaling them.
+    /// </summary>
+    public static IEnumerable<string> LimitSources(IEnumerable<JsonElement> domains)
+    {
+        const string Defaults = "actormta.delivery.defaults.";
+        foreach (var d in domains)
+        {
+            if (!d.TryGetProperty("limitSources", out var sources) || sources.ValueKind != JsonValueKind.Object) continue;
+            var own = sources.EnumerateObject().Select(l => Text(l.Value, "source")).Where(s => !s.StartsWith(Defaults, StringComparison.Ordinal)).ToArray();
+            var throttle = sources.EnumerateObject().Select(l => Text(l.Value, "adjustedBy")).FirstOrDefault(a => a.Length > 0);
+            if (own.Length == 0 && throttle is null) continue;
+            var from = own.Length == 0 ? "" : $" limits from {string.Join(", ", own)}, the others from {Defaults.TrimEnd('.')}";
+            yield return $"{Text(d, "domain")}:{from}{(throttle is null ? "" : $" ({throttle})")}";
+        }
     }
 
     public static Table Queue(JsonElement overview)

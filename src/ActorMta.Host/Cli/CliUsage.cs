@@ -12,11 +12,14 @@ public static class CliUsage
 
         Management (talk to a node's management endpoint):
           queue                                    messages in the queue by domain and state
-          domains                                  every running domain's delivery state across the fleet
+          domains                                  every running domain's delivery state across the fleet, and
+                                                   the per-domain settings its limits come from
           suspend DOMAIN [--for 30m] [--reason R]  stop delivering to DOMAIN for a while (default 1h)
           resume DOMAIN                            deliver to DOMAIN again now
-          bounce (--domain D | --queue-id ID) --reason R [--duration 1h]
-                                                   bounce what is queued (and what arrives during the duration), with DSNs
+          bounce (--domain D | --queue-id ID) --reason R [--duration 5m]
+                                                   bounce what is queued (for a domain: and what arrives during the
+                                                   duration, default 5m), with DSNs
+          bounce list | bounce cancel ID           the domains' bounce rules in force; end one now
           retry (--domain D | --queue-id ID)       try now
           message show ID                          a message's envelope and event timeline
           cluster members                          the fleet's members and their status

@@ -19,6 +19,8 @@ public sealed class ManagementClient(Uri baseUrl, ManagementToken token, TimeSpa
     /// <summary>State changes take a JSON body (an empty object when there is nothing to say), never a query string.</summary>
     public Task<ManagementAnswer> PostAsync(string path, object? body) => SendAsync(HttpMethod.Post, path, body ?? new { });
 
+    public Task<ManagementAnswer> DeleteAsync(string path, object body) => SendAsync(HttpMethod.Delete, path, body);
+
     private async Task<ManagementAnswer> SendAsync(HttpMethod method, string pathAndQuery, object? body)
     {
         using var http = new HttpClient { Timeout = timeout };

@@ -58,7 +58,8 @@ internal static class DeliverySettingsReader
             var path = $"{Root}.domains.{Hocon.Quote(key)}";
             var pattern = DomainPattern.TryParse(key) ?? throw new SettingException(path, key, "a domain (example.com, [192.0.2.1]) or a wildcard (*.example.com)");
             var entry = ObjectConfig(value, path);
-            entries.Add(ReadPolicy(new Scoped(entry.WithFallback(defaults), path), entry, pattern, context));
+            entries.Add(ReadPolicy(new Scoped(entry.WithFallback(defaults), path), entry, pattern, context)
+                with { Path = path, Keys = value.GetObject().Items.Keys.ToHashSet(StringComparer.Ordinal) });
         }
 
         return new DeliverySettings(

@@ -49,6 +49,8 @@ public sealed partial class DomainDelivery
         Timers.Cancel("restore");
         Become(Active);
         Lift(Now);
+        // An admin bounce recorded by an earlier incarnation: the partitions may not have heard of it yet.
+        if (_backoff.IsBounced(Now)) AnnounceReady();
         Stash.UnstashAll();
     }
 

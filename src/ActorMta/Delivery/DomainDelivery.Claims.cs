@@ -110,7 +110,8 @@ public sealed partial class DomainDelivery
 
     private void TellPartitionsReady()
     {
-        if (_backoff.IsSuspended(Now)) return;
+        // Under an admin bounce the waiting mail is to come (and fail) even while the domain is suspended.
+        if (_backoff.IsSuspended(Now) && !_backoff.IsBounced(Now)) return;
         for (var partition = 0; partition < _context.QueuePartitions; partition++) _reports.Tell(new DomainReady(partition, _domain));
     }
 }

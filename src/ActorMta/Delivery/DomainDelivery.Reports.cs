@@ -22,16 +22,18 @@ public sealed partial class DomainDelivery
         while (_backlog.TryDequeue(out var waiting)) AnswerAll(waiting.Request, DeliveryOutcome.Deferred, reply, retryNotBefore);
     }
 
-    private void AnswerAll(DeliveryRequest request, DeliveryOutcome outcome, RemoteReply reply, DateTimeOffset? retryNotBefore = null) =>
-        Report(request, [.. request.Recipients.Select(r => new RecipientResult(r.Index, outcome, reply, RetryNotBefore: retryNotBefore))], null);
+    private void AnswerAll(DeliveryRequest request, DeliveryOutcome outcome, RemoteReply reply, DateTimeOffset? retryNotBefore = null, string? bounceClass = null) =>
+        Report(request, [.. request.Recipients.Select(r => new RecipientResult(r.Index, outcome, reply, RetryNotBefore: retryNotBefore))], null, bounceClass);
 
     /// <summary>The one report for a request, and one delivery log line per recipient.</summary>
-    private void Report(DeliveryRequest request, IReadOnlyList<RecipientResult> results, string? source)
+    /// <param name="bounceClass">The log's class for every line (an admin bounce); null: classified from the reply.</param>
+    private void Report(DeliveryRequest request, IReadOnlyList<RecipientResult> results, string? source, string? bounceClass = null)
     {
         var report = new DeliveryReport(request.Partition, request.QueueId, request.DispatchId, results);
         _reports.Tell(report);
         var now = Now;
         Reported(request, report, now);
+        if (results.Count > 0 && results[^1].Outcome != DeliveryOutcome.Returned) _lastReply = (results[^1].Reply, now);
         for (var i = 0; i < results.Count; i++)
         {
             var result = results[i];
@@ -46,7 +48,7 @@ public sealed partial class DomainDelivery
             }
             _context.Log.Write(new DeliveryLogEntry(now, request.QueueId, request.ReversePath, recipient.Address, _domain,
                 result.RemoteHost, result.RemoteAddress, result.Tls, result.Reply, recipient.Attempt, now - request.ReceivedAt,
-                result.Outcome, _policy.Route.Kind, source, request.Redispatch));
+                result.Outcome, _policy.Route.Kind, source, request.Redispatch, bounceClass));
         }
     }
 

@@ -1,15 +1,20 @@
 using ActorMta.Delivery.Connections;
+using ActorMta.Delivery.Limits;
 using Akka.Actor;
 
 namespace ActorMta.Delivery;
 
 public sealed partial class DomainDelivery
 {
+    /// <summary>The last reply a request was answered with (the remote server's, or ours: suspended, bounced, busy).</summary>
+    private (RemoteReply Reply, DateTimeOffset At)? _lastReply;
+
     private DomainStatus Status()
     {
         var now = Now;
         var limits = CurrentLimits(now);
-        var state = _backoff.IsSuspended(now) ? "suspended"
+        var state = _backoff.IsBounced(now) ? "bouncing"
+            : _backoff.IsSuspended(now) ? "suspended"
             : _backoff.FactorAt(now) < 1 ? "throttled"
             : _backlog.Count > 0 || _connections.Count > 0 ? "active"
             : "idle";
@@ -30,6 +35,12 @@ public sealed partial class DomainDelivery
             _deferred,
             _failed,
             _backoff.RecentChanges,
-            _backoff.IsSuspended(now) ? _backoff.SuspendCause : null);
+            _backoff.IsSuspended(now) ? _backoff.SuspendCause : null,
+            _backoff.IsBounced(now) ? _backoff.BouncedUntil : null,
+            _backoff.IsBounced(now) ? _backoff.BounceReason : null,
+            _adminBounced,
+            LimitSources.Of(_policy, _backoff.FactorAt(now), _backoff.ThrottleReason),
+            _lastReply?.Reply.ToString(),
+            _lastReply?.At);
     }
 }

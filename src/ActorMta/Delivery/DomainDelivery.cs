@@ -115,6 +115,7 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
         });
         Receive<Resume>(_ => OperatorResume(announce: false));
         Receive<RetryNow>(_ => OperatorResume(announce: true));
+        ReceiveAdminBounces();
         Receive<HandOff>(_ => OnHandOff());
         Receive<StopNow>(_ => Context.Stop(Self));
     }
@@ -148,6 +149,8 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
         Lift(now);
         if (now >= request.ExpiresAt)
             AnswerAll(request, DeliveryOutcome.Deferred, Expired);
+        else if (_backoff.IsBounced(now))
+            BounceRequest(request);
         else if (_backoff.IsSuspended(now))
             AnswerAll(request, DeliveryOutcome.Deferred, SuspendedReply(), _backoff.SuspendedUntil);
         else if (_handingOff || _passivating)
@@ -360,7 +363,7 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
         Pump();
         if (_backlog.Count > 0 || _connections.Count > 0) _lastActivity = now;
         // Backoff state lives only here: an actor that is backing off must not forget it by stopping.
-        var backingOff = _backoff.SuspendedUntil is not null || _backoff.ThrottledUntil is not null;
+        var backingOff = _backoff.SuspendedUntil is not null || _backoff.ThrottledUntil is not null || _backoff.BouncedUntil is not null;
         if (!_passivating && !backingOff && now - _lastActivity >= _context.Settings.PassivateAfter)
         {
             _passivating = true;

@@ -15,13 +15,15 @@ public static class QueueStage
 
     /// <param name="delivery">Where partitions send <see cref="Delivery.DeliveryRequest"/>s (resolved when a partition starts).</param>
     /// <param name="bounces">Where partitions send <see cref="Bounces.DsnRequest"/>s.</param>
+    /// <param name="log">The node's delivery log (a partition logs the recipients of a message an operator bounces).</param>
     public static AkkaConfigurationBuilder WithQueue(
         this AkkaConfigurationBuilder akka,
         QueueSettings settings,
         MessageBodyStore bodies,
         TimeProvider clock,
         Func<IActorRegistry, IActorRef> delivery,
-        Func<IActorRegistry, IActorRef> bounces)
+        Func<IActorRegistry, IActorRef> bounces,
+        Delivery.Log.DeliveryLog? log = null)
     {
         return akka
             .WithShardRegion<QueuePartition>(RegionName,
@@ -29,7 +31,7 @@ public static class QueueStage
                 {
                     var partition = int.Parse(entityId, System.Globalization.CultureInfo.InvariantCulture);
                     return PartitionSupervisor.Props(partition,
-                        QueuePartition.Props(partition, settings, delivery(registry), bounces(registry), bodies, clock), clock);
+                        QueuePartition.Props(partition, settings, delivery(registry), bounces(registry), bodies, clock, log), clock);
                 },
                 new PartitionMessageExtractor(),
                 new ShardOptions

@@ -98,6 +98,10 @@ public static class WireTypes
         ("domain-status", WireJsonContext.Default.DomainStatus),
         ("partition-retry-now", WireJsonContext.Default.RetryNow),
         ("domain-retry-now", WireJsonContext.Default.DomainDeliveryRetryNow),
+        ("domain-bounce", WireJsonContext.Default.Bounce),
+        ("domain-cancel-bounce", WireJsonContext.Default.CancelBounce),
+        ("partition-bounce-message", WireJsonContext.Default.BounceMessage),
+        ("message-bounced", WireJsonContext.Default.MessageBounced),
     ];
 }
 
@@ -135,4 +139,8 @@ public static class WireTypes
 [JsonSerializable(typeof(DomainDelivery.DomainStatus))]
 [JsonSerializable(typeof(QueuePartition.RetryNow))]
 [JsonSerializable(typeof(DomainDelivery.RetryNow), TypeInfoPropertyName = "DomainDeliveryRetryNow")]
+[JsonSerializable(typeof(DomainDelivery.Bounce))]
+[JsonSerializable(typeof(DomainDelivery.CancelBounce))]
+[JsonSerializable(typeof(QueuePartition.BounceMessage))]
+[JsonSerializable(typeof(QueuePartition.MessageBounced))]
 internal sealed partial class WireJsonContext : JsonSerializerContext;

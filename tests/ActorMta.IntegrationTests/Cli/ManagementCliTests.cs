@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ActorMta.Host;
 using ActorMta.Host.Cli;
 using ActorMta.IntegrationTests.Infrastructure;
 using ActorMta.TestSupport;
@@ -9,12 +10,14 @@ namespace ActorMta.IntegrationTests.Cli;
 public sealed class ManagementCliTests
 {
     [Fact]
-    public async Task Domains_suspend_resume_queue_and_cluster_members_render_tables_and_json_with_an_admin_token()
+    public async Task Domains_suspend_resume_bounce_queue_and_cluster_members_render_tables_and_json_with_an_admin_token()
     {
         using var data = new TempDirectory();
         var environment = TestNode.IsolatedEnvironment(data.Path);
         environment["ACTORMTA_MANAGEMENT_ADMIN_TOKENS"] = TestTokens.Admin;
-        await using var node = await TestNode.StartAsync(environment);
+        var operatorFile = Path.Combine(data.Path, "node.conf");
+        await File.WriteAllTextAsync(operatorFile, "actormta.delivery.domains.\"example.org\" { max-connections = 4 }\n");
+        await using var node = await ActorMtaNode.StartAsync(TestNode.Settings(environment, operatorFile), CancellationToken.None);
         var cli = new Dictionary<string, string?> { ["ACTORMTA_URL"] = node.ManagementUri.ToString(), ["ACTORMTA_TOKEN"] = TestTokens.Admin };
 
         var members = await Eventually.Returns(() => CliRun.RunAsync(cli, "cluster", "members"), r => r.ExitCode == 0 && r.Out.Contains(" Up "),
@@ -46,6 +49,22 @@ public sealed class ManagementCliTests
         var resumedJson = Domain(await CliRun.RunAsync(cli, "domains", "--json"), "example.org");
         Assert.NotEqual("suspended", resumedJson.GetProperty("state").GetString());
         Assert.Equal(JsonValueKind.Null, resumedJson.GetProperty("suspendedUntil").ValueKind);
+
+        // bounce against POST/GET/DELETE /api/admin/bounce/v1; domains names the setting behind the domain's own limit.
+        var bounce = await CliRun.RunAsync(cli, "bounce", "--domain", "example.org", "--reason", "bad send", "--duration", "10m", "--json");
+        Assert.True(bounce.ExitCode == 0, bounce.Error);
+        var bounceId = JsonDocument.Parse(bounce.Out).RootElement.GetProperty("id").GetString()!;
+        var bouncing = await CliRun.RunAsync(cli, "domains");
+        Assert.Matches(@"example\.org\s+│\s+bouncing\s+│", bouncing.Out);
+        Assert.Contains("bad send", bouncing.Out);
+        Assert.Contains("example.org: limits from actormta.delivery.domains.\"example.org\".max-connections, the others from actormta.delivery.defaults", bouncing.Out);
+        Assert.Contains(bounceId, (await CliRun.RunAsync(cli, "bounce", "list")).Out);
+        Assert.Equal(0, (await CliRun.RunAsync(cli, "bounce", "cancel", bounceId)).ExitCode);
+        Assert.Equal(CliExitCodes.NotFound, (await CliRun.RunAsync(cli, "bounce", "cancel", bounceId)).ExitCode);
+        var both = await CliRun.RunAsync(cli, "bounce", "--domain", "example.org", "--queue-id", "x", "--reason", "r");
+        Assert.Equal(CliExitCodes.Refused, both.ExitCode);
+        Assert.Contains("(HTTP 422): give exactly one of domain and queue_id", both.Error);
+        Assert.Equal(CliExitCodes.Usage, (await CliRun.RunAsync(cli, "bounce", "--domain", "example.org")).ExitCode);
 
         var queue = await CliRun.RunAsync(cli, "queue");
         Assert.Equal(0, queue.ExitCode);

@@ -12,7 +12,7 @@ namespace ActorMta.IntegrationTests.Delivery;
 /// with MimeKit: a 550, a null MX (no connection at all), expiry; and never for a null sender.
 /// The recipients' MX is one sink (127.0.0.1), the sender's domain's MX another (127.0.0.2).
 /// </summary>
-public sealed class EndToEndBounceTests : IAsyncLifetime
+public sealed partial class EndToEndBounceTests : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
     private readonly LoopbackDnsServer _dns = LoopbackDnsServer.Start();

@@ -35,6 +35,7 @@ internal sealed class FleetNode : IAsyncDisposable
     public HostProcess Host { get; private set; }
     public IPEndPoint Relay => new(IPAddress.Loopback, RelayPort);
     public Uri Management => new($"http://127.0.0.1:{ManagementPort}");
+    public string DataDirectory => _environment["ACTORMTA_DATA_DIR"];
 
     /// <summary>This node's cluster address, as /cluster/members and /delivery/domains/{domain} name it.</summary>
     public string Address => AddressOf(ClusterPort);

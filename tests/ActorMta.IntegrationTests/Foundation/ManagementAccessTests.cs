@@ -94,6 +94,21 @@ public sealed class ManagementAccessTests
         Assert.Equal(HttpStatusCode.OK, (await Send(HttpMethod.Delete, baseUri, api, TestTokens.Admin, Json(new { id }))).Status);
         Assert.Equal(0, (await Send(HttpMethod.Get, baseUri, api, TestTokens.Read)).Body.GetArrayLength());
         Assert.Equal(HttpStatusCode.NotFound, (await Send(HttpMethod.Delete, baseUri, api, TestTokens.Admin, Json(new { id }))).Status);
+
+        // The bounce API changes state (admin); ready-q-states reads (read).
+        const string bounce = "/api/admin/bounce/v1";
+        var rule = Json(new { domain = "example.test", reason = "r" });
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Send(HttpMethod.Post, baseUri, bounce, content: rule)).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Send(HttpMethod.Post, baseUri, bounce, TestTokens.Read, Json(new { domain = "example.test", reason = "r" }))).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Send(HttpMethod.Delete, baseUri, bounce, TestTokens.Inject, Json(new { id }))).Status);
+        var truncated = await Send(HttpMethod.Post, baseUri, bounce, TestTokens.Admin, new StringContent("{\"domain\": ", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, truncated.Status);
+        Assert.Contains("not the JSON expected", truncated.Body.GetProperty("error").GetString());
+        Assert.Equal(0, (await Send(HttpMethod.Get, baseUri, bounce, TestTokens.Read)).Body.GetArrayLength());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Send(HttpMethod.Get, baseUri, "/api/admin/ready-q-states/v1")).Status);
+        var states = await Send(HttpMethod.Get, baseUri, "/api/admin/ready-q-states/v1", TestTokens.Read);
+        Assert.Equal(HttpStatusCode.OK, states.Status);
+        Assert.Equal(JsonValueKind.Object, states.Body.GetProperty("states_by_ready_queue").ValueKind);
     }
 
     private static StringContent Json(object body) => new(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");

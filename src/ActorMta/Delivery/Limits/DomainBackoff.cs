@@ -5,7 +5,8 @@ public enum SuspensionCause { Operator, ConnectionFailures, ReplyPattern }
 
 /// <summary>
 /// What a domain's backoff has to remember across a move, a node loss and a restart (persisted by
-/// <see cref="BackoffJournal"/>): the suspension and throttle in force, and how long the next suspension lasts.
+/// <see cref="BackoffJournal"/>): the suspension and throttle in force, how long the next suspension lasts,
+/// and an operator's admin bounce (every recipient for the domain fails until <paramref name="BouncedUntil"/>).
 /// </summary>
 public sealed record DomainBackoffState(
     DateTimeOffset? SuspendedUntil,
@@ -15,7 +16,9 @@ public sealed record DomainBackoffState(
     string? ThrottleReason,
     double ThrottleFactor,
     TimeSpan NextSuspension,
-    IReadOnlyList<BackoffChange> RecentChanges);
+    IReadOnlyList<BackoffChange> RecentChanges,
+    DateTimeOffset? BouncedUntil = null,
+    string? BounceReason = null);
 
 /// <summary>One change of a domain's delivery state, for the log and the status view.</summary>
 /// <param name="State">active | suspended | throttled.</param>
@@ -43,16 +46,21 @@ internal sealed class DomainBackoff(BackoffSettings settings)
     public DateTimeOffset? ThrottledUntil { get; private set; }
     public string? ThrottleReason { get; private set; }
     public double ThrottleFactor { get; private set; } = 1;
+    public DateTimeOffset? BouncedUntil { get; private set; }
+    public string? BounceReason { get; private set; }
 
     public IReadOnlyList<BackoffChange> RecentChanges => [.. _recent];
 
     public bool IsSuspended(DateTimeOffset now) => SuspendedUntil > now;
 
+    /// <summary>Under an operator's admin bounce: every recipient for the domain fails at once.</summary>
+    public bool IsBounced(DateTimeOffset now) => BouncedUntil > now;
+
     /// <summary>Suspended only because connections failed: a probe that connects may end it.</summary>
     public bool IsSuspendedByConnectionFailures(DateTimeOffset now) => IsSuspended(now) && SuspendCause == SuspensionCause.ConnectionFailures;
 
     public DomainBackoffState ToState() =>
-        new(SuspendedUntil, SuspendReason, SuspendCause, ThrottledUntil, ThrottleReason, ThrottleFactor, _nextSuspension, RecentChanges);
+        new(SuspendedUntil, SuspendReason, SuspendCause, ThrottledUntil, ThrottleReason, ThrottleFactor, _nextSuspension, RecentChanges, BouncedUntil, BounceReason);
 
     /// <summary>Takes over what an earlier incarnation of the domain's actor recorded (the counters in a row start again).</summary>
     public void Restore(DomainBackoffState state)
@@ -63,6 +71,8 @@ internal sealed class DomainBackoff(BackoffSettings settings)
         ThrottledUntil = state.ThrottledUntil;
         ThrottleReason = state.ThrottleReason;
         ThrottleFactor = state.ThrottleFactor;
+        BouncedUntil = state.BouncedUntil;
+        BounceReason = state.BounceReason;
         _nextSuspension = state.NextSuspension > TimeSpan.Zero ? state.NextSuspension : settings.SuspendFor;
         _recent.Clear();
         foreach (var change in state.RecentChanges.TakeLast(RecentChangesKept)) _recent.Enqueue(change);
@@ -118,6 +128,23 @@ internal sealed class DomainBackoff(BackoffSettings settings)
         return Record(new BackoffChange(now, "suspended", reason, until));
     }
 
+    /// <summary>An operator's admin bounce until <paramref name="until"/> (a new one replaces the one in force).</summary>
+    public BackoffChange Bounce(DateTimeOffset now, DateTimeOffset until, string reason)
+    {
+        BouncedUntil = until;
+        BounceReason = reason;
+        return Record(new BackoffChange(now, "bouncing", $"operator: {reason}", until));
+    }
+
+    /// <summary>Ends an admin bounce now (an operator's cancel); null if none was in force.</summary>
+    public BackoffChange? CancelBounce(DateTimeOffset now)
+    {
+        if (!IsBounced(now)) return null;
+        BouncedUntil = null;
+        BounceReason = null;
+        return Record(new BackoffChange(now, "active", "operator: admin bounce cancelled", null));
+    }
+
     /// <summary>Lifts a suspension and a throttle now (an operator's resume).</summary>
     public BackoffChange? Resume(DateTimeOffset now, string reason)
     {
@@ -152,6 +179,12 @@ internal sealed class DomainBackoff(BackoffSettings settings)
             SuspendReason = null;
             SuspendCause = null;
             (changes ??= []).Add(Record(new BackoffChange(now, ThrottledUntil > now ? "throttled" : "active", "suspension over", ThrottledUntil)));
+        }
+        if (BouncedUntil <= now)
+        {
+            BouncedUntil = null;
+            BounceReason = null;
+            (changes ??= []).Add(Record(new BackoffChange(now, "active", "admin bounce over", null)));
         }
         if (ThrottledUntil <= now)
         {

@@ -51,7 +51,7 @@ public sealed class DeliveryLog : IAsyncDisposable
         {
             while (_entries.Reader.TryRead(out var entry))
             {
-                var bounceClass = entry.Outcome is DeliveryOutcome.Deferred or DeliveryOutcome.Failed ? _classifier.Classify(entry.Reply) : null;
+                var bounceClass = entry.BounceClass ?? (entry.Outcome is DeliveryOutcome.Deferred or DeliveryOutcome.Failed ? _classifier.Classify(entry.Reply) : null);
                 if (entry.Outcome != DeliveryOutcome.Returned) DeliveryMetrics.Attempted(OutcomeName(entry.Outcome), bounceClass ?? "");
                 if (_file is null && _logger is null) continue;
                 var start = buffer.WrittenCount;

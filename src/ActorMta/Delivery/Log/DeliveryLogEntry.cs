@@ -5,6 +5,7 @@ namespace ActorMta.Delivery.Log;
 /// <param name="Route">mx | static | smarthost | maildir.</param>
 /// <param name="Source">The egress source the connection came from, if one was made.</param>
 /// <param name="Redispatch">The request was sent again after the delivery actor holding it was lost (a possible duplicate).</param>
+/// <param name="BounceClass">Set by whoever decided the outcome (an operator's admin bounce); null: classified from the reply.</param>
 public sealed record DeliveryLogEntry(
     DateTimeOffset Time,
     string QueueId,
@@ -20,4 +21,5 @@ public sealed record DeliveryLogEntry(
     DeliveryOutcome Outcome,
     string Route,
     string? Source,
-    bool Redispatch = false);
+    bool Redispatch = false,
+    string? BounceClass = null);

@@ -5,7 +5,16 @@ namespace ActorMta.Delivery.Routing;
 
 /// <summary>Everything that decides how one destination domain is delivered to: route, limits, egress sources, backoff.</summary>
 /// <param name="Pattern">The configured entry this came from; null for the defaults.</param>
-public sealed record DomainPolicy(DomainPattern? Pattern, DeliveryRoute Route, DomainLimits Limits, IReadOnlyList<EgressSource> Egress, BackoffSettings Backoff);
+/// <param name="Path">The entry's setting path (actormta.delivery.domains."example.com"), or the defaults'.</param>
+/// <param name="Keys">The keys the entry sets itself; the others come from the defaults.</param>
+public sealed record DomainPolicy(DomainPattern? Pattern, DeliveryRoute Route, DomainLimits Limits, IReadOnlyList<EgressSource> Egress, BackoffSettings Backoff,
+    string Path = DomainPolicy.DefaultsPath, IReadOnlySet<string>? Keys = null)
+{
+    public const string DefaultsPath = "actormta.delivery.defaults";
+
+    /// <summary>The full path of the setting that gave <paramref name="key"/> its value for this policy.</summary>
+    public string SourceOf(string key) => Keys?.Contains(key) == true ? $"{Path}.{key}" : $"{DefaultsPath}.{key}";
+}
 
 /// <summary>The defaults and the per-domain entries; an exact entry wins over wildcards, a longer wildcard over a shorter one.</summary>
 public sealed class DomainPolicies(DomainPolicy defaults, IReadOnlyList<DomainPolicy> entries)

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Serialization;
 using ActorMta.Delivery;
 using ActorMta.Delivery.Limits;
@@ -33,8 +31,6 @@ public static class SuspendApi
     /// <param name="Duration">Time left, e.g. "1h 59m 58s", as KumoMTA lists it.</param>
     public sealed record SuspendListEntry(Guid Id, string Domain, string? Tenant, string? Campaign, string Reason, string Duration, DateTimeOffset Expires);
 
-    public sealed record CancelRequest(Guid? Id);
-
     public static IEndpointRouteBuilder MapSuspendApi(this IEndpointRouteBuilder routes)
     {
         routes.MapPost("/api/admin/suspend/v1", async (HttpRequest http, ActorRegistry registry, TimeProvider clock, CancellationToken cancellation) =>
@@ -45,9 +41,8 @@ public static class SuspendApi
                 return AdminJson.Error(422, "ActorMta suspends by destination domain: tenant, campaign and queue_names are not known to its queue");
             if (string.IsNullOrWhiteSpace(request.Domain)) return AdminJson.Error(422, "domain is required");
             if (string.IsNullOrWhiteSpace(request.Reason)) return AdminJson.Error(422, "reason is required");
-            var length = request.Expires is { } expires ? expires - clock.GetUtcNow()
-                : request.Duration is { } duration ? DeliveryEndpoints.ParseDuration(duration) : null;
-            if (length is null || length <= TimeSpan.Zero)
+            var length = OperatorRules.LengthOf(request.Duration, request.Expires, clock.GetUtcNow());
+            if (length is null)
                 return AdminJson.Error(422, "give duration (90s, 30m, 2h, 1d) or expires (a future RFC 3339 time)");
             var region = await registry.GetAsync<DomainDelivery>(cancellation);
             var status = await region.Ask<DomainDelivery.DomainStatus>(
@@ -56,37 +51,23 @@ public static class SuspendApi
         });
         routes.MapGet("/api/admin/suspend/v1", async (ActorSystem system, ActorRegistry registry, TimeProvider clock, CancellationToken cancellation) =>
             Results.Json(await ListAsync(system, registry, clock, cancellation), AdminJson.Options));
-        routes.MapDelete("/api/admin/suspend/v1", async (HttpRequest http, ActorSystem system, ActorRegistry registry, TimeProvider clock, CancellationToken cancellation) =>
-        {
-            var (request, error) = await AdminJson.ReadAsync<CancelRequest>(http, cancellation);
-            if (error is not null) return error;
-            if (request!.Id is not { } id) return AdminJson.Error(422, "id is required");
-            var entry = (await ListAsync(system, registry, clock, cancellation)).FirstOrDefault(e => e.Id == id);
-            if (entry is null) return AdminJson.Error(404, "no such suspension: it expired, was cancelled, or never existed");
-            var region = await registry.GetAsync<DomainDelivery>(cancellation);
-            await region.Ask<DomainDelivery.DomainStatus>(new DomainDelivery.Resume(entry.Domain), DeliveryEndpoints.Timeout, cancellation);
-            return Results.Json(new { id, domain = entry.Domain }, AdminJson.Options);
-        });
+        routes.MapDelete("/api/admin/suspend/v1", (HttpRequest http, ActorSystem system, ActorRegistry registry, TimeProvider clock, CancellationToken cancellation) =>
+            OperatorRules.CancelAsync(http, async () => (await ListAsync(system, registry, clock, cancellation)).Select(e => (e.Id, e.Domain)),
+                domain => new DomainDelivery.Resume(domain), "suspension", registry, cancellation));
         return routes;
     }
 
     private static async Task<IReadOnlyList<SuspendListEntry>> ListAsync(ActorSystem system, ActorRegistry registry, TimeProvider clock, CancellationToken cancellation)
     {
-        var region = await registry.GetAsync<DomainDelivery>(cancellation);
-        var view = await DeliveryEndpoints.GatherAsync(system, region, cancellation);
-        var now = clock.GetUtcNow();
-        return [.. view.Domains
+        var (domains, now) = await OperatorRules.DomainsAsync(system, registry, clock, cancellation);
+        return [.. domains
             .Where(d => d.SuspendedBy == SuspensionCause.Operator && d.SuspendedUntil > now)
-            .Select(d => new SuspendListEntry(IdOf(d), d.Domain, null, null, OperatorReason(d.SuspendReason), Remaining(d.SuspendedUntil!.Value - now), d.SuspendedUntil!.Value))];
+            .Select(d => new SuspendListEntry(IdOf(d), d.Domain, null, null, OperatorReason(d.SuspendReason), OperatorRules.Remaining(d.SuspendedUntil!.Value - now), d.SuspendedUntil!.Value))];
     }
 
     /// <summary>One suspension's id: the same from every node (a digest of the domain and its end), new for each new suspension.</summary>
-    private static Guid IdOf(DomainDelivery.DomainStatus status) =>
-        new(SHA256.HashData(Encoding.UTF8.GetBytes($"{status.Domain}|{status.SuspendedUntil?.ToUnixTimeMilliseconds()}")).AsSpan(0, 16));
+    private static Guid IdOf(DomainDelivery.DomainStatus status) => OperatorRules.IdOf($"{status.Domain}|{status.SuspendedUntil?.ToUnixTimeMilliseconds()}");
 
     /// <summary>The reason as the operator gave it (the domain's status shows it as "operator: ...").</summary>
     private static string OperatorReason(string? shown) => shown is null ? "" : shown.StartsWith("operator: ", StringComparison.Ordinal) ? shown["operator: ".Length..] : shown;
-
-    private static string Remaining(TimeSpan left) =>
-        string.Join(' ', new[] { (left.Days, "d"), (left.Hours, "h"), (left.Minutes, "m"), (left.Seconds, "s") }.Where(p => p.Item1 > 0).Select(p => $"{p.Item1}{p.Item2}")) is { Length: > 0 } text ? text : "0s";
 }

@@ -44,6 +44,7 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
     private readonly IActorRef _bounces;
     private readonly MessageBodyStore _bodies;
     private readonly TimeProvider _clock;
+    private readonly Delivery.Log.DeliveryLog? _deliveryLog;
     private readonly PartitionState _state;
     private readonly DispatchBook _dispatches;
     private readonly DeliveryClaims _claims = new();
@@ -62,7 +63,9 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public QueuePartition(int partition, QueueSettings settings, IActorRef delivery, IActorRef bounces, MessageBodyStore bodies, TimeProvider clock)
+    /// <param name="log">Where admin bounces of single messages are logged (the node's delivery log); null: nowhere.</param>
+    public QueuePartition(int partition, QueueSettings settings, IActorRef delivery, IActorRef bounces, MessageBodyStore bodies, TimeProvider clock,
+        Delivery.Log.DeliveryLog? log = null)
     {
         _partition = partition;
         _settings = settings;
@@ -70,6 +73,7 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
         _bounces = bounces;
         _bodies = bodies;
         _clock = clock;
+        _deliveryLog = log;
         _state = new PartitionState { DeliveryLease = settings.DeliveryLease, RecentlyCompletedLimit = settings.RecentlyCompleted };
         _dispatches = new DispatchBook(_state);
         PersistenceId = $"queue-partition-{partition}";
@@ -84,6 +88,7 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
         Command<DsnNotEnqueued>(Buffer);
         Command<DomainReady>(Buffer);
         Command<RetryNow>(Buffer);
+        Command<BounceMessage>(Buffer);
         Command<DeliveryClaimed>(OnClaimed);
         Command<Terminated>(OnHolderLost);
         Command<ResendDue>(_ => ResendUnclaimed());
@@ -172,6 +177,9 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
             case RetryNow retry:
                 RetryWaiting(retry.QueueId, turn);
                 turn.AfterCommit(() => sender.Tell(Describe(retry.QueueId)));
+                break;
+            case BounceMessage bounce:
+                BounceWaiting(bounce, sender, turn);
                 break;
             case DsnNotEnqueued failed:
                 _dsnRequested.Remove((failed.QueueId, failed.Kind));
@@ -375,6 +383,7 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
         _bodies.DeleteOrphansAsync(_partition, before, live, CancellationToken.None).PipeTo(Self, success: deleted => new BodiesSwept(deleted));
     }
 
-    public static Props Props(int partition, QueueSettings settings, IActorRef delivery, IActorRef bounces, MessageBodyStore bodies, TimeProvider clock) =>
-        Akka.Actor.Props.Create(() => new QueuePartition(partition, settings, delivery, bounces, bodies, clock));
+    public static Props Props(int partition, QueueSettings settings, IActorRef delivery, IActorRef bounces, MessageBodyStore bodies, TimeProvider clock,
+        Delivery.Log.DeliveryLog? log = null) =>
+        Akka.Actor.Props.Create(() => new QueuePartition(partition, settings, delivery, bounces, bodies, clock, log));
 }
