@@ -166,9 +166,14 @@ public sealed class EndToEndDeliveryTests : IAsyncLifetime
         await RelayClient.SendInParallelAsync(node.RelayPort, Messages(400, "rate"), 8, "sender@origin.test", "rcpt@example.test");
 
         var received = await _sink.WaitForMessagesAsync(400, TimeSpan.FromSeconds(90));
+        // From the sink's recorded times: never faster than the limit over the whole run, and the limit, not the
+        // node, is what paces it (some two-second stretch runs at the limit: 40 deliveries, less one for jitter).
+        // A loaded machine may slow the run as a whole, and that is right; the limiter's average is RateLimiterTests'.
         var times = received.Select(m => m.ReceivedAt).Order().ToArray();
         var rate = (times.Length - 1) / (times[^1] - times[0]).TotalSeconds;
-        Assert.InRange(rate, 18, 22);
+        Assert.True(rate <= 22, $"{rate:0.0} messages a second");
+        var busiest = times.Select((at, i) => times.Skip(i).TakeWhile(t => t - at < TimeSpan.FromSeconds(2)).Count()).Max();
+        Assert.InRange(busiest, 39, 45);
     }
 
     [Fact]

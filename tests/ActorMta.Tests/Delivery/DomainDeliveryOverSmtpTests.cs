@@ -149,14 +149,13 @@ public sealed class DomainDeliveryOverSmtpTests : DomainDeliveryTestKit
         foreach (var request in requests) delivery.Tell(request);
         for (var i = 0; i < 60; i++) queue.ExpectMsg<DeliveryReport>(Deadline);
 
+        // Never faster than the limit, from the sink's recorded times: 21 intervals of 50 ms, less the one the
+        // limiter lets come early and some receive-time jitter. Not slower than the limit is the limiter's own
+        // property, shown on a fake clock (RateLimiterTests); here a loaded machine may slow delivery, and that is right.
         var times = Sink.Messages.Select(m => m.ReceivedAt).Order().ToArray();
-        var rate = (times.Length - 1) / (times[^1] - times[0]).TotalSeconds;
-        // Never faster than the limit: 21 intervals of 50 ms, less the one the limiter lets come
-        // early and some receive-time jitter at the sink. Slower only by what a busy test machine
-        // adds (one pause of the process shows here; the 400-message test checks 20 ± 2/s).
+        Assert.Equal(60, times.Length);
         for (var i = 0; i + 21 < times.Length; i++)
             Assert.True(times[i + 21] - times[i] >= TimeSpan.FromSeconds(0.9), $"22 deliveries within {(times[i + 21] - times[i]).TotalMilliseconds:0} ms");
-        Assert.InRange(rate, 12, 22);
     }
 
     [Fact]
