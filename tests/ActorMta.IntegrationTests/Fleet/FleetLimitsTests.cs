@@ -42,8 +42,14 @@ public sealed class FleetLimitsTests(ITestOutputHelper output)
             await fleet.WriteQueueStateAsync(load, deliveries.Missing(promised));
             Assert.Empty(deliveries.Missing(promised));
             Assert.InRange(sink.MaxConcurrentConnections, 1, MaxConnections);
-            Assert.InRange(Rate(before), PerSecond - Tolerance, PerSecond + Tolerance);
-            Assert.InRange(Rate(after), PerSecond - Tolerance, PerSecond + Tolerance);
+            // Never faster than the fleet-wide limit, on either side of the kill (recorded times). The limit, not
+            // the machine, paces the run: some two-second stretch runs at it. A loaded machine may slow the
+            // average, and that is right (the limiter's own average is RateLimiterTests', on a fake clock).
+            Assert.True(Rate(before) <= PerSecond + Tolerance, $"before the kill: {Describe(before)}");
+            Assert.True(Rate(after) <= PerSecond + Tolerance, $"after the kill: {Describe(after)}");
+            var all = deliveries.Received.Select(r => r.At).Order().ToArray();
+            var busiest = all.Select((at, i) => all.Skip(i).TakeWhile(t => t - at < TimeSpan.FromSeconds(2)).Count()).Max();
+            Assert.InRange(busiest, 2 * PerSecond - Tolerance, 2 * PerSecond + 2 * Tolerance);
         });
     }
 
