@@ -6,6 +6,7 @@ using ActorMta.Delivery.Classification;
 using ActorMta.Delivery.Log;
 using ActorMta.Fleet;
 using ActorMta.Ingress;
+using ActorMta.Ingress.Http;
 using ActorMta.Ingress.Tls;
 using ActorMta.Management;
 using ActorMta.Management.Access;
@@ -112,6 +113,8 @@ public sealed class ActorMtaNode : IAsyncDisposable
         app.MapSuspendApi();
         app.MapRetryApi(settings.Queue);
         app.MapInspectMessageApi(settings.Queue);
+        app.MapInjectApi(Injector.For(settings.Ingress, settings.Inject, settings.Node.Hostname, settings.Queue.AcceptTimeout, TimeProvider.System),
+            settings.Inject, TimeProvider.System);
         await app.StartAsync(cancellation);
         return new ActorMtaNode(app, settings, ingress);
     }
