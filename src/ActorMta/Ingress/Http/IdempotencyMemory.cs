@@ -41,18 +41,21 @@ public sealed class IdempotencyMemory(int maxKeys, TimeSpan rememberFor, TimePro
         lock (_lock)
         {
             var now = clock.GetUtcNow();
-            while (_order.First is { } oldest && (oldest.Value.Expires <= now || _entries.Count >= Math.Max(maxKeys, 1)))
-            {
-                _entries.Remove(oldest.Value.Key);
-                _order.RemoveFirst();
-            }
+            while (_order.First is { } expired && expired.Value.Expires <= now) RemoveOldest();
             if (_entries.TryGetValue(key, out var known))
                 return CryptographicOperations.FixedTimeEquals(known.Value.Hash, hash) ? known.Value.Answer : null;
+            while (_order.First is not null && _entries.Count >= maxKeys) RemoveOldest();
             mine = new TaskCompletionSource<InjectAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
             if (maxKeys > 0) _entries[key] = _order.AddLast(new Entry(key, hash, mine.Task, now + rememberFor));
         }
         _ = RunAsync(key, run, mine);
         return mine.Task;
+    }
+
+    private void RemoveOldest()
+    {
+        _entries.Remove(_order.First!.Value.Key);
+        _order.RemoveFirst();
     }
 
     private async Task RunAsync(string key, Func<Task<InjectAnswer>> run, TaskCompletionSource<InjectAnswer> answer)

@@ -21,7 +21,7 @@ public static class InjectMessageBuilder
         IReadOnlyList<KeyValuePair<string, string>> Headers, InjectAddress? To)
     {
         /// <summary>Recipients whose rendered fields are equal share one message.</summary>
-        public string Key => JsonSerializer.Serialize(this);
+        public string ToKey() => JsonSerializer.Serialize(this);
     }
 
     public static BuiltContent Parse(JsonElement content) =>

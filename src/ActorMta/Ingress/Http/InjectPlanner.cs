@@ -108,7 +108,7 @@ public static class InjectPlanner
                 else
                 {
                     var rendered = InjectMessageBuilder.Render(built!, recipient, Render);
-                    var key = rendered.Key;
+                    var key = rendered.ToKey();
                     if (!groups.TryGetValue(key, out var group))
                         groups[key] = group = ([], () => InjectMessageBuilder.Build(built!, rendered, reversePath, rules.Hostname, now));
                     group.Recipients.Add(mailbox!.ToString());
