@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using ActorMta.Host.Cli;
+using ActorMta.IntegrationTests.Cli;
 using ActorMta.TestSupport;
 using MimeKit;
 
@@ -173,5 +175,23 @@ public sealed class InjectApiTests(InjectNode fixture) : IClassFixture<InjectNod
         var tooMany = await fixture.PostAsync(Inject + "/batch", new { messages = Enumerable.Repeat(Raw("batch-2@example.test", "x\r\n"), 4) });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, tooMany.Status);
         Assert.Contains("at most 3 per batch", tooMany.Body.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task The_inject_command_queues_a_message_file_with_an_inject_token()
+    {
+        using var directory = new TempDirectory();
+        var file = Path.Combine(directory.Path, "message.eml");
+        await File.WriteAllTextAsync(file, "Subject: from the command line\r\n\r\nCLI.\r\n");
+        var cli = new Dictionary<string, string?> { ["ACTORMTA_URL"] = fixture.Node.Node.ManagementUri.ToString(), ["ACTORMTA_TOKEN"] = TestTokens.Inject };
+
+        var injected = await CliRun.RunAsync(cli, "inject", file, "--from", "ops@sender.test", "--to", "cli-1@example.test, cli-2@example.test", "--json");
+
+        Assert.True(injected.ExitCode == 0, injected.Error);
+        Assert.Equal(2, JsonDocument.Parse(injected.Out).RootElement.GetProperty("success_count").GetInt32());
+        Assert.EndsWith("\r\n\r\nCLI.\r\n", (await fixture.WaitForMessageToAsync("cli-2@example.test")).BodyText);
+        var refused = await CliRun.RunAsync(cli, "inject", file, "--from", "nobody", "--to", "cli-1@example.test");
+        Assert.Equal(CliExitCodes.Refused, refused.ExitCode);
+        Assert.Contains("envelope_sender 'nobody' is not a valid address", refused.Error);
     }
 }
