@@ -42,26 +42,27 @@ public static class InjectApi
                 var recipients = messages.Sum(m => m.ValueKind == JsonValueKind.Object && m.TryGetProperty("recipients", out var r) && r.ValueKind == JsonValueKind.Array ? r.GetArrayLength() : 0);
                 if (recipients > injector.Rules.MaxRecipients)
                     return Error(422, $"{recipients} recipients in the batch; at most {injector.Rules.MaxRecipients} per request (actormta.inject.max-recipients)");
-                var intake = await registry.GetAsync<QueueIntake>(cancellation);
-                var results = await Task.WhenAll(messages.Select(async message =>
-                {
-                    InjectRequest? request = null;
-                    InjectAnswer? refused;
-                    try
-                    {
-                        request = message.Deserialize<InjectRequest>(AdminJson.Options);
-                        refused = request is null ? Error(400, "a message is null; an injection request object is expected") : null;
-                    }
-                    catch (JsonException e)
-                    {
-                        refused = Error(400, $"not an injection request: {e.Message}");
-                    }
-                    return refused ?? await injector.InjectAsync(request!, intake, Client(http));
-                }));
+                var parsed = messages.Select(ParseMessage).ToArray();
+                var requests = parsed.Where(p => p.Request is not null).Select(p => p.Request!).ToArray();
+                var answers = new Queue<InjectAnswer>(await injector.InjectAsync(requests, await registry.GetAsync<QueueIntake>(cancellation), Client(http)));
+                var results = parsed.Select(p => p.Refusal ?? answers.Dequeue()).ToArray();
                 // Each message's own answer (its status and KumoMTA's fields, or an error) in request order.
                 return new InjectAnswer(200, new { results = results.Select(r => new BatchResult(r.Status, r.Body)) });
             }));
         return routes;
+    }
+
+    private static (InjectRequest? Request, InjectAnswer? Refusal) ParseMessage(JsonElement message)
+    {
+        try
+        {
+            var request = message.Deserialize<InjectRequest>(AdminJson.Options);
+            return request is null ? (null, Error(400, "a message is null; an injection request object is expected")) : (request, null);
+        }
+        catch (JsonException e)
+        {
+            return (null, Error(400, $"not an injection request: {e.Message}"));
+        }
     }
 
     /// <summary>One message's answer in a batch: its status, then the fields of its answer.</summary>

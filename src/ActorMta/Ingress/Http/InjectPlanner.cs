@@ -14,7 +14,20 @@ public sealed record InjectRules(
     long MaxMessageSize,
     int MaxReceivedHeaders,
     RelayPolicy Policy,
-    RecipientValidation RecipientValidation);
+    RecipientValidation RecipientValidation)
+{
+    /// <summary>Octets one request (a whole batch) may generate: substitution multiplies the content by the recipients.</summary>
+    public long MaxGeneratedSize { get; init; } = long.MaxValue;
+}
+
+/// <summary>What is left of <see cref="InjectRules.MaxGeneratedSize"/> for one request, shared by a batch's messages.</summary>
+public sealed class GenerationBudget(long octets)
+{
+    public long Octets { get; } = octets;
+    private long _left = octets;
+
+    public bool Take(long octets) => (_left -= octets) >= 0;
+}
 
 /// <summary>One message to queue: its envelope and its content (without the Received header, which goes on at queueing).</summary>
 public sealed record PlannedMessage(string ReversePath, IReadOnlyList<string> Recipients, byte[] Content)
@@ -40,8 +53,11 @@ public sealed record InjectRefusal(int Status, string Reason);
 public static class InjectPlanner
 {
     public static (IReadOnlyList<PlannedMessage> Messages, IReadOnlyList<FailedRecipient> Failed, InjectRefusal? Refusal) Plan(
-        InjectRequest request, InjectRules rules, DateTimeOffset now)
+        InjectRequest request, InjectRules rules, DateTimeOffset now, GenerationBudget? budget = null)
     {
+        budget ??= new GenerationBudget(rules.MaxGeneratedSize);
+        var overBudget = $"the request would generate more than {budget.Octets} octets of mail (actormta.inject.max-generated-size): " +
+            "send fewer recipients per request, or content that is the same for all of them";
         if (string.IsNullOrEmpty(request.EnvelopeSender)) return Refuse(422, "envelope_sender is required (the MAIL FROM address)");
         if (!Mailbox.TryParse(request.EnvelopeSender, allowUtf8: true, out var sender))
             return Refuse(422, $"envelope_sender '{request.EnvelopeSender}' is not a valid address");
@@ -74,6 +90,8 @@ public static class InjectPlanner
         }
 
         var reversePath = sender!.ToString();
+        // Attachments are not templated, but every message of a builder request carries them.
+        var attachmentsSize = built?.Attachments?.Sum(a => (long)(a.Data?.Length ?? 0)) ?? 0;
         var failed = new List<FailedRecipient>();
         // Rendered content -> its recipients, in request order.
         var groups = new Dictionary<string, (List<string> Recipients, Func<byte[]> Content)>(StringComparer.Ordinal);
@@ -102,7 +120,11 @@ public static class InjectPlanner
                 if (raw is not null)
                 {
                     var text = Render(raw);
-                    if (!groups.TryGetValue(text, out var group)) groups[text] = group = ([], () => Encoding.UTF8.GetBytes(WithCrLf(text)));
+                    if (!groups.TryGetValue(text, out var group))
+                    {
+                        if (!budget.Take(text.Length)) return Refuse(422, overBudget);
+                        groups[text] = group = ([], () => Encoding.UTF8.GetBytes(WithCrLf(text)));
+                    }
                     group.Recipients.Add(mailbox!.ToString());
                 }
                 else
@@ -110,7 +132,10 @@ public static class InjectPlanner
                     var rendered = InjectMessageBuilder.Render(built!, recipient, Render);
                     var key = rendered.ToKey();
                     if (!groups.TryGetValue(key, out var group))
+                    {
+                        if (!budget.Take(key.Length + attachmentsSize)) return Refuse(422, overBudget);
                         groups[key] = group = ([], () => InjectMessageBuilder.Build(built!, rendered, reversePath, rules.Hostname, now));
+                    }
                     group.Recipients.Add(mailbox!.ToString());
                 }
             }

@@ -21,32 +21,51 @@ public sealed class Injector(InjectRules rules, TimeSpan acceptTimeout, TimeProv
     /// <summary>The SMTP ingress's limits and relay policy, with the injection API's own recipient limit.</summary>
     public static Injector For(IngressSettings ingress, InjectSettings inject, string hostname, TimeSpan acceptTimeout, TimeProvider clock) =>
         new(new InjectRules(hostname, inject.MaxRecipients, ingress.Limits.MaxRecipients, ingress.Limits.MaxMessageSize, ingress.Limits.MaxReceivedHeaders,
-            new Policy.RelayPolicy(ingress.TrustedNetworks, ingress.AcceptedDomains), ingress.RecipientValidation), acceptTimeout, clock);
+            new Policy.RelayPolicy(ingress.TrustedNetworks, ingress.AcceptedDomains), ingress.RecipientValidation)
+        {
+            MaxGeneratedSize = inject.MaxGeneratedSize,
+        }, acceptTimeout, clock);
 
-    public async Task<InjectAnswer> InjectAsync(InjectRequest request, IActorRef intake, IPAddress client)
+    public async Task<InjectAnswer> InjectAsync(InjectRequest request, IActorRef intake, IPAddress client) =>
+        (await InjectAsync([request], intake, client))[0];
+
+    /// <summary>
+    /// Several requests (a batch), answered each as if alone. All are planned first, one after the other,
+    /// against one <see cref="GenerationBudget"/>, so a batch holds no more generated mail than a request may;
+    /// then every message is handed to the intake at once, so they share its durable writes.
+    /// </summary>
+    public async Task<IReadOnlyList<InjectAnswer>> InjectAsync(IReadOnlyList<InjectRequest> requests, IActorRef intake, IPAddress client)
     {
         var now = clock.GetUtcNow();
-        var (messages, failed, refusal) = InjectPlanner.Plan(request, rules, now);
-        if (refusal is not null) return new InjectAnswer(refusal.Status, new { error = refusal.Reason });
-
+        var budget = new GenerationBudget(rules.MaxGeneratedSize);
+        var plans = requests.Select(request => InjectPlanner.Plan(request, rules, now, budget)).ToArray();
         var requestId = Guid.NewGuid().ToString("N")[..16];
-        var outcomes = await Task.WhenAll(messages.Select((message, i) => EnqueueAsync(message, $"{requestId}-{i + 1}", intake, client)));
+        var outcomes = await Task.WhenAll(plans.Select((plan, p) =>
+            Task.WhenAll(plan.Messages.Select((message, m) => EnqueueAsync(message, $"{requestId}-{p + 1}.{m + 1}", intake, client)))));
+        return [.. plans.Select((plan, p) => Answer(plan.Messages, plan.Failed, plan.Refusal, outcomes[p]))];
+    }
+
+    private static InjectAnswer Answer(IReadOnlyList<PlannedMessage> messages, IReadOnlyList<FailedRecipient> failed, InjectRefusal? refusal,
+        (string? QueueId, string? Failure)[] outcomes)
+    {
+        if (refusal is not null) return new InjectAnswer(refusal.Status, new { error = refusal.Reason });
         var queueIds = new List<string>();
         var failures = new List<FailedRecipient>(failed);
-        var unavailable = 0;
+        var (queued, unavailable) = (0, 0);
         for (var i = 0; i < messages.Count; i++)
         {
-            if (outcomes[i].QueueId is { } queueId) queueIds.Add(queueId);
-            else
+            if (outcomes[i].QueueId is { } queueId)
             {
-                unavailable++;
-                failures.AddRange(messages[i].Recipients.Select(r => new FailedRecipient(r, $"recipient '{r}': not queued, try again: {outcomes[i].Failure}")));
+                queueIds.Add(queueId);
+                queued += messages[i].Recipients.Count;
+                continue;
             }
+            unavailable++;
+            failures.AddRange(messages[i].Recipients.Select(r => new FailedRecipient(r, $"recipient '{r}': not queued, try again: {outcomes[i].Failure}")));
         }
-        var response = new InjectResponse(messages.Where((_, i) => outcomes[i].QueueId is not null).Sum(m => m.Recipients.Count), failures.Count,
-            [.. failures.Select(f => f.Recipient)], [.. failures.Select(f => f.Error)], queueIds);
+        var response = new InjectResponse(queued, failures.Count, [.. failures.Select(f => f.Recipient)], [.. failures.Select(f => f.Error)], queueIds);
         // Nothing queued: 503 when the queue did not take it (try again), 422 when nothing in it was acceptable.
-        var status = response.SuccessCount > 0 ? 200 : unavailable > 0 ? 503 : 422;
+        var status = queued > 0 ? 200 : unavailable > 0 ? 503 : 422;
         return new InjectAnswer(status, status == 200 ? response : new InjectError(response.Errors.FirstOrDefault() ?? "nothing to queue", response));
     }
 

@@ -175,4 +175,21 @@ public sealed class InjectPlannerTests
         Assert.Equal("list@news.test", mime.To.ToString());
         Assert.Equal(["text/plain", "text/x-amp-html", "text/html"], Assert.IsAssignableFrom<Multipart>(mime.Body).Select(p => p.ContentType.MimeType));
     }
+
+    [Fact]
+    public void Generated_mail_is_bounded_per_request_and_a_batch_shares_the_bound()
+    {
+        var json = """{"envelope_sender": "s@s.test", "content": "Subject: {{ email }}\r\n\r\n""" + new string('x', 400)
+            + """\r\n", "recipients": [{"email": "a@x.test"}, {"email": "b@x.test"}, {"email": "c@x.test"}]}""";
+        var bounded = Rules() with { MaxGeneratedSize = 1024 };
+
+        var refusal = Plan(json, bounded).Refusal;
+        Assert.Equal(422, refusal!.Status);
+        Assert.Contains("more than 1024 octets of mail (actormta.inject.max-generated-size)", refusal.Reason);
+
+        var shared = new GenerationBudget(1024);
+        var twoRecipients = json.Replace(", {\"email\": \"c@x.test\"}", "");
+        Assert.Null(InjectPlanner.Plan(Request(twoRecipients), bounded, Now, shared).Refusal);
+        Assert.NotNull(InjectPlanner.Plan(Request(twoRecipients), bounded, Now, shared).Refusal);
+    }
 }
