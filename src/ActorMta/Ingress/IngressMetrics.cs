@@ -22,6 +22,12 @@ public static class IngressMetrics
 
     public static readonly MetricCount SessionsCapped = new(Meter, "sessions_capped", "Sessions ended at max-session-duration or max-commands-per-session");
 
+    public static readonly MetricCount InjectedMessages = new(Meter, "injected_messages", "Messages queued through the HTTP injection API");
+
+    public static readonly MetricCount InjectedRecipients = new(Meter, "injected_recipients", "Recipients queued through the HTTP injection API");
+
+    public static readonly MetricCount InjectRecipientsFailed = new(Meter, "inject_recipients_failed", "Recipients of injection requests not queued (a bad address, an unknown variable, a limit, the queue unavailable)");
+
     /// <summary>Creates the instruments now (static fields are made on first use), so /metrics shows them from the start, at zero.</summary>
-    public static void Publish() => GC.KeepAlive(SessionsCapped);
+    public static void Publish() => GC.KeepAlive(InjectRecipientsFailed);
 }

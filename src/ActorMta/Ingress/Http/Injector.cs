@@ -63,6 +63,9 @@ public sealed class Injector(InjectRules rules, TimeSpan acceptTimeout, TimeProv
             unavailable++;
             failures.AddRange(messages[i].Recipients.Select(r => new FailedRecipient(r, $"recipient '{r}': not queued, try again: {outcomes[i].Failure}")));
         }
+        IngressMetrics.InjectedMessages.Add(queueIds.Count);
+        IngressMetrics.InjectedRecipients.Add(queued);
+        IngressMetrics.InjectRecipientsFailed.Add(failures.Count);
         var response = new InjectResponse(queued, failures.Count, [.. failures.Select(f => f.Recipient)], [.. failures.Select(f => f.Error)], queueIds);
         // Nothing queued: 503 when the queue did not take it (try again), 422 when nothing in it was acceptable.
         var status = queued > 0 ? 200 : unavailable > 0 ? 503 : 422;

@@ -124,6 +124,9 @@ public sealed class InjectApiTests(InjectNode fixture) : IClassFixture<InjectNod
         using var data = new MemoryStream();
         attachment.Content!.DecodeTo(data);
         Assert.Equal("report,1\r\n", Encoding.ASCII.GetString(data.ToArray()));
+        await Eventually.Returns(() => fixture.Node.GetMetricAsync("actormta_ingress_inject_recipients_failed"), failed => failed >= 1,
+            TimeSpan.FromSeconds(30), "the failed recipient counted");
+        Assert.True(await fixture.Node.GetMetricAsync("actormta_ingress_injected_recipients") >= 1);
     }
 
     [Fact]
