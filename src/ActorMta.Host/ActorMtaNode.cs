@@ -6,6 +6,7 @@ using ActorMta.Delivery.Classification;
 using ActorMta.Delivery.Log;
 using ActorMta.Fleet;
 using ActorMta.Ingress;
+using ActorMta.Ingress.Http;
 using ActorMta.Ingress.Tls;
 using ActorMta.Management;
 using ActorMta.Management.Access;
@@ -116,6 +117,8 @@ public sealed class ActorMtaNode : IAsyncDisposable
         app.MapBounceApi(settings.Queue);
         app.MapReadyQueueStatesApi(settings.Queue, settings.Delivery);
         app.MapInspectMessageApi(settings.Queue);
+        app.MapInjectApi(Injector.For(settings.Ingress, settings.Inject, settings.Node.Hostname, settings.Queue.AcceptTimeout, TimeProvider.System),
+            settings.Inject, TimeProvider.System);
         await app.StartAsync(cancellation);
         return new ActorMtaNode(app, settings, ingress);
     }

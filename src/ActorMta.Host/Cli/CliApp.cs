@@ -11,7 +11,7 @@ namespace ActorMta.Host.Cli;
 public static class CliApp
 {
     public static readonly IReadOnlySet<string> Commands = new HashSet<string>(StringComparer.Ordinal)
-        { "queue", "domains", "suspend", "resume", "bounce", "retry", "message", "cluster", "probe" };
+        { "queue", "domains", "suspend", "resume", "bounce", "retry", "message", "cluster", "inject", "probe" };
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CliIo io)
     {
@@ -107,6 +107,9 @@ public static class ManagementCommands
                     ["domain"] = args.Option("--domain"),
                     ["queue_id"] = args.Option("--queue-id"),
                 }.Where(p => p.Value is not null).ToDictionary());
+            case "inject":
+                args.Allow(2, "--from", "--to");
+                return client.PostAsync("/api/inject/v1", InjectRequest(args));
             case "message" when args.Words is [_, "show", ..]:
                 args.Allow(3);
                 return client.GetAsync($"/api/admin/inspect-message/v1?id={Uri.EscapeDataString(args.Word(2, "ID"))}&want_body=false");
@@ -151,6 +154,25 @@ public static class ManagementCommands
                 break;
         }
         console.WriteLine();
+    }
+
+    /// <summary>inject FILE --from S --to R[,R...]: the file as the raw message, as POST /api/inject/v1 takes it.</summary>
+    private static object InjectRequest(CliArguments args)
+    {
+        var file = args.Word(1, "FILE");
+        var sender = args.Option("--from") ?? throw new CliFailure(CliExitCodes.Usage, "inject needs --from ADDRESS (the envelope sender)");
+        var recipients = (args.Option("--to") ?? throw new CliFailure(CliExitCodes.Usage, "inject needs --to ADDRESS[,ADDRESS...]"))
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        string content;
+        try
+        {
+            content = File.ReadAllText(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliFailure(CliExitCodes.Usage, $"cannot read the message file {file}: {e.Message}");
+        }
+        return new { envelope_sender = sender, content, recipients = recipients.Select(r => new { email = r }) };
     }
 
     /// <summary>bounce and retry act on a domain or one message, and say which.</summary>

@@ -22,6 +22,8 @@ public static class CliUsage
           bounce list | bounce cancel ID           the domains' bounce rules in force; end one now
           retry (--domain D | --queue-id ID)       try now
           message show ID                          a message's envelope and event timeline
+          inject FILE --from S --to R[,R...]       queue FILE (a whole RFC 5322 message) through the injection API
+                                                   (needs an inject token: --token-file or ACTORMTA_TOKEN)
           cluster members                          the fleet's members and their status
           cluster leave ADDRESS                    a member leaves gracefully (host:port or akka.tcp://actormta@host:port)
 

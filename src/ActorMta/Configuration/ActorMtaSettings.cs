@@ -2,6 +2,7 @@ using ActorMta.Bounces;
 using ActorMta.Delivery;
 using ActorMta.Fleet;
 using ActorMta.Ingress;
+using ActorMta.Ingress.Http;
 using ActorMta.Management;
 using ActorMta.Queue;
 using ActorMta.Queue.Journal;
@@ -25,6 +26,9 @@ public sealed record ActorMtaSettings(
     ManagementSettings Management,
     LoggingSettings Logging)
 {
+    /// <summary>actormta.inject: the HTTP injection API.</summary>
+    public InjectSettings Inject { get; init; } = InjectSettings.Default;
+
     public static ActorMtaSettings From(Config config)
     {
         var reader = new SettingsReader(config);
@@ -39,7 +43,10 @@ public sealed record ActorMtaSettings(
             DeliverySettings.From(reader, node),
             BounceSettings.From(reader, node),
             ManagementSettings.From(reader, node),
-            LoggingSettings.From(reader));
+            LoggingSettings.From(reader))
+        {
+            Inject = InjectSettings.From(reader),
+        };
         // Settings that are each valid but conflict with one another.
         DeliveryLeaseCheck.Check(reader, settings.Queue, settings.Delivery);
         return settings;

@@ -45,6 +45,12 @@ public static class IngressMetrics
 
     public static void Accepted(TimeSpan afterEndOfData) => AcceptDuration.Record(afterEndOfData.TotalSeconds);
 
+    public static readonly MetricCount InjectedMessages = new(Meter, "actormta_ingress_injected_messages", "Messages queued through the HTTP injection API");
+
+    public static readonly MetricCount InjectedRecipients = new(Meter, "actormta_ingress_injected_recipients", "Recipients queued through the HTTP injection API");
+
+    public static readonly MetricCount InjectRecipientsFailed = new(Meter, "actormta_ingress_inject_recipients_failed", "Recipients of injection requests not queued (a bad address, an unknown variable, a limit, the queue unavailable)");
+
     /// <summary>Creates the instruments now (static fields are made on first use), so /metrics shows them from the start, at zero.</summary>
-    public static void Publish() => GC.KeepAlive(SessionsCapped);
+    public static void Publish() => GC.KeepAlive(InjectRecipientsFailed);
 }

@@ -20,7 +20,11 @@ public sealed record ReceivedTrace(
     string? TlsCipher,
     string? AuthenticatedUser,
     string? Recipient,
-    DateTimeOffset Date);
+    DateTimeOffset Date)
+{
+    /// <summary>The WITH keyword when the message did not come by SMTP (e.g. "HTTP" for the injection API).</summary>
+    public string? Protocol { get; init; }
+}
 
 /// <summary>
 /// The Received header a session prepends, in Postfix's layout: the client as it named itself and
@@ -39,7 +43,7 @@ public static class ReceivedHeader
         if (trace.AuthenticatedUser is not null)
             header.Append("\r\n\t(authenticated as ").Append(CommentText(trace.AuthenticatedUser, trace.SmtpUtf8)).Append(')');
         header.Append("\r\n\tby ").Append(trace.ServerName).Append(" (ActorMta) with ")
-            .Append(Protocol(trace.Extended, trace.TlsProtocol is not null, trace.AuthenticatedUser is not null, trace.SmtpUtf8))
+            .Append(trace.Protocol ?? Protocol(trace.Extended, trace.TlsProtocol is not null, trace.AuthenticatedUser is not null, trace.SmtpUtf8))
             .Append(" id ").Append(trace.Id);
         if (trace.Recipient is not null)
             header.Append("\r\n\tfor <").Append(CommentText(trace.Recipient, trace.SmtpUtf8)).Append('>');
