@@ -58,8 +58,8 @@ internal sealed class BodyWriter(MessageBodyStore store)
 
     private static void Abandon(StoreRequest request)
     {
-        request.Done.TrySetCanceled(request.Cancellation);
         foreach (var body in request.Bodies) body.Spooled?.Delete();
+        request.Done.TrySetCanceled(request.Cancellation);
     }
 
     private void StartIfIdle()
@@ -100,27 +100,27 @@ internal sealed class BodyWriter(MessageBodyStore store)
                 }
                 foreach (var request in abandoned) Abandon(request);
                 if (stores.Count == 0 && deletes.Count == 0) return;
+                Exception? failure = null;
                 try
                 {
                     connection ??= await store.OpenWriterAsync(CancellationToken.None).ConfigureAwait(false);
                     await store.WriteRoundAsync(connection, stores.Select(s => (s.Bodies, s.StoredAt)), deletes.Select(d => d.QueueId)).ConfigureAwait(false);
-                    foreach (var request in stores) request.Done.TrySetResult();
-                    foreach (var (_, done) in deletes) done?.TrySetResult();
                 }
                 catch (Exception e)
                 {
                     // The connection may be broken: the next round opens a new one.
                     if (connection is not null) await connection.DisposeAsync().ConfigureAwait(false);
                     connection = null;
-                    foreach (var request in stores) request.Done.TrySetException(e);
-                    foreach (var (_, done) in deletes) done?.TrySetException(e);
+                    failure = e;
                 }
-                finally
-                {
-                    // Stored or not, a spool file's job is over: the client hears 250 or 451 by the request's outcome.
-                    foreach (var request in stores)
-                        foreach (var body in request.Bodies) body.Spooled?.Delete();
-                }
+                // Stored or not, a spool file's job is over (the client hears 250 or 451 by the request's outcome);
+                // it goes before the callers hear, so no caller sees a spool file of a finished request.
+                foreach (var request in stores)
+                    foreach (var body in request.Bodies) body.Spooled?.Delete();
+                foreach (var request in stores)
+                    if (failure is null) request.Done.TrySetResult(); else request.Done.TrySetException(failure);
+                foreach (var (_, done) in deletes)
+                    if (failure is null) done?.TrySetResult(); else done?.TrySetException(failure);
             }
         }
         finally
