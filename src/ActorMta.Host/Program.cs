@@ -1,3 +1,4 @@
+using ActorMta;
 using ActorMta.Configuration;
 using ActorMta.Host;
 using ActorMta.Host.Cli;

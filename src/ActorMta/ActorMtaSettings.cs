@@ -8,7 +8,9 @@ using ActorMta.Queue;
 using ActorMta.Queue.Journal;
 using Akka.Configuration;
 
-namespace ActorMta.Configuration;
+using ActorMta.Configuration;
+
+namespace ActorMta;
 
 /// <summary>
 /// Every setting of the node, read and validated once at start-up: a bad value stops the start

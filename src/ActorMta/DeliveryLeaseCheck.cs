@@ -2,7 +2,9 @@ using System.Text;
 using ActorMta.Delivery;
 using ActorMta.Queue;
 
-namespace ActorMta.Configuration;
+using ActorMta.Configuration;
+
+namespace ActorMta;
 
 /// <summary>
 /// The queue's delivery lease must outlast the longest a live delivery may take: its wait in the
