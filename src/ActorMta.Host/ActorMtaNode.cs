@@ -10,6 +10,7 @@ using ActorMta.Ingress.Tls;
 using ActorMta.Management;
 using ActorMta.Management.Access;
 using ActorMta.Management.Admin;
+using ActorMta.Management.Dashboard;
 using ActorMta.Queue;
 using ActorMta.Queue.Bodies;
 using ActorMta.Queue.Journal;
@@ -112,6 +113,7 @@ public sealed class ActorMtaNode : IAsyncDisposable
         app.MapSuspendApi();
         app.MapRetryApi(settings.Queue);
         app.MapInspectMessageApi(settings.Queue);
+        app.MapDashboard(settings.Management.Dashboard);
         await app.StartAsync(cancellation);
         return new ActorMtaNode(app, settings, ingress);
     }

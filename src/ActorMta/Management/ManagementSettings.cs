@@ -1,10 +1,11 @@
 using System.Net;
 using ActorMta.Configuration;
 using ActorMta.Management.Access;
+using ActorMta.Management.Dashboard;
 
 namespace ActorMta.Management;
 
-public sealed record ManagementSettings(IPAddress Address, int Port, TimeSpan JournalProbeTimeout, ManagementTokens Tokens)
+public sealed record ManagementSettings(IPAddress Address, int Port, TimeSpan JournalProbeTimeout, ManagementTokens Tokens, DashboardSettings Dashboard)
 {
     /// <summary>Bound where other hosts can reach it: then reading needs a token too.</summary>
     public bool BeyondLoopback => !IPAddress.IsLoopback(Address);
@@ -20,6 +21,9 @@ public sealed record ManagementSettings(IPAddress Address, int Port, TimeSpan Jo
         return new(address,
             settings.Port("actormta.management.port", allowZero: true),
             settings.Duration("actormta.management.journal-probe-timeout", TimeSpan.FromMilliseconds(100)),
-            tokens);
+            tokens,
+            new DashboardSettings(
+                settings.Duration("actormta.management.dashboard.interval", TimeSpan.FromMilliseconds(100)),
+                settings.Int("actormta.management.dashboard.max-streams", 1, 1000)));
     }
 }

@@ -43,7 +43,10 @@ public static class QueueMetrics
     private static readonly ConcurrentDictionary<int, int> QueuedByPartition = new();
 
     static QueueMetrics() =>
-        Meter.CreateObservableGauge("messages", () => QueuedByPartition.Values.Sum(), description: "Messages queued in the partitions this node hosts");
+        Meter.CreateObservableGauge("messages", () => Queued, description: "Messages queued in the partitions this node hosts");
+
+    /// <summary>Messages queued in the partitions this node hosts.</summary>
+    public static int Queued => QueuedByPartition.Values.Sum();
 
     /// <summary>Counts what a partition's journal write made durable.</summary>
     internal static void Committed(IReadOnlyList<Partition.IQueueEvent> events)
