@@ -36,7 +36,7 @@ public static class DashboardEndpoints
     {
         var stream = new DashboardStream(settings, new DashboardSnapshots(settings, TimeProvider.System));
         foreach (var (path, asset) in Assets)
-            routes.MapGet(path, (HttpContext context) => Serve(context, asset)).WithMetadata(OpenToAnyone.Instance);
+            routes.MapMethods(path, [HttpMethods.Get, HttpMethods.Head], (HttpContext context) => Serve(context, asset)).WithMetadata(OpenToAnyone.Instance);
         routes.MapGet(EventsPath, (HttpContext context, ActorSystem system, ActorRegistry registry, IHostApplicationLifetime lifetime) =>
         {
             Secure(context.Response);
