@@ -88,7 +88,10 @@ function render(snapshot) {
     const rates = Object.fromEntries(SERIES.map(s => [s.key, Math.max(0, counts[s.key] - previous.counts[s.key]) / seconds]));
     history.push(rates);
     if (history.length > HISTORY) history.shift();
-    for (const s of SERIES) $(`rate-${s.key}`).textContent = rates[s.key].toFixed(1);
+    for (const s of SERIES) {
+      $(`rate-${s.key}`).textContent = rates[s.key].toFixed(1);
+      $(`peak-${s.key}`).textContent = Math.max(...history.map(h => h[s.key])).toFixed(1); // over the chart's window
+    }
   }
   if (!previous || at > previous.at) previous = { at, counts };
   for (const key of ['accepted', 'delivered', 'deferred', 'bounced', 'queued']) $(`total-${key}`).textContent = counts[key].toLocaleString('en');
