@@ -108,12 +108,12 @@ public sealed class ActorMtaNode : IAsyncDisposable
         app.Lifetime.ApplicationStopped.Register(classifier.Dispose);
         app.UseMiddleware<ManagementAccess>();
         app.MapManagementEndpoints();
+        app.MapDashboard(settings.Management.Dashboard);
         app.MapQueueEndpoints(settings.Queue);
         app.MapDeliveryEndpoints();
         app.MapSuspendApi();
         app.MapRetryApi(settings.Queue);
         app.MapInspectMessageApi(settings.Queue);
-        app.MapDashboard(settings.Management.Dashboard);
         await app.StartAsync(cancellation);
         return new ActorMtaNode(app, settings, ingress);
     }

@@ -5,12 +5,18 @@ using ActorMta.Management.Dashboard;
 
 namespace ActorMta.Management;
 
-public sealed record ManagementSettings(IPAddress Address, int Port, TimeSpan JournalProbeTimeout, ManagementTokens Tokens, DashboardSettings Dashboard)
+public sealed record ManagementSettings(IPAddress Address, int Port, TimeSpan JournalProbeTimeout, ManagementTokens Tokens)
 {
     /// <summary>Bound where other hosts can reach it: then reading needs a token too.</summary>
     public bool BeyondLoopback => !IPAddress.IsLoopback(Address);
 
-    public static ManagementSettings From(SettingsReader settings, NodeSettings node)
+    /// <summary>actormta.management.dashboard: the live dashboard's event stream.</summary>
+    public DashboardSettings Dashboard { get; init; } = DashboardSettings.Default;
+
+    public static ManagementSettings From(SettingsReader settings, NodeSettings node) =>
+        Endpoint(settings, node) with { Dashboard = DashboardSettings.From(settings) };
+
+    private static ManagementSettings Endpoint(SettingsReader settings, NodeSettings node)
     {
         var address = settings.Address("actormta.management.hostname");
         var tokens = ManagementTokens.From(settings, node.DataDirectory);
@@ -21,9 +27,6 @@ public sealed record ManagementSettings(IPAddress Address, int Port, TimeSpan Jo
         return new(address,
             settings.Port("actormta.management.port", allowZero: true),
             settings.Duration("actormta.management.journal-probe-timeout", TimeSpan.FromMilliseconds(100)),
-            tokens,
-            new DashboardSettings(
-                settings.Duration("actormta.management.dashboard.interval", TimeSpan.FromMilliseconds(100)),
-                settings.Int("actormta.management.dashboard.max-streams", 1, 1000)));
+            tokens);
     }
 }
