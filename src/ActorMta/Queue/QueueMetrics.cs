@@ -43,10 +43,7 @@ public static class QueueMetrics
     private static readonly ConcurrentDictionary<int, int> QueuedByPartition = new();
 
     static QueueMetrics() =>
-        Meter.CreateObservableGauge("messages", () => Queued, description: "Messages queued in the partitions this node hosts");
-
-    /// <summary>Messages queued in the partitions this node hosts.</summary>
-    public static int Queued => QueuedByPartition.Values.Sum();
+        Meter.CreateObservableGauge("messages", () => QueuedByPartition.Values.Sum(), description: "Messages queued in the partitions this node hosts");
 
     /// <summary>Counts what a partition's journal write made durable.</summary>
     internal static void Committed(IReadOnlyList<Partition.IQueueEvent> events)
@@ -74,4 +71,7 @@ public static class QueueMetrics
 
     /// <summary>A partition stopped here (moved, or the node is leaving): its messages are counted where it runs next.</summary>
     public static void PartitionGone(int partition) => QueuedByPartition.TryRemove(partition, out _);
+
+    /// <summary>Messages queued in the partitions this node hosts now (the dashboard reads it).</summary>
+    public static int Queued => QueuedByPartition.Values.Sum();
 }
