@@ -1,6 +1,6 @@
 using ActorMta.Delivery;
-using ActorMta.Fleet;
 using Akka.Actor;
+using Akka.Cluster;
 using Akka.Hosting;
 
 namespace ActorMta.Management.Dashboard;
@@ -14,7 +14,7 @@ public sealed record DashboardSnapshot(
     IReadOnlyList<DashboardSnapshot.DomainRow> Domains,
     IReadOnlyList<string> UnansweredNodes)
 {
-    public sealed record MemberRow(string Node, string Status, bool Reachable, IReadOnlyList<string> Roles, DateTimeOffset? UpSince);
+    public sealed record MemberRow(string Node, string Status, bool Reachable, IReadOnlyList<string> Roles, bool Leader);
 
     /// <param name="State">active | idle | backoff (throttled) | suspended.</param>
     /// <param name="Reason">Why it is suspended or backing off.</param>
@@ -29,13 +29,12 @@ public sealed record DashboardSnapshot(
 }
 
 /// <summary>
-/// Builds the dashboard's snapshots from what the node already answers on its other routes (/cluster/members,
-/// /delivery/domains). Streams opened at once share one build per interval, so more viewers do not mean
+/// Builds the dashboard's snapshots from what the node already knows and answers on its other routes (the
+/// cluster's state, /delivery/domains). Streams opened at once share one build per interval, so more viewers do not mean
 /// more fleet-wide asks.
 /// </summary>
 public sealed class DashboardSnapshots(DashboardSettings settings, TimeProvider clock)
 {
-    private static readonly TimeSpan MembersTimeout = TimeSpan.FromSeconds(5);
     private readonly Lock _gate = new();
     private Task<DashboardSnapshot>? _latest;
     private DateTimeOffset _startedAt;
@@ -59,18 +58,15 @@ public sealed class DashboardSnapshots(DashboardSettings settings, TimeProvider 
     private static async Task<DashboardSnapshot> BuildAsync(ActorSystem system, ActorRegistry registry, DateTimeOffset now)
     {
         var counts = DashboardCounts.Read();
-        var view = await registry.GetAsync<ClusterMembersView>();
-        var members = view.Ask<ClusterMembersView.Snapshot>(ClusterMembersView.Get.Instance, MembersTimeout);
-        var domains = DeliveryEndpoints.GatherAsync(system, await registry.GetAsync<DomainDelivery>(), CancellationToken.None);
-        var fleet = await members;
-        var running = await domains;
-        return new DashboardSnapshot(
-            now,
-            fleet.SelfNode,
-            counts,
-            [.. fleet.Members.Select(m => new DashboardSnapshot.MemberRow(m.Node, m.Status, !fleet.Unreachable.Contains(m.Node), m.Roles, m.UpSince))],
-            [.. running.Domains.Select(Row)],
-            running.UnansweredNodes);
+        // The cluster's own state, as this node sees it (what /cluster/members shows, without its up-since times).
+        var cluster = Cluster.Get(system);
+        var state = cluster.State;
+        var members = state.Members
+            .Select(m => new DashboardSnapshot.MemberRow(m.Address.ToString(), m.Status.ToString(), !state.Unreachable.Contains(m),
+                [.. m.Roles.Order(StringComparer.Ordinal)], m.Address.Equals(state.Leader)))
+            .ToArray();
+        var running = await DeliveryEndpoints.GatherAsync(system, await registry.GetAsync<DomainDelivery>(), CancellationToken.None);
+        return new DashboardSnapshot(now, cluster.SelfAddress.ToString(), counts, members, [.. running.Domains.Select(Row)], running.UnansweredNodes);
     }
 
     /// <summary>

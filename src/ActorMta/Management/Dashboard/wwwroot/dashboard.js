@@ -111,7 +111,7 @@ function renderMembers(members) {
   const body = $('members').tBodies[0];
   body.replaceChildren(...members.map(m => {
     const row = document.createElement('tr');
-    cells(row, [m.node, m.status, m.reachable ? 'yes' : 'NO', m.roles.join(', '), m.upSince ? new Date(m.upSince).toLocaleString() : '']);
+    cells(row, [m.node, m.status, m.reachable ? 'yes' : 'NO', m.roles.join(', '), m.leader ? 'leader' : '']);
     return row;
   }));
 }
