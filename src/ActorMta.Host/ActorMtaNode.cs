@@ -11,6 +11,7 @@ using ActorMta.Ingress.Tls;
 using ActorMta.Management;
 using ActorMta.Management.Access;
 using ActorMta.Management.Admin;
+using ActorMta.Management.Dashboard;
 using ActorMta.Queue;
 using ActorMta.Queue.Bodies;
 using ActorMta.Queue.Journal;
@@ -110,6 +111,7 @@ public sealed class ActorMtaNode : IAsyncDisposable
         app.Lifetime.ApplicationStopped.Register(classifier.Dispose);
         app.UseMiddleware<ManagementAccess>();
         app.MapManagementEndpoints();
+        app.MapDashboard(settings.Management.Dashboard);
         app.MapQueueEndpoints(settings.Queue);
         app.MapDeliveryEndpoints();
         app.MapSuspendApi();

@@ -1,6 +1,7 @@
 using System.Net;
 using ActorMta.Configuration;
 using ActorMta.Management.Access;
+using ActorMta.Management.Dashboard;
 
 namespace ActorMta.Management;
 
@@ -10,7 +11,13 @@ public sealed record ManagementSettings(IPAddress Address, int Port, TimeSpan Jo
     /// <summary>Bound where other hosts can reach it: then reading needs a token too.</summary>
     public bool BeyondLoopback => !IPAddress.IsLoopback(Address);
 
-    public static ManagementSettings From(SettingsReader settings, NodeSettings node)
+    /// <summary>actormta.management.dashboard: the live dashboard's event stream.</summary>
+    public DashboardSettings Dashboard { get; init; } = DashboardSettings.Default;
+
+    public static ManagementSettings From(SettingsReader settings, NodeSettings node) =>
+        Endpoint(settings, node) with { Dashboard = DashboardSettings.From(settings) };
+
+    private static ManagementSettings Endpoint(SettingsReader settings, NodeSettings node)
     {
         var address = settings.Address("actormta.management.hostname");
         var tokens = ManagementTokens.From(settings, node.DataDirectory);

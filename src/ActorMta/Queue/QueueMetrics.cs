@@ -95,4 +95,7 @@ public static class QueueMetrics
 
     /// <summary>A partition stopped here (moved, or the node is leaving): its messages are counted where it runs next.</summary>
     public static void PartitionGone(int partition) => QueuedByPartition.TryRemove(partition, out _);
+
+    /// <summary>Messages queued in the partitions this node hosts now (the dashboard reads it).</summary>
+    public static int Queued => QueuedByPartition.Values.Sum();
 }

@@ -49,6 +49,11 @@ public sealed class ManagementAccessTests
         }
         Assert.Equal(HttpStatusCode.OK, (await Send(HttpMethod.Get, baseUri, "/cluster/members", TestTokens.Read)).Status);
         Assert.Equal(HttpStatusCode.OK, (await Send(HttpMethod.Get, baseUri, "/queue", TestTokens.Admin)).Status);
+        // The dashboard page holds no data: open like health; its event stream is a read route.
+        Assert.Equal(HttpStatusCode.OK, (await Send(HttpMethod.Get, baseUri, "/")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Send(HttpMethod.Get, baseUri, "/dashboard.js")).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Send(HttpMethod.Get, baseUri, "/api/dashboard/v1/events")).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Send(HttpMethod.Get, baseUri, "/api/dashboard/v1/events", TestTokens.Inject)).Status);
 
         // Changing state: a forged cross-site form post (a cookie, no token) is refused; read is not enough;
         // admin must send JSON, not a form and not a query string.

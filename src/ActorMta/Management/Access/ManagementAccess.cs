@@ -9,7 +9,8 @@ namespace ActorMta.Management.Access;
 /// token beyond it; anything else changes state and needs an admin token everywhere (the injection API
 /// an inject token), with a JSON body. A browser page cannot set the Authorization header or send JSON
 /// cross-site without a preflight we never answer, so forged form posts are refused. The health routes
-/// stay open for probes and load balancers, but say only "Healthy" or not without a read token.
+/// stay open for probes and load balancers, but say only "Healthy" or not without a read token; so do the
+/// dashboard page's static files (the page reads its data with the token the operator types in).
 /// </summary>
 public sealed class ManagementAccess(ManagementTokens tokens, bool boundBeyondLoopback) : IMiddleware
 {
@@ -32,9 +33,10 @@ public sealed class ManagementAccess(ManagementTokens tokens, bool boundBeyondLo
         }
 
         var reading = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method);
-        var health = request.Path.StartsWithSegments("/health", StringComparison.Ordinal);
+        // Health for probes, and routes that show no data (the dashboard's own files; its event stream is a read route like the others).
+        var open = request.Path.StartsWithSegments("/health", StringComparison.Ordinal) || context.GetEndpoint()?.Metadata.GetMetadata<OpenToAnyone>() is not null;
         var required = reading
-            ? (boundBeyondLoopback && !health ? ManagementScope.Read : ManagementScope.None)
+            ? (boundBeyondLoopback && !open ? ManagementScope.Read : ManagementScope.None)
             : request.Path.StartsWithSegments("/api/inject", StringComparison.Ordinal) ? ManagementScope.Inject : ManagementScope.Admin;
         if (required != ManagementScope.None && !scopes.HasFlag(required))
         {
