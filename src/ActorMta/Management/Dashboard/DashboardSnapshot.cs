@@ -19,10 +19,10 @@ public sealed record DashboardSnapshot(
     /// <param name="State">active | idle | backoff (throttled) | suspended.</param>
     /// <param name="Reason">Why it is suspended or backing off.</param>
     /// <param name="SuspendedByOperator">An operator's suspension (the page offers Resume for it).</param>
-    /// <param name="LastChange">The latest backoff or suspension change, "state: why" (the reply that caused it, if one did).</param>
+    /// <param name="LastReply">The next hop's last reply to this domain's mail, else the latest backoff or suspension change ("state: why").</param>
     public sealed record DomainRow(
         string Domain, string Node, string State, string? Reason, DateTimeOffset? Until, bool SuspendedByOperator,
-        LimitsRow Limits, int Backlog, int InFlight, long Delivered, long Deferred, long Failed, string? LastChange);
+        LimitsRow Limits, int Backlog, int InFlight, long Delivered, long Deferred, long Failed, string? LastReply);
 
     /// <param name="Factor">1, or the backoff factor the configured limits are scaled by now.</param>
     public sealed record LimitsRow(int MaxConnections, double MaxMessagesPerSecond, int MaxMessagesPerConnection, double Factor);
@@ -69,19 +69,15 @@ public sealed class DashboardSnapshots(DashboardSettings settings, TimeProvider 
         return new DashboardSnapshot(now, cluster.SelfAddress.ToString(), counts, members, [.. running.Domains.Select(Row)], running.UnansweredNodes);
     }
 
-    /// <summary>
-    /// A domain's row from its /delivery/domains status: the one place to move to /api/admin/ready-q-states/v1
-    /// (limits with their sources, the last reply itself) once that exists.
-    /// </summary>
+    /// <summary>A domain's row from its /delivery/domains status (the data behind /api/admin/ready-q-states/v1 too).</summary>
     private static DashboardSnapshot.DomainRow Row(DomainDelivery.DomainStatus d)
     {
         var state = d.State == "throttled" ? "backoff" : d.State;
         var reason = d.State == "suspended" ? d.SuspendReason : d.State == "throttled" ? d.ThrottleReason : null;
         var until = d.State == "suspended" ? d.SuspendedUntil : d.State == "throttled" ? d.ThrottledUntil : null;
-        // The status keeps no last reply yet; its latest backoff change names the reply that caused it, if one did.
-        var lastChange = d.RecentChanges.Count > 0 ? $"{d.RecentChanges[^1].State}: {d.RecentChanges[^1].Reason}" : null;
+        var lastReply = d.LastReply ?? (d.RecentChanges.Count > 0 ? $"{d.RecentChanges[^1].State}: {d.RecentChanges[^1].Reason}" : null);
         return new DashboardSnapshot.DomainRow(d.Domain, d.Node, state, reason, until, d.SuspendedBy == Delivery.Limits.SuspensionCause.Operator,
             new DashboardSnapshot.LimitsRow(d.Limits.MaxConnections, d.Limits.MaxMessagesPerSecond, d.Limits.MaxMessagesPerConnection, d.Limits.Factor),
-            d.Backlog, d.InFlight, d.Delivered, d.Deferred, d.Failed, lastChange);
+            d.Backlog, d.InFlight, d.Delivered, d.Deferred, d.Failed, lastReply);
     }
 }

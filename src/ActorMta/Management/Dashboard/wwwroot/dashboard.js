@@ -144,7 +144,7 @@ function renderDomains(domains) {
     // A rate limit of 0 means none.
     const rate = limits.maxMessagesPerSecond > 0 ? `${+limits.maxMessagesPerSecond.toFixed(2)}` : 'no limit';
     cells(row, ['', '', d.until ? new Date(d.until).toLocaleTimeString() : '', `${limits.maxConnections}${scaled}`, rate,
-      limits.maxMessagesPerConnection, d.backlog, d.inFlight, d.delivered, d.deferred, d.failed, d.lastChange ?? ''], 2);
+      limits.maxMessagesPerConnection, d.backlog, d.inFlight, d.delivered, d.deferred, d.failed, d.lastReply ?? ''], 2);
     row.querySelector('button.resume').disabled = !d.suspendedByOperator;
   }
   for (const row of [...body.rows]) if (!seen.has(row.dataset.domain)) row.remove();
