@@ -5,7 +5,7 @@ using ActorMta.Queue.Sharding;
 namespace ActorMta.Delivery;
 
 /// <summary>Messages routed to the delivery actor of their destination domain.</summary>
-public interface IWithDomain : Serialization.IActorMtaSerializable
+public interface IWithDomain : IActorMtaSerializable
 {
     string Domain { get; }
 }

@@ -43,20 +43,9 @@ public sealed class ActorMtaSerializer(ExtendedActorSystem system) : SerializerW
     public const string Hocon = """
         akka.actor {
           serializers.actormta = "ActorMta.Serialization.ActorMtaSerializer, ActorMta"
-          serialization-bindings { "ActorMta.Serialization.IActorMtaSerializable, ActorMta" = actormta }
+          serialization-bindings { "ActorMta.IActorMtaSerializable, ActorMta" = actormta }
         }
         """;
-}
-
-/// <summary>A partition snapshot, serialized inside the partition (its state is mutable) and stored as is.</summary>
-public sealed record PartitionSnapshotBytes(byte[] Json) : IActorMtaSerializable;
-
-public static class QueueJson
-{
-    public static byte[] SerializeSnapshot(PartitionSnapshot snapshot) => JsonSerializer.SerializeToUtf8Bytes(snapshot, WireJsonContext.Default.PartitionSnapshot);
-
-    public static PartitionSnapshot DeserializeSnapshot(byte[] json) =>
-        JsonSerializer.Deserialize(json, WireJsonContext.Default.PartitionSnapshot) ?? throw new SerializationException("empty partition snapshot");
 }
 
 /// <summary>Every type on the wire and its stable name. A new message type is added here (a test checks).</summary>
@@ -115,7 +104,6 @@ public static class WireTypes
 [JsonSerializable(typeof(DsnQueued))]
 [JsonSerializable(typeof(MessageCompleted))]
 [JsonSerializable(typeof(RecipientsDue))]
-[JsonSerializable(typeof(PartitionSnapshot))]
 [JsonSerializable(typeof(PartitionSnapshotBytes))]
 [JsonSerializable(typeof(QueuePartition.AcceptBatch))]
 [JsonSerializable(typeof(QueuePartition.BatchAccepted))]

@@ -5,7 +5,7 @@ using Akka.Persistence;
 namespace ActorMta.Delivery.Limits;
 
 /// <summary>The domain's backoff state as recorded in the journal; the latest one is all that counts.</summary>
-public sealed record DomainBackoffRecorded(DomainBackoffState State) : Serialization.IActorMtaSerializable;
+public sealed record DomainBackoffRecorded(DomainBackoffState State) : IActorMtaSerializable;
 
 /// <summary>
 /// Keeps a domain's suspension and throttle in the journal, so they outlive its delivery actor: a

@@ -6,7 +6,7 @@ namespace ActorMta.Queue.Partition;
 /// What happens to a message, as the partition's journal records it. Events are small (the
 /// envelope, never the body) and a partition writes the events of one mailbox turn together.
 /// </summary>
-public interface IQueueEvent : Serialization.IActorMtaSerializable
+public interface IQueueEvent : IActorMtaSerializable
 {
     string QueueId { get; }
     DateTimeOffset At { get; }

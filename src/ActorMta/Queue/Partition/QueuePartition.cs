@@ -78,7 +78,7 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
         _dispatches = new DispatchBook(_state);
         PersistenceId = $"queue-partition-{partition}";
 
-        Recover<SnapshotOffer>(offer => _state.Restore(QueueJson.DeserializeSnapshot(((PartitionSnapshotBytes)offer.Snapshot).Json)));
+        Recover<SnapshotOffer>(offer => _state.Restore(PartitionSnapshotJson.Deserialize(((PartitionSnapshotBytes)offer.Snapshot).Json)));
         Recover<IQueueEvent>(e => _state.Apply(e));
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
@@ -319,7 +319,7 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
         if (_eventsSinceSnapshot >= _settings.SnapshotEvery)
         {
             _eventsSinceSnapshot = 0;
-            SaveSnapshot(new PartitionSnapshotBytes(QueueJson.SerializeSnapshot(_state.ToSnapshot())));
+            SaveSnapshot(new PartitionSnapshotBytes(PartitionSnapshotJson.Serialize(_state.ToSnapshot())));
         }
         ArmTimer();
     }

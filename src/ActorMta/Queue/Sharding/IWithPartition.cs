@@ -1,7 +1,7 @@
 namespace ActorMta.Queue.Sharding;
 
 /// <summary>Messages routed (by Akka.Cluster.Sharding) to the queue partition that owns a message.</summary>
-public interface IWithPartition : Serialization.IActorMtaSerializable
+public interface IWithPartition : IActorMtaSerializable
 {
     int Partition { get; }
 }
