@@ -34,7 +34,7 @@ public sealed class AdminRetryTests : IAsyncLifetime
     [Fact]
     public async Task Retry_now_sends_a_deferred_message_or_a_domains_waiting_mail_at_once_instead_of_in_an_hour()
     {
-        _sink.Replies.OnMessage().Times(2).Reply(451, "4.3.0 Try again later");
+        _sink.Replies.OnMessage().Times(3).Reply(451, "4.3.0 Try again later");
         await using var node = await DeliveryNode.StartAsync($$"""
             actormta.delivery { mx-port = {{_sink.Port}}, allow-private-destinations = on }
             actormta.queue.retry { initial = 1h, max = 2h }
@@ -48,12 +48,15 @@ public sealed class AdminRetryTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await node.PostJsonAsync("/api/admin/retry/v1", new { queue_id = "not-a-queue-id" })).Status);
 
         var cli = new Dictionary<string, string?> { ["ACTORMTA_URL"] = node.Node.ManagementUri.ToString(), ["ACTORMTA_TOKEN"] = TestTokens.Admin };
+        // The first message: deferred, tried now and deferred again, tried now and delivered.
         var byMessage = await CliRun.RunAsync(cli, "retry", "--queue-id", first, "--json");
         Assert.True(byMessage.ExitCode == 0, byMessage.Error);
+        await WaitDeferredAsync(node, first, attempts: 2);
+        Assert.True((await CliRun.RunAsync(cli, "retry", "--queue-id", first)).ExitCode == 0);
         await node.WaitForCompletionAsync(first, Deadline);
         Assert.Single(await _sink.WaitForMessagesAsync(1, Deadline));
 
-        // inspect-message: the envelope and the real timeline of a message deferred and then delivered.
+        // inspect-message: the envelope and the real timeline of a message deferred twice and then delivered.
         var inspected = await node.GetJsonAsync($"/api/admin/inspect-message/v1?id={first}&want_body=true");
         Assert.Equal(first, inspected.GetProperty("id").GetString());
         var message = inspected.GetProperty("message");
@@ -62,7 +65,7 @@ public sealed class AdminRetryTests : IAsyncLifetime
         Assert.Equal(JsonValueKind.Null, message.GetProperty("data").ValueKind); // a completed message's body is gone
         var timeline = message.GetProperty("timeline").EnumerateArray().Select(e => (e.GetProperty("event").GetString(), e.GetProperty("detail").GetString())).ToArray();
         Assert.Equal("accepted", timeline[0].Item1);
-        Assert.Contains(timeline, e => e.Item2!.Contains("451 4.3.0 Try again later"));
+        Assert.Equal(2, timeline.Count(e => e.Item2!.Contains("451 4.3.0 Try again later")));
         Assert.Contains(timeline, e => e.Item1!.Contains("delivered"));
 
         // `message show` renders the same timeline as a table, and --json is the route's answer unchanged.
@@ -89,11 +92,11 @@ public sealed class AdminRetryTests : IAsyncLifetime
         Assert.Equal(2, (await _sink.WaitForMessagesAsync(2, Deadline)).Count);
     }
 
-    /// <summary>Deferred once, and not due again for most of an hour.</summary>
-    private static async Task WaitDeferredAsync(DeliveryNode node, string queueId)
+    /// <summary>Deferred <paramref name="attempts"/> time(s), and not due again for most of an hour.</summary>
+    private static async Task WaitDeferredAsync(DeliveryNode node, string queueId, int attempts = 1)
     {
         var recipient = await Eventually.Returns(async () => (await node.GetJsonAsync($"/queue/messages/{queueId}")).GetProperty("recipients")[0],
-            r => r.GetProperty("attempts").GetInt32() == 1 && r.GetProperty("status").GetString() == "deferred", Deadline, $"{queueId} deferred");
+            r => r.GetProperty("attempts").GetInt32() == attempts && r.GetProperty("status").GetString() == "deferred", Deadline, $"{queueId} deferred {attempts} time(s)");
         Assert.True(recipient.GetProperty("nextAttemptAt").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(30));
     }
 }
