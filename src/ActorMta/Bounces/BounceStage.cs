@@ -1,5 +1,5 @@
+using ActorMta.Contracts;
 using ActorMta.Queue;
-using ActorMta.Queue.Bodies;
 using Akka.Hosting;
 
 namespace ActorMta.Bounces;
@@ -13,7 +13,7 @@ public static class BounceStage
         this AkkaConfigurationBuilder akka,
         BounceSettings settings,
         QueueSettings queue,
-        MessageBodyStore bodies,
+        IMessageBodyReader bodies,
         TimeProvider clock) =>
         akka.WithActors((system, registry) =>
             registry.Register<Bouncer>(system.ActorOf(

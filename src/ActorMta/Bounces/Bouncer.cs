@@ -1,5 +1,5 @@
+using ActorMta.Contracts;
 using ActorMta.Queue;
-using ActorMta.Queue.Bodies;
 using ActorMta.Queue.Partition;
 using Akka.Actor;
 using Akka.Event;
@@ -48,7 +48,7 @@ public sealed class Bouncer : ReceiveActor, IWithTimers
 
     private readonly BounceSettings _settings;
     private readonly DsnBuilder _builder;
-    private readonly MessageBodyStore _bodies;
+    private readonly IMessageBodyReader _bodies;
     private readonly IReadOnlyActorRegistry _registry;
     private readonly TimeProvider _clock;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -62,7 +62,7 @@ public sealed class Bouncer : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public Bouncer(BounceSettings settings, DsnBuilder builder, MessageBodyStore bodies, IReadOnlyActorRegistry registry, TimeProvider clock)
+    public Bouncer(BounceSettings settings, DsnBuilder builder, IMessageBodyReader bodies, IReadOnlyActorRegistry registry, TimeProvider clock)
     {
         _settings = settings;
         _builder = builder;
@@ -213,6 +213,6 @@ public sealed class Bouncer : ReceiveActor, IWithTimers
     private static Finished NotEnqueued(DsnRequest request, string reason) =>
         new(request, new QueuePartition.DsnNotEnqueued(request.Partition, request.QueueId, request.Kind, reason), null);
 
-    public static Props Props(BounceSettings settings, DsnBuilder builder, MessageBodyStore bodies, IReadOnlyActorRegistry registry, TimeProvider clock) =>
+    public static Props Props(BounceSettings settings, DsnBuilder builder, IMessageBodyReader bodies, IReadOnlyActorRegistry registry, TimeProvider clock) =>
         Akka.Actor.Props.Create(() => new Bouncer(settings, builder, bodies, registry, clock));
 }

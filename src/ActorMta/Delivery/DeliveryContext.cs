@@ -1,8 +1,8 @@
+using ActorMta.Contracts;
 using System.Net;
 using ActorMta.Delivery.Dns;
 using ActorMta.Delivery.Egress;
 using ActorMta.Delivery.Log;
-using ActorMta.Queue.Bodies;
 
 namespace ActorMta.Delivery;
 
@@ -11,7 +11,7 @@ namespace ActorMta.Delivery;
 /// <param name="OwnListeners">This node's SMTP listener endpoints: an MX that points at one of them is a mail loop.</param>
 public sealed record DeliveryContext(
     DeliverySettings Settings,
-    MessageBodyStore Bodies,
+    IMessageBodyReader Bodies,
     IMailExchangerResolver Resolver,
     DeliveryLog Log,
     TimeProvider Clock,

@@ -1,9 +1,9 @@
+using ActorMta.Contracts;
 using System.Net;
 using ActorMta.Delivery.Dns;
 using ActorMta.Delivery.Log;
 using ActorMta.Delivery.Sharding;
 using ActorMta.Queue;
-using ActorMta.Queue.Bodies;
 using ActorMta.Queue.Partition;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
@@ -25,7 +25,7 @@ public static class DeliveryStage
         this AkkaConfigurationBuilder akka,
         DeliverySettings settings,
         QueueSettings queue,
-        MessageBodyStore bodies,
+        IMessageBodyReader bodies,
         DeliveryLog log,
         TimeProvider clock,
         IReadOnlyList<IPEndPoint> ownListeners)

@@ -13,7 +13,7 @@ public sealed class StageDependencyTests
     private static readonly Assembly App = typeof(ActorMta.Queue.QueueSettings).Assembly;
 
     private static readonly string[] Stages =
-        ["Ingress", "Queue", "Delivery", "Bounces", "Management", "Fleet", "Configuration", "Serialization", "Telemetry"];
+        ["Ingress", "Queue", "Delivery", "Bounces", "Management", "Fleet", "Configuration", "Serialization", "Telemetry", "Contracts"];
 
     /// <summary>Dependencies that were part of a cycle when this test was written. Remove an entry once its cycle is gone.</summary>
     private static readonly HashSet<string> KnownCycleEdges =
@@ -34,6 +34,23 @@ public sealed class StageDependencyTests
         // A cycle that is gone stays gone: take it off the list.
         var gone = KnownCycleEdges.Except(inCycles).Order().ToArray();
         Assert.True(gone.Length == 0, "no longer in a cycle, remove from KnownCycleEdges: " + string.Join("; ", gone));
+    }
+
+    [Fact]
+    public void The_contracts_depend_on_no_stage()
+    {
+        var stages = Stages.Where(s => s != "Contracts").Select(s => $"ActorMta.{s}").ToArray();
+        var result = Types.InAssembly(App).That().ResideInNamespace("ActorMta.Contracts").ShouldNot().HaveDependencyOnAny(stages).GetResult();
+        Assert.True(result.IsSuccessful, "contracts that depend on a stage: " + string.Join(", ", result.FailingTypeNames ?? []));
+        Assert.NotEmpty(Types.InAssembly(App).That().ResideInNamespace("ActorMta.Contracts").GetTypes());
+    }
+
+    [Fact]
+    public void Delivery_and_Bounces_read_bodies_through_the_contract_not_the_queues_store()
+    {
+        var result = Types.InAssembly(App).That().ResideInNamespace("ActorMta.Delivery").Or().ResideInNamespace("ActorMta.Bounces")
+            .ShouldNot().HaveDependencyOn("ActorMta.Queue.Bodies").GetResult();
+        Assert.True(result.IsSuccessful, "reads the queue's store directly: " + string.Join(", ", result.FailingTypeNames ?? []));
     }
 
     [Fact]

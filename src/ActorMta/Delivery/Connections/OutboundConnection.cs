@@ -1,6 +1,6 @@
+using ActorMta.Contracts;
 using System.Net;
 using ActorMta.Delivery.Egress;
-using ActorMta.Queue.Bodies;
 using ActorMta.Smtp.Client;
 using Akka.Actor;
 using Akka.Event;
@@ -29,7 +29,7 @@ public sealed partial class OutboundConnection : ReceiveActor
     private readonly IReadOnlyList<NextHop> _hops;
     private readonly EgressSource _source;
     private readonly SmtpClientOptions _options;
-    private readonly MessageBodyStore _bodies;
+    private readonly IMessageBodyReader _bodies;
     private readonly int _maxRecipients;
     private readonly DestinationPolicy? _loops;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -38,7 +38,7 @@ public sealed partial class OutboundConnection : ReceiveActor
     private string _where = "";
 
     /// <param name="loops">For MX routes: a next hop that greets (or answers EHLO) with this node's name is this node, a mail loop.</param>
-    public OutboundConnection(IReadOnlyList<NextHop> hops, EgressSource source, SmtpClientOptions options, MessageBodyStore bodies, int maxRecipients, DestinationPolicy? loops)
+    public OutboundConnection(IReadOnlyList<NextHop> hops, EgressSource source, SmtpClientOptions options, IMessageBodyReader bodies, int maxRecipients, DestinationPolicy? loops)
     {
         _hops = hops;
         _source = source;
@@ -131,6 +131,6 @@ public sealed partial class OutboundConnection : ReceiveActor
             _ = session.DisposeAsync().AsTask().ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
     }
 
-    public static Props Props(IReadOnlyList<NextHop> hops, EgressSource source, SmtpClientOptions options, MessageBodyStore bodies, int maxRecipients, DestinationPolicy? loops = null) =>
+    public static Props Props(IReadOnlyList<NextHop> hops, EgressSource source, SmtpClientOptions options, IMessageBodyReader bodies, int maxRecipients, DestinationPolicy? loops = null) =>
         Akka.Actor.Props.Create(() => new OutboundConnection(hops, source, options, bodies, maxRecipients, loops));
 }

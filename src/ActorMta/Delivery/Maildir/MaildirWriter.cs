@@ -1,4 +1,4 @@
-using ActorMta.Queue.Bodies;
+using ActorMta.Contracts;
 using Akka.Actor;
 using static ActorMta.Delivery.Connections.ConnectionProtocol;
 
@@ -11,9 +11,9 @@ namespace ActorMta.Delivery.Maildir;
 public sealed class MaildirWriter : ReceiveActor
 {
     private readonly MaildirFolder _folder;
-    private readonly MessageBodyStore _bodies;
+    private readonly IMessageBodyReader _bodies;
 
-    public MaildirWriter(MaildirFolder folder, MessageBodyStore bodies)
+    public MaildirWriter(MaildirFolder folder, IMessageBodyReader bodies)
     {
         _folder = folder;
         _bodies = bodies;
@@ -63,5 +63,5 @@ public sealed class MaildirWriter : ReceiveActor
     private Transmitted Deferred(DeliveryRequest request, RemoteReply reply) =>
         new(request, request.Recipients.Select(r => new RecipientResult(r.Index, DeliveryOutcome.Deferred, reply, "maildir", _folder.Directory)).ToArray(), null, true);
 
-    public static Props Props(MaildirFolder folder, MessageBodyStore bodies) => Akka.Actor.Props.Create(() => new MaildirWriter(folder, bodies));
+    public static Props Props(MaildirFolder folder, IMessageBodyReader bodies) => Akka.Actor.Props.Create(() => new MaildirWriter(folder, bodies));
 }

@@ -30,7 +30,7 @@ public sealed record StoredBody(string QueueId, int Partition, ReadOnlyMemory<by
 /// (<see cref="OffCallerThread"/>): callers are actors, whose thread must not wait on a file lock.
 /// Npgsql's async path is real and is awaited as it is.
 /// </summary>
-public sealed partial class MessageBodyStore
+public sealed partial class MessageBodyStore : Contracts.IMessageBodyReader
 {
     private const string Table = "actormta_message_body";
 
