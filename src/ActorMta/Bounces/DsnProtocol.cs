@@ -2,6 +2,7 @@ using ActorMta.Delivery;
 using ActorMta.Queue;
 using ActorMta.Smtp;
 using ActorMta.Queue.Partition;
+using ActorMta.Contracts;
 
 namespace ActorMta.Bounces;
 

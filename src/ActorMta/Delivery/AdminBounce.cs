@@ -1,4 +1,5 @@
 using ActorMta.Delivery.Classification;
+using ActorMta.Contracts;
 
 namespace ActorMta.Delivery;
 

@@ -1,5 +1,6 @@
 using ActorMta.Delivery.Connections;
 using Akka.Actor;
+using ActorMta.Contracts;
 
 namespace ActorMta.Delivery;
 

@@ -1,5 +1,6 @@
 using ActorMta.Delivery.Limits;
 using ActorMta.Serialization;
+using ActorMta.Contracts;
 
 namespace ActorMta.Delivery;
 

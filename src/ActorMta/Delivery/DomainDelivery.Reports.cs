@@ -1,5 +1,6 @@
 using ActorMta.Delivery.Log;
 using Akka.Actor;
+using ActorMta.Contracts;
 
 namespace ActorMta.Delivery;
 

@@ -5,6 +5,7 @@ using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
 using static ActorMta.Delivery.Connections.ConnectionProtocol;
+using ActorMta.Contracts;
 
 namespace ActorMta.Delivery;
 

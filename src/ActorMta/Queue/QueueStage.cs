@@ -5,6 +5,7 @@ using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
+using ActorMta.Contracts;
 
 namespace ActorMta.Queue;
 
@@ -13,7 +14,7 @@ public static class QueueStage
 {
     public const string RegionName = "queue-partition";
 
-    /// <param name="delivery">Where partitions send <see cref="Delivery.DeliveryRequest"/>s (resolved when a partition starts).</param>
+    /// <param name="delivery">Where partitions send <see cref="Contracts.DeliveryRequest"/>s (resolved when a partition starts).</param>
     /// <param name="bounces">Where partitions send <see cref="Bounces.DsnRequest"/>s.</param>
     /// <param name="log">The node's delivery log (a partition logs the recipients of a message an operator bounces).</param>
     public static AkkaConfigurationBuilder WithQueue(

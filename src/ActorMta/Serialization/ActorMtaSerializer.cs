@@ -8,6 +8,7 @@ using ActorMta.Queue.Partition;
 using Akka.Actor;
 using Akka.Serialization;
 using SerializationException = System.Runtime.Serialization.SerializationException;
+using ActorMta.Contracts;
 
 namespace ActorMta.Serialization;
 

@@ -6,6 +6,7 @@ using ActorMta.Smtp;
 using MimeKit;
 using MimeKit.Utils;
 using static ActorMta.Tests.Bounces.DsnSamples;
+using ActorMta.Contracts;
 
 namespace ActorMta.Tests.Bounces;
 

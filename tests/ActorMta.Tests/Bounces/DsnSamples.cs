@@ -5,6 +5,7 @@ using ActorMta.Queue;
 using ActorMta.Queue.Partition;
 using ActorMta.Smtp;
 using MimeKit;
+using ActorMta.Contracts;
 
 namespace ActorMta.Tests.Bounces;
 

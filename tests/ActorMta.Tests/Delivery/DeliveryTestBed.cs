@@ -9,6 +9,7 @@ using ActorMta.Queue.Journal;
 using ActorMta.Smtp;
 using ActorMta.TestSupport;
 using ActorMta.TestSupport.Dns;
+using ActorMta.Contracts;
 
 namespace ActorMta.Tests.Delivery;
 

@@ -1,6 +1,7 @@
 using ActorMta.Delivery;
 using ActorMta.TestSupport;
 using Akka.Actor;
+using ActorMta.Contracts;
 
 namespace ActorMta.Tests.Delivery;
 

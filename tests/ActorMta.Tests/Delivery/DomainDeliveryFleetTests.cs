@@ -2,6 +2,7 @@ using ActorMta.Delivery;
 using ActorMta.TestSupport;
 using ActorMta.TestSupport.Smtp;
 using Akka.Actor;
+using ActorMta.Contracts;
 
 namespace ActorMta.Tests.Delivery;
 

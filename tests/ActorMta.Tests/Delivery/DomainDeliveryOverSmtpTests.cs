@@ -3,6 +3,7 @@ using ActorMta.Delivery;
 using ActorMta.Smtp;
 using ActorMta.TestSupport.Smtp;
 using Akka.Actor;
+using ActorMta.Contracts;
 
 namespace ActorMta.Tests.Delivery;
 

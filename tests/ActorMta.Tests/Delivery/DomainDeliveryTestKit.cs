@@ -3,6 +3,7 @@ using ActorMta.TestSupport.Smtp;
 using Akka.Actor;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
+using ActorMta.Contracts;
 
 namespace ActorMta.Tests.Delivery;
 

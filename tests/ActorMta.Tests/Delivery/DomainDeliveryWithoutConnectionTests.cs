@@ -2,6 +2,7 @@ using System.Text.Json;
 using ActorMta.Delivery;
 using ActorMta.TestSupport.Dns;
 using Akka.Actor;
+using ActorMta.Contracts;
 
 namespace ActorMta.Tests.Delivery;
 

@@ -1,6 +1,7 @@
 using ActorMta.Delivery;
 using Akka.Actor;
 using ActorMta.TestSupport.Smtp;
+using ActorMta.Contracts;
 
 namespace ActorMta.Tests.Delivery;
 

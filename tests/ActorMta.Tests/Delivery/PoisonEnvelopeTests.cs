@@ -1,6 +1,7 @@
 using ActorMta.Delivery;
 using Akka.Actor;
 using ActorMta.Smtp;
+using ActorMta.Contracts;
 
 namespace ActorMta.Tests.Delivery;
 

@@ -4,6 +4,7 @@ using Akka.Actor;
 using ActorMta.Smtp;
 using ActorMta.TestSupport.Smtp;
 using MimeKit;
+using ActorMta.Contracts;
 
 namespace ActorMta.Tests.Delivery;
 

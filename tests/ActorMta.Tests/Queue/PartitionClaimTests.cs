@@ -4,6 +4,7 @@ using ActorMta.Queue.Partition;
 using ActorMta.Smtp;
 using Akka.Actor;
 using Akka.TestKit;
+using ActorMta.Contracts;
 
 namespace ActorMta.Tests.Queue;
 

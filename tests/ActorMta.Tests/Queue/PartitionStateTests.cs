@@ -2,6 +2,7 @@ using ActorMta.Delivery;
 using ActorMta.Queue;
 using ActorMta.Queue.Partition;
 using ActorMta.Smtp;
+using ActorMta.Contracts;
 
 namespace ActorMta.Tests.Queue;
 

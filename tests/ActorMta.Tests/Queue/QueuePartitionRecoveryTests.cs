@@ -4,6 +4,7 @@ using ActorMta.Queue.Partition;
 using Akka.Actor;
 using Akka.TestKit;
 using Microsoft.Data.Sqlite;
+using ActorMta.Contracts;
 
 namespace ActorMta.Tests.Queue;
 

@@ -5,6 +5,7 @@ using ActorMta.Serialization;
 using ActorMta.Smtp;
 using Akka.Actor;
 using Akka.Serialization;
+using ActorMta.Contracts;
 
 namespace ActorMta.Tests.Queue;
 

@@ -1,4 +1,5 @@
 using ActorMta.Configuration;
+using ActorMta.Contracts;
 
 namespace ActorMta.Delivery.Classification;
 

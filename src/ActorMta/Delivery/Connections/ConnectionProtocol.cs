@@ -1,4 +1,5 @@
 using Akka.Actor;
+using ActorMta.Contracts;
 
 namespace ActorMta.Delivery.Connections;
 

@@ -1,6 +1,7 @@
 using ActorMta.Delivery.Egress;
 using ActorMta.Delivery.Limits;
 using Akka.Actor;
+using ActorMta.Contracts;
 
 namespace ActorMta.Delivery.Connections;
 

@@ -3,6 +3,7 @@ using ActorMta.Smtp;
 using ActorMta.Smtp.Client;
 using Akka.Event;
 using static ActorMta.Delivery.Connections.ConnectionProtocol;
+using ActorMta.Contracts;
 
 namespace ActorMta.Delivery.Connections;
 

@@ -1,5 +1,6 @@
 using ActorMta.Smtp;
 using ActorMta.Smtp.Client;
+using ActorMta.Contracts;
 
 namespace ActorMta.Delivery.Connections;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using MimeKit;
 using MimeKit.IO;
+using ActorMta.Contracts;
 
 namespace ActorMta.Delivery.Content;
 

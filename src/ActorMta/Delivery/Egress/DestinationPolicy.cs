@@ -3,6 +3,7 @@ using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using ActorMta.Delivery.Connections;
 using ActorMta.Delivery.Routing;
+using ActorMta.Contracts;
 
 namespace ActorMta.Delivery.Egress;
 

@@ -1,3 +1,4 @@
+using ActorMta.Contracts;
 namespace ActorMta.Delivery.Limits;
 
 /// <summary>Why a domain is suspended: an operator's suspension is never lifted by a successful probe.</summary>

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using ActorMta.Delivery.Classification;
 using Microsoft.Extensions.Logging;
+using ActorMta.Contracts;
 
 namespace ActorMta.Delivery.Log;
 

@@ -1,3 +1,4 @@
+using ActorMta.Contracts;
 namespace ActorMta.Delivery.Log;
 
 /// <summary>One attempt outcome for one recipient: a line of the delivery log.</summary>

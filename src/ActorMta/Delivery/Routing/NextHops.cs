@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using ActorMta.Delivery.Connections;
 using ActorMta.Delivery.Dns;
 using ActorMta.Delivery.Egress;
+using ActorMta.Contracts;
 
 namespace ActorMta.Delivery.Routing;
 

@@ -1,4 +1,5 @@
 using Akka.Cluster.Sharding;
+using ActorMta.Contracts;
 
 namespace ActorMta.Delivery.Sharding;
 

@@ -4,6 +4,7 @@ using ActorMta.Delivery;
 using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.AspNetCore.Http;
+using ActorMta.Contracts;
 
 namespace ActorMta.Management.Admin;
 

@@ -3,6 +3,7 @@ using ActorMta.Delivery.Log;
 using ActorMta.Queue.Sharding;
 using ActorMta.Serialization;
 using Akka.Actor;
+using ActorMta.Contracts;
 
 namespace ActorMta.Queue.Partition;
 

@@ -1,6 +1,7 @@
 using ActorMta.Delivery;
 using Akka.Actor;
 using Akka.Event;
+using ActorMta.Contracts;
 
 namespace ActorMta.Queue.Partition;
 

@@ -1,5 +1,6 @@
 using ActorMta.Queue.Sharding;
 using ActorMta.Serialization;
+using ActorMta.Contracts;
 
 namespace ActorMta.Queue.Partition;
 

@@ -7,6 +7,7 @@ using ActorMta.Queue.Sharding;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
+using ActorMta.Contracts;
 
 namespace ActorMta.Queue.Partition;
 

@@ -1,4 +1,5 @@
 using ActorMta.Delivery;
+using ActorMta.Contracts;
 
 namespace ActorMta.Queue.Partition;
 

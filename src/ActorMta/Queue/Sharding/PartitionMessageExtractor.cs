@@ -1,5 +1,6 @@
 using System.Globalization;
 using Akka.Cluster.Sharding;
+using ActorMta.Contracts;
 
 namespace ActorMta.Queue.Sharding;
 

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using ActorMta.Delivery;
 using ActorMta.Delivery.Limits;
+using ActorMta.Contracts;
 
 namespace ActorMta.Tests.Delivery.Limits;
 

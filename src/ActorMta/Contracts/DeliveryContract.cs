@@ -1,8 +1,6 @@
-using ActorMta.Queue;
 using ActorMta.Smtp;
-using ActorMta.Queue.Sharding;
 
-namespace ActorMta.Delivery;
+namespace ActorMta.Contracts;
 
 /// <summary>Messages routed to the delivery actor of their destination domain.</summary>
 public interface IWithDomain : IActorMtaSerializable
