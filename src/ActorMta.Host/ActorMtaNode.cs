@@ -159,7 +159,7 @@ public sealed class ActorMtaNode : IAsyncDisposable
                 registry.Register<JournalWriteProbe>(system.ActorOf(JournalWriteProbe.SupervisedProps(probeId), "journal-probe"));
             })
             // Delivery and bounces before the queue: partitions look them up when they start.
-            .WithDelivery(settings.Delivery, settings.Queue, bodies, deliveryLog, TimeProvider.System, [.. ingress.EndPoints.Values])
+            .WithDelivery(settings.Delivery, settings.Queue.Partitions, bodies, deliveryLog, TimeProvider.System, [.. ingress.EndPoints.Values])
             .WithBounces(settings.Bounces, settings.Queue, bodies, TimeProvider.System)
             .WithQueue(settings.Queue, bodies, TimeProvider.System, registry => registry.Get<DomainDelivery>(), registry => registry.Get<Bouncer>(), deliveryLog)
             .WithIngress(ingress, settings.Queue.AcceptTimeout, TimeProvider.System, registry => registry.Get<QueueIntake>());

@@ -107,7 +107,7 @@ public sealed class Bouncer : ReceiveActor, IWithTimers
     private static async Task<Routes> ResolveAsync(IReadOnlyActorRegistry registry)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        return new Routes(await registry.GetAsync<QueueIntake>(timeout.Token), await registry.GetAsync<QueuePartition>(timeout.Token));
+        return new Routes(await registry.GetAsync<QueueIntake>(timeout.Token), await registry.GetAsync<QueueRegion>(timeout.Token));
     }
 
     private void Accept(DsnRequest request)

@@ -3,8 +3,6 @@ using System.Net;
 using ActorMta.Delivery.Dns;
 using ActorMta.Delivery.Log;
 using ActorMta.Delivery.Sharding;
-using ActorMta.Queue;
-using ActorMta.Queue.Partition;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
@@ -24,15 +22,15 @@ public static class DeliveryStage
     public static AkkaConfigurationBuilder WithDelivery(
         this AkkaConfigurationBuilder akka,
         DeliverySettings settings,
-        QueueSettings queue,
+        int partitions,
         IMessageBodyReader bodies,
         DeliveryLog log,
         TimeProvider clock,
         IReadOnlyList<IPEndPoint> ownListeners)
     {
-        var context = new DeliveryContext(settings, bodies, new MailExchangerResolver(settings.Dns, clock), log, clock, queue.Partitions, ownListeners);
+        var context = new DeliveryContext(settings, bodies, new MailExchangerResolver(settings.Dns, clock), log, clock, partitions, ownListeners);
         return akka.WithShardRegion<DomainDelivery>(RegionName,
-            (_, registry) => domain => DomainDelivery.Props(domain, context, registry.Get<QueuePartition>()),
+            (_, registry) => domain => DomainDelivery.Props(domain, context, registry.Get<QueueRegion>()),
             new DomainMessageExtractor(settings.Shards),
             new ShardOptions
             {

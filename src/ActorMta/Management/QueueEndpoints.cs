@@ -6,6 +6,7 @@ using Akka.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using ActorMta.Contracts;
 
 namespace ActorMta.Management;
 
@@ -18,7 +19,7 @@ public static class QueueEndpoints
     {
         routes.MapGet("/queue", async (ActorRegistry registry, CancellationToken cancellation) =>
         {
-            var partitions = await registry.GetAsync<QueuePartition>(cancellation);
+            var partitions = await registry.GetAsync<QueueRegion>(cancellation);
             var overview = await QueueOverview.GatherAsync(partitions, settings.Partitions, Timeout, cancellation);
             return Results.Json(overview, ManagementEndpoints.Json, statusCode: overview.UnansweredPartitions.Count == 0 ? 200 : 503);
         });
@@ -43,7 +44,7 @@ public static class QueueEndpoints
     {
         if (!QueueId.TryGetPartition(queueId, out var partition) || partition >= settings.Partitions)
             return (null, Results.Json(new { error = $"'{queueId}' is not a queue id of this queue" }, ManagementEndpoints.Json, statusCode: 404));
-        var partitions = await registry.GetAsync<QueuePartition>(cancellation);
+        var partitions = await registry.GetAsync<QueueRegion>(cancellation);
         try
         {
             return (await partitions.Ask<object>(question(partition), Timeout, cancellation), null);

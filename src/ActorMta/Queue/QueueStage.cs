@@ -24,10 +24,10 @@ public static class QueueStage
         TimeProvider clock,
         Func<IActorRegistry, IActorRef> delivery,
         Func<IActorRegistry, IActorRef> bounces,
-        Delivery.Log.DeliveryLog? log = null)
+        IAdminBounceLog? log = null)
     {
         return akka
-            .WithShardRegion<QueuePartition>(RegionName,
+            .WithShardRegion<QueueRegion>(RegionName,
                 (_, registry, _) => entityId =>
                 {
                     var partition = int.Parse(entityId, System.Globalization.CultureInfo.InvariantCulture);
@@ -44,7 +44,7 @@ public static class QueueStage
                 })
             .WithActors((system, registry) =>
             {
-                var partitions = registry.Get<QueuePartition>();
+                var partitions = registry.Get<QueueRegion>();
                 registry.Register<QueueIntake>(system.ActorOf(QueueIntake.Props(settings, bodies, partitions, clock), "queue-intake"));
                 // Belt and braces beside remember-entities: every partition runs from the first start on.
                 for (var partition = 0; partition < settings.Partitions; partition++)

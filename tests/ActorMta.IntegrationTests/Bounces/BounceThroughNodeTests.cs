@@ -10,6 +10,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
+using ActorMta.Contracts;
 
 namespace ActorMta.IntegrationTests.Bounces;
 
@@ -37,7 +38,7 @@ public sealed class BounceThroughNodeTests : IDisposable
         await using var node = await ActorMtaNode.StartAsync(TestNode.Settings(environment, _operatorFile), CancellationToken.None);
         var registry = node.Services.GetRequiredService<ActorRegistry>();
         var intake = await registry.GetAsync<QueueIntake>();
-        var partitions = await registry.GetAsync<QueuePartition>();
+        var partitions = await registry.GetAsync<QueueRegion>();
         var bodies = node.Services.GetRequiredService<MessageBodyStore>();
 
         var envelope = new SmtpEnvelope("sender@origin.example", [new EnvelopeRecipient("rcpt@dest.example", DsnNotify.Unspecified, "rfc822;list@origin.example")],

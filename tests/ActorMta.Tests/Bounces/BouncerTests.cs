@@ -10,6 +10,7 @@ using Akka.Hosting;
 using Akka.TestKit;
 using MimeKit;
 using static ActorMta.Tests.Bounces.DsnSamples;
+using ActorMta.Contracts;
 
 namespace ActorMta.Tests.Bounces;
 
@@ -189,7 +190,7 @@ public sealed class BouncerTests : Akka.TestKit.Xunit2.TestKit
         bouncer.Tell(Request(DsnKind.Failure, Envelope([Recipient()]), RecipientStatus.Failed, NoSuchUser));
         Assert.Equal(new Bouncer.Load(0, 1), await bouncer.Ask<Bouncer.Load>(Bouncer.GetLoad.Instance, TimeSpan.FromSeconds(5)));
         empty.Register<QueueIntake>(_intake.Ref);
-        empty.Register<QueuePartition>(_region.Ref);
+        empty.Register<QueueRegion>(_region.Ref);
 
         _intake.ExpectMsg<QueueIntake.Enqueue>();
         _intake.Reply(new QueueIntake.Enqueued("DSN0004"));
@@ -199,7 +200,7 @@ public sealed class BouncerTests : Akka.TestKit.Xunit2.TestKit
     private IActorRef StartBouncer(MessageBodyStore bodies, BounceSettings? settings = null)
     {
         _registry.Register<QueueIntake>(_intake.Ref);
-        _registry.Register<QueuePartition>(_region.Ref);
+        _registry.Register<QueueRegion>(_region.Ref);
         return Sys.ActorOf(Bouncer.Props(settings ?? Settings(), Builder(settings), bodies, _registry, TimeProvider.System));
     }
 

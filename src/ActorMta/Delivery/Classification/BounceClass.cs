@@ -9,7 +9,7 @@ public static class BounceClass
     public const string Uncategorized = "Uncategorized";
 
     /// <summary>Not a reply's class: KumoMTA's record type for recipients an operator bounced (POST /api/admin/bounce/v1).</summary>
-    public const string AdminBounce = "AdminBounce";
+    public const string AdminBounce = Contracts.AdminBounce.Class;
 
     public static readonly IReadOnlyList<string> Predefined =
     [

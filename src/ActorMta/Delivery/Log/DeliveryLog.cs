@@ -17,7 +17,7 @@ namespace ActorMta.Delivery.Log;
 /// The file is opened for appending, so logrotate's copytruncate works. Deferrals and failures are
 /// given their bounce class here, off the delivery actors' threads, for the line and the metrics.
 /// </summary>
-public sealed class DeliveryLog : IAsyncDisposable
+public sealed class DeliveryLog : IAsyncDisposable, IAdminBounceLog
 {
     public const string Category = "ActorMta.DeliveryLog";
 
@@ -43,6 +43,11 @@ public sealed class DeliveryLog : IAsyncDisposable
     public static DeliveryLog None() => new(new DeliveryLogSettings(null, false), null);
 
     public void Write(DeliveryLogEntry entry) => _entries.Writer.TryWrite(entry);
+
+    /// <summary>An operator's bounce of a waiting recipient: a failed line, class AdminBounce, no attempt made ("admin" as the host).</summary>
+    public void AdminBounced(DateTimeOffset at, string queueId, string sender, string recipient, string domain, RemoteReply reply, int attempts, TimeSpan queued) =>
+        Write(new DeliveryLogEntry(at, queueId, sender, recipient, domain, null, null, false, reply, attempts, queued, DeliveryOutcome.Failed, "admin", null,
+            BounceClass: AdminBounce.Class));
 
     private async Task WriteAsync()
     {

@@ -8,6 +8,7 @@ using Akka.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using ActorMta.Contracts;
 
 namespace ActorMta.Management.Admin;
 
@@ -56,7 +57,7 @@ public static class ReadyQueueStatesApi
                 ? queues.SelectMany(q => q.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Select(DeliveryEndpoints.Normalize).ToHashSet(StringComparer.Ordinal)
                 : null;
             var domains = DeliveryEndpoints.GatherAsync(system, await registry.GetAsync<DomainDelivery>(cancellation), cancellation);
-            var counts = QueueOverview.GatherAsync(await registry.GetAsync<QueuePartition>(cancellation), queue.Partitions, DeliveryEndpoints.Timeout, cancellation);
+            var counts = QueueOverview.GatherAsync(await registry.GetAsync<QueueRegion>(cancellation), queue.Partitions, DeliveryEndpoints.Timeout, cancellation);
             var (view, overview) = (await domains, await counts);
             var running = view.Domains.ToDictionary(d => d.Domain, StringComparer.Ordinal);
             var states = new SortedDictionary<string, ReadyQueueState>(StringComparer.Ordinal);

@@ -1,5 +1,3 @@
-using ActorMta.Delivery;
-using ActorMta.Delivery.Log;
 using ActorMta.Queue.Sharding;
 using ActorMta.Serialization;
 using Akka.Actor;
@@ -45,9 +43,8 @@ public sealed partial class QueuePartition
             foreach (var i in bounced)
             {
                 var recipient = message.Envelope.Recipients[i];
-                _deliveryLog?.Write(new DeliveryLogEntry(turn.Now, message.QueueId, message.Envelope.ReversePath, recipient.Address, recipient.Domain,
-                    null, null, false, reply, message.Recipients[i].Attempts, turn.Now - message.AcceptedAt, DeliveryOutcome.Failed, "admin", null,
-                    BounceClass: AdminBounce.Class));
+                _deliveryLog?.AdminBounced(turn.Now, message.QueueId, message.Envelope.ReversePath, recipient.Address, recipient.Domain,
+                    reply, message.Recipients[i].Attempts, turn.Now - message.AcceptedAt);
             }
             sender.Tell(new MessageBounced(message.QueueId, [.. bounced.Select(i => message.Envelope.Recipients[i].Address)], inFlight));
         });

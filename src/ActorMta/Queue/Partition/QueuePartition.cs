@@ -45,7 +45,7 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
     private readonly IActorRef _bounces;
     private readonly MessageBodyStore _bodies;
     private readonly TimeProvider _clock;
-    private readonly Delivery.Log.DeliveryLog? _deliveryLog;
+    private readonly IAdminBounceLog? _deliveryLog;
     private readonly PartitionState _state;
     private readonly DispatchBook _dispatches;
     private readonly DeliveryClaims _claims = new();
@@ -66,7 +66,7 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
 
     /// <param name="log">Where admin bounces of single messages are logged (the node's delivery log); null: nowhere.</param>
     public QueuePartition(int partition, QueueSettings settings, IActorRef delivery, IActorRef bounces, MessageBodyStore bodies, TimeProvider clock,
-        Delivery.Log.DeliveryLog? log = null)
+        IAdminBounceLog? log = null)
     {
         _partition = partition;
         _settings = settings;
@@ -385,6 +385,6 @@ public sealed partial class QueuePartition : ReceivePersistentActor, IWithTimers
     }
 
     public static Props Props(int partition, QueueSettings settings, IActorRef delivery, IActorRef bounces, MessageBodyStore bodies, TimeProvider clock,
-        Delivery.Log.DeliveryLog? log = null) =>
+        IAdminBounceLog? log = null) =>
         Akka.Actor.Props.Create(() => new QueuePartition(partition, settings, delivery, bounces, bodies, clock, log));
 }
