@@ -96,10 +96,19 @@ internal sealed class BodyWriter(MessageBodyStore store)
                         bytes += request.Bodies.Sum(b => b.Length);
                     }
                     while (deletes.Count < MaxDeletesPerRound && _deletes.TryDequeue(out var delete)) deletes.Add(delete);
-                    if (stores.Count == 0 && deletes.Count == 0) _running = false;
                 }
+                // Abandoned requests' spool files go before the writer may be seen idle: a store queued after this
+                // round must not find the writer stopped while an earlier one's file is still on disk.
                 foreach (var request in abandoned) Abandon(request);
-                if (stores.Count == 0 && deletes.Count == 0) return;
+                if (stores.Count == 0 && deletes.Count == 0)
+                {
+                    lock (_lock)
+                    {
+                        if (_stores.Count > 0 || _deletes.Count > 0) continue; // queued meanwhile: another round
+                        _running = false;
+                    }
+                    return;
+                }
                 Exception? failure = null;
                 try
                 {
