@@ -11,8 +11,8 @@ namespace ActorMta.Bounces;
 /// The bounce stage of a node (one per node, like Postfix's bounce daemon): takes
 /// <see cref="DsnRequest"/>s from the queue partitions on this node, reads the original body,
 /// builds the DSN, queues it through <see cref="QueueIntake"/> and answers the partition,
-/// through the queue's shard region, with <see cref="QueuePartition.DsnEnqueued"/> or
-/// <see cref="QueuePartition.DsnNotEnqueued"/> (the partition asks again later).
+/// through the queue's shard region, with <see cref="DsnEnqueued"/> or
+/// <see cref="DsnNotEnqueued"/> (the partition asks again later).
 ///
 /// Every request gets exactly one answer, within <see cref="BounceSettings.Timeout"/> of its
 /// turn: the work runs off the actor with a deadline and any failure becomes DsnNotEnqueued.
@@ -95,7 +95,7 @@ public sealed class Bouncer : ReceiveActor, IWithTimers
     protected override void PreRestart(Exception reason, object message)
     {
         foreach (var request in _waiting)
-            Reply(new QueuePartition.DsnNotEnqueued(request.Partition, request.QueueId, request.Kind, "bounce stage restarted"));
+            Reply(new DsnNotEnqueued(request.Partition, request.QueueId, request.Kind, "bounce stage restarted"));
         base.PreRestart(reason, message);
     }
 
@@ -123,7 +123,7 @@ public sealed class Bouncer : ReceiveActor, IWithTimers
         if (_inProgress + _waiting.Count >= _settings.MaxConcurrent + _settings.MaxWaiting)
         {
             _known.Remove(Key(request));
-            Reply(new QueuePartition.DsnNotEnqueued(request.Partition, request.QueueId, request.Kind, $"bounce stage busy ({_waiting.Count} DSNs waiting)"));
+            Reply(new DsnNotEnqueued(request.Partition, request.QueueId, request.Kind, $"bounce stage busy ({_waiting.Count} DSNs waiting)"));
             return;
         }
         _waiting.Enqueue(request);
@@ -187,11 +187,11 @@ public sealed class Bouncer : ReceiveActor, IWithTimers
         var request = finished.Request;
         _known.Remove(Key(request));
         Reply(finished.Answer);
-        if (finished.Dsn is { } dsn && finished.Answer is QueuePartition.DsnEnqueued enqueued)
+        if (finished.Dsn is { } dsn && finished.Answer is DsnEnqueued enqueued)
             _log.Info("{0}", $"DSN {Kind(request)} for {request.QueueId} queued as {enqueued.DsnQueueId} to <{request.Envelope.ReversePath}>: "
                 + string.Join(", ", request.Recipients.Select(r => $"<{r.Recipient.Address}> {DsnOutcome.Action(request.Kind)} {DsnOutcome.Status(request.Kind, r)}"))
                 + $"; returned {dsn.Returned}, {dsn.Body.Length} bytes");
-        else if (finished.Answer is QueuePartition.DsnNotEnqueued failed)
+        else if (finished.Answer is DsnNotEnqueued failed)
             _log.Warning("DSN {0} for {1} not queued: {2}", Kind(request), request.QueueId, failed.Reason);
         StartWaiting();
     }
@@ -207,11 +207,11 @@ public sealed class Bouncer : ReceiveActor, IWithTimers
 
     private static (int, string, DsnKind) Key(DsnRequest request) => (request.Partition, request.QueueId, request.Kind);
 
-    private static QueuePartition.DsnEnqueued Enqueued(DsnRequest request, string dsnQueueId) =>
+    private static DsnEnqueued Enqueued(DsnRequest request, string dsnQueueId) =>
         new(request.Partition, request.QueueId, request.Kind, request.Recipients.Select(r => r.Index).ToArray(), dsnQueueId);
 
     private static Finished NotEnqueued(DsnRequest request, string reason) =>
-        new(request, new QueuePartition.DsnNotEnqueued(request.Partition, request.QueueId, request.Kind, reason), null);
+        new(request, new DsnNotEnqueued(request.Partition, request.QueueId, request.Kind, reason), null);
 
     public static Props Props(BounceSettings settings, DsnBuilder builder, IMessageBodyReader bodies, IReadOnlyActorRegistry registry, TimeProvider clock) =>
         Akka.Actor.Props.Create(() => new Bouncer(settings, builder, bodies, registry, clock));

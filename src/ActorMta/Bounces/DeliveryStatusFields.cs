@@ -2,6 +2,7 @@ using System.Text;
 using ActorMta.Queue.Partition;
 using MimeKit;
 using MimeKit.Utils;
+using ActorMta.Contracts;
 
 namespace ActorMta.Bounces;
 

@@ -3,6 +3,7 @@ using ActorMta.Queue;
 using ActorMta.Smtp;
 using MimeKit;
 using MimeKit.Utils;
+using ActorMta.Contracts;
 
 namespace ActorMta.Bounces;
 

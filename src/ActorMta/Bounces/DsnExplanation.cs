@@ -1,6 +1,7 @@
 using System.Text;
 using ActorMta.Queue.Partition;
 using MimeKit.Utils;
+using ActorMta.Contracts;
 
 namespace ActorMta.Bounces;
 

@@ -1,4 +1,5 @@
 using ActorMta.Queue;
+using ActorMta.Contracts;
 
 namespace ActorMta.Bounces;
 

@@ -1,5 +1,6 @@
 using ActorMta.Queue.Partition;
 using ActorMta.Smtp;
+using ActorMta.Contracts;
 
 namespace ActorMta.Bounces;
 

@@ -1,6 +1,7 @@
 using ActorMta.Queue.Partition;
 using ActorMta.Smtp;
 using MimeKit;
+using ActorMta.Contracts;
 
 namespace ActorMta.Bounces;
 

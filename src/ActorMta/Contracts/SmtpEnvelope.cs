@@ -1,6 +1,6 @@
 using ActorMta.Smtp;
 
-namespace ActorMta.Queue;
+namespace ActorMta.Contracts;
 
 /// <summary>
 /// The SMTP envelope of an accepted message, as the session received it: who sent it, to whom,

@@ -3,6 +3,7 @@ using ActorMta.Queue.Partition;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
+using ActorMta.Contracts;
 
 namespace ActorMta.Queue;
 

@@ -6,6 +6,7 @@ using ActorMta.Smtp;
 using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using ActorMta.Contracts;
 
 namespace ActorMta.Benchmarks.Queue;
 

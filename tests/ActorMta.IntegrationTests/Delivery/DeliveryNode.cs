@@ -7,6 +7,7 @@ using ActorMta.TestSupport;
 using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using ActorMta.Contracts;
 
 namespace ActorMta.IntegrationTests.Delivery;
 

@@ -50,7 +50,7 @@ public sealed class BouncerTests : Akka.TestKit.Xunit2.TestKit
             Assert.Equal("Quarterly report", Assert.IsType<MessagePart>(report[2]).Message?.Subject);
             _intake.Reply(new QueueIntake.Enqueued("DSN0001"));
 
-            var enqueued = await _region.ExpectMsgAsync<QueuePartition.DsnEnqueued>();
+            var enqueued = await _region.ExpectMsgAsync<DsnEnqueued>();
             Assert.Equal((request.Partition, request.QueueId, DsnKind.Failure, "DSN0001"), (enqueued.Partition, enqueued.QueueId, enqueued.Kind, enqueued.DsnQueueId));
             Assert.Equal([0, 1], enqueued.Recipients);
         });
@@ -69,7 +69,7 @@ public sealed class BouncerTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(2, report.Count);
         _intake.Reply(new QueueIntake.Enqueued("DSN0002"));
 
-        Assert.Equal("DSN0002", _region.ExpectMsg<QueuePartition.DsnEnqueued>().DsnQueueId);
+        Assert.Equal("DSN0002", _region.ExpectMsg<DsnEnqueued>().DsnQueueId);
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class BouncerTests : Akka.TestKit.Xunit2.TestKit
 
         bouncer.Tell(request);
 
-        var failed = _region.ExpectMsg<QueuePartition.DsnNotEnqueued>();
+        var failed = _region.ExpectMsg<DsnNotEnqueued>();
         Assert.Equal((request.Partition, request.QueueId, DsnKind.Failure), (failed.Partition, failed.QueueId, failed.Kind));
         Assert.StartsWith("original message not readable", failed.Reason);
         _intake.ExpectNoMsg(TimeSpan.Zero);
@@ -97,7 +97,7 @@ public sealed class BouncerTests : Akka.TestKit.Xunit2.TestKit
         _intake.ExpectMsg<QueueIntake.Enqueue>();
         _intake.Reply(new QueueIntake.NotEnqueued("message store unavailable: disk full"));
 
-        var failed = _region.ExpectMsg<QueuePartition.DsnNotEnqueued>();
+        var failed = _region.ExpectMsg<DsnNotEnqueued>();
         Assert.Equal("queue intake refused the DSN: message store unavailable: disk full", failed.Reason);
     }
 
@@ -109,7 +109,7 @@ public sealed class BouncerTests : Akka.TestKit.Xunit2.TestKit
         bouncer.Tell(Request(DsnKind.Failure, Envelope([Recipient()]), RecipientStatus.Failed, NoSuchUser));
         _intake.ExpectMsg<QueueIntake.Enqueue>();
 
-        var failed = _region.ExpectMsg<QueuePartition.DsnNotEnqueued>(TimeSpan.FromSeconds(10));
+        var failed = _region.ExpectMsg<DsnNotEnqueued>(TimeSpan.FromSeconds(10));
         Assert.Equal("queue intake did not answer within 1s", failed.Reason);
     }
 
@@ -121,7 +121,7 @@ public sealed class BouncerTests : Akka.TestKit.Xunit2.TestKit
         var next = Request(DsnKind.Failure, Envelope([Recipient()]), RecipientStatus.Failed, NoSuchUser) with { QueueId = "NEXT" };
 
         bouncer.Tell(nullSender);
-        var answer = _region.ExpectMsg<QueuePartition.DsnEnqueued>();
+        var answer = _region.ExpectMsg<DsnEnqueued>();
         Assert.Equal(("NULLSENDER", ""), (answer.QueueId, answer.DsnQueueId));
         Assert.Equal([0], answer.Recipients);
 
@@ -144,7 +144,7 @@ public sealed class BouncerTests : Akka.TestKit.Xunit2.TestKit
             var load = await bouncer.Ask<Bouncer.Load>(Bouncer.GetLoad.Instance, TimeSpan.FromSeconds(5));
             Assert.Equal(new Bouncer.Load(1, requests.Length - 1 - Array.IndexOf(requests, request)), load);
             _intake.Reply(new QueueIntake.Enqueued("DSN-" + request.QueueId));
-            Assert.Equal(request.QueueId, _region.ExpectMsg<QueuePartition.DsnEnqueued>().QueueId);
+            Assert.Equal(request.QueueId, _region.ExpectMsg<DsnEnqueued>().QueueId);
         }
     }
 
@@ -156,7 +156,7 @@ public sealed class BouncerTests : Akka.TestKit.Xunit2.TestKit
         foreach (var id in new[] { "ONE", "TWO", "THREE" })
             bouncer.Tell(Request(DsnKind.Failure, Envelope([Recipient()]), RecipientStatus.Failed, NoSuchUser) with { QueueId = id });
 
-        var busy = _region.ExpectMsg<QueuePartition.DsnNotEnqueued>();
+        var busy = _region.ExpectMsg<DsnNotEnqueued>();
         Assert.Equal("THREE", busy.QueueId);
         Assert.StartsWith("bounce stage busy", busy.Reason);
         Assert.Equal(new Bouncer.Load(1, 1), await bouncer.Ask<Bouncer.Load>(Bouncer.GetLoad.Instance, TimeSpan.FromSeconds(5)));
@@ -173,7 +173,7 @@ public sealed class BouncerTests : Akka.TestKit.Xunit2.TestKit
         _intake.ExpectMsg<QueueIntake.Enqueue>();
         Assert.Equal(new Bouncer.Load(1, 0), await bouncer.Ask<Bouncer.Load>(Bouncer.GetLoad.Instance, TimeSpan.FromSeconds(5)));
         _intake.Reply(new QueueIntake.Enqueued("DSN0003"));
-        _region.ExpectMsg<QueuePartition.DsnEnqueued>();
+        _region.ExpectMsg<DsnEnqueued>();
 
         // Done, it may be asked again (the partition lost the answer): then it is served again.
         bouncer.Tell(request);
@@ -194,7 +194,7 @@ public sealed class BouncerTests : Akka.TestKit.Xunit2.TestKit
 
         _intake.ExpectMsg<QueueIntake.Enqueue>();
         _intake.Reply(new QueueIntake.Enqueued("DSN0004"));
-        Assert.Equal("DSN0004", _region.ExpectMsg<QueuePartition.DsnEnqueued>().DsnQueueId);
+        Assert.Equal("DSN0004", _region.ExpectMsg<DsnEnqueued>().DsnQueueId);
     }
 
     private IActorRef StartBouncer(MessageBodyStore bodies, BounceSettings? settings = null)

@@ -1,6 +1,7 @@
 using ActorMta.Queue;
 using ActorMta.Queue.Partition;
 using ActorMta.Smtp;
+using ActorMta.Contracts;
 
 namespace ActorMta.Tests.Queue;
 

@@ -134,7 +134,7 @@ public sealed class QueuePartitionTests : QueueTestKit
         Assert.Equal("550 5.1.1 no such user", failed.LastReply!.ToString());
         Assert.Equal("queued", Details(partition, queueId).State);
 
-        partition.Tell(new QueuePartition.DsnEnqueued(0, queueId, DsnKind.Failure, [0], "DSNQUEUEID0000000000"));
+        partition.Tell(new DsnEnqueued(0, queueId, DsnKind.Failure, [0], "DSNQUEUEID0000000000"));
         AwaitAssert(() => Assert.Equal("completed", Details(partition, queueId).State));
         _bounces.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
     }

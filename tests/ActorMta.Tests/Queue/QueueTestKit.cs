@@ -5,6 +5,7 @@ using ActorMta.Serialization;
 using ActorMta.Smtp;
 using ActorMta.TestSupport;
 using Akka.Configuration;
+using ActorMta.Contracts;
 
 namespace ActorMta.Tests.Queue;
 

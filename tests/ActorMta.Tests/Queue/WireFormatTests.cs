@@ -35,7 +35,7 @@ public sealed class WireFormatTests : Akka.TestKit.Xunit2.TestKit
         new QueuePartition.GetCounts(3),
         new QueuePartition.GetMessage(3, "Q1"),
         new QueuePartition.MessageNotFound("Q1"),
-        new QueuePartition.DsnNotEnqueued(3, "Q1", DsnKind.Delay, "store down"),
+        new DsnNotEnqueued(3, "Q1", DsnKind.Delay, "store down"),
     };
 
     [Theory]

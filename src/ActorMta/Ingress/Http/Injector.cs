@@ -3,6 +3,7 @@ using ActorMta.Ingress.Trace;
 using ActorMta.Queue;
 using ActorMta.Smtp;
 using Akka.Actor;
+using ActorMta.Contracts;
 
 namespace ActorMta.Ingress.Http;
 

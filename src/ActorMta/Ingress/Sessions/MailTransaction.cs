@@ -1,5 +1,6 @@
 using ActorMta.Queue;
 using ActorMta.Smtp;
+using ActorMta.Contracts;
 
 namespace ActorMta.Ingress.Sessions;
 

@@ -5,6 +5,7 @@ using ActorMta.Queue;
 using ActorMta.Smtp;
 using Akka.Actor;
 using Akka.Event;
+using ActorMta.Contracts;
 
 namespace ActorMta.Ingress.Sessions;
 
@@ -204,7 +205,7 @@ public sealed partial class SessionActor
             return;
         }
 
-        var client = new ActorMta.Queue.SubmittingClient(_connection.ClientAddress.ToString(), _heloName!, _setup.Listener.Name,
+        var client = new ActorMta.Contracts.SubmittingClient(_connection.ClientAddress.ToString(), _heloName!, _setup.Listener.Name,
             _authenticatedUser, _tlsProtocol, _tlsCipher);
         var envelope = _transaction!.ToEnvelope(client, _setup.Clock.GetUtcNow());
         _phase = Phase.Queue;
@@ -215,7 +216,7 @@ public sealed partial class SessionActor
     }
 
     /// <summary>A large message: its spool file is finished off the session's thread, then handed to the intake (which owns it from then on).</summary>
-    private async Task<object> EnqueueSpooledAsync(ActorMta.Queue.SmtpEnvelope envelope, PendingSpool pending)
+    private async Task<object> EnqueueSpooledAsync(ActorMta.Contracts.SmtpEnvelope envelope, PendingSpool pending)
     {
         var (queue, timeout) = (_queue, _setup.AcceptTimeout);
         var spooled = await Task.Run(pending.CompleteAsync);

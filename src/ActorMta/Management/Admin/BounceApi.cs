@@ -6,6 +6,7 @@ using Akka.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using ActorMta.Contracts;
 
 namespace ActorMta.Management.Admin;
 

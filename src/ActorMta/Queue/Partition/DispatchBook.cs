@@ -1,3 +1,4 @@
+using ActorMta.Contracts;
 namespace ActorMta.Queue.Partition;
 
 /// <summary>

@@ -34,8 +34,6 @@ public sealed record RecipientsDue(string QueueId, string Domain, DateTimeOffset
 /// <summary>The maximum queue lifetime passed before the recipient was delivered.</summary>
 public sealed record RecipientExpired(string QueueId, int Recipient, DateTimeOffset At) : IQueueEvent;
 
-public enum DsnKind { Failure, Delay, Success }
-
 /// <summary>A DSN about these recipients was queued as message <paramref name="DsnQueueId"/>.</summary>
 public sealed record DsnQueued(string QueueId, DsnKind Kind, IReadOnlyList<int> Recipients, string DsnQueueId, DateTimeOffset At) : IQueueEvent;
 

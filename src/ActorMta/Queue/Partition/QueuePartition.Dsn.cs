@@ -1,6 +1,7 @@
 using ActorMta.Bounces;
 using ActorMta.Smtp;
 using Akka.Actor;
+using ActorMta.Contracts;
 
 namespace ActorMta.Queue.Partition;
 

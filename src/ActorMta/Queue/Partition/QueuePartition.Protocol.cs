@@ -35,11 +35,6 @@ public sealed partial class QueuePartition
     /// <summary>Starts a partition (recovery, then its due work) without doing anything else.</summary>
     public sealed record Wake(int Partition) : IWithPartition;
 
-    /// <summary>From the bounce stage: a DSN about these recipients is queued.</summary>
-    public sealed record DsnEnqueued(int Partition, string QueueId, DsnKind Kind, IReadOnlyList<int> Recipients, string DsnQueueId) : IWithPartition;
-
-    public sealed record DsnNotEnqueued(int Partition, string QueueId, DsnKind Kind, string Reason) : IWithPartition;
-
     /// <summary>An operator's "try now": the message's recipients waiting for a retry are due at once; answered like <see cref="GetMessage"/>.</summary>
     public sealed record RetryNow(int Partition, string QueueId) : IWithPartition;
 

@@ -1,3 +1,4 @@
+using ActorMta.Contracts;
 namespace ActorMta.Queue.Partition;
 
 /// <summary>Read-only answers for the queue API: one message, and counts.</summary>

@@ -3,8 +3,6 @@ using ActorMta.Contracts;
 
 namespace ActorMta.Queue.Partition;
 
-public enum RecipientStatus { Pending, InFlight, Delivered, Deferred, Failed, Expired }
-
 /// <summary>
 /// One message while it is in the queue. Mutable, but only <see cref="PartitionState.Apply"/>
 /// changes it, so the journal alone decides what it holds (a partition may hold hundreds of

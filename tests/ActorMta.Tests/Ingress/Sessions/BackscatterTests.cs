@@ -2,6 +2,7 @@ using ActorMta.Queue;
 using ActorMta.Smtp;
 using ActorMta.Tests.Ingress.Support;
 using static ActorMta.Tests.Ingress.Support.IngressTestBed;
+using ActorMta.Contracts;
 
 namespace ActorMta.Tests.Ingress.Sessions;
 

@@ -1,6 +1,7 @@
 using ActorMta.Queue;
 using ActorMta.Smtp;
 using ActorMta.Tests.Ingress.Support;
+using ActorMta.Contracts;
 
 namespace ActorMta.Tests.Ingress.Sessions;
 
