@@ -68,14 +68,14 @@ public sealed partial class DomainDelivery
     {
         _handingOff = true;
         ReturnWaiting();
-        foreach (var connection in _connections.Values.Where(c => c.State == ConnectionState.Idle).ToArray()) CloseConnection(connection);
+        foreach (var connection in _pool.All.Where(c => c.State == ConnectionState.Idle).ToArray()) CloseConnection(connection);
         Timers.StartSingleTimer("hand-off", StopNow.Instance, HandOffDeadline);
         StopIfHandedOff();
     }
 
     private void StopIfHandedOff()
     {
-        if (_handingOff && !_connections.Values.Any(c => c.State == ConnectionState.Busy)) Context.Stop(Self);
+        if (_handingOff && !_pool.AnyBusy) Context.Stop(Self);
     }
 
     protected override void PostStop()
@@ -83,7 +83,7 @@ public sealed partial class DomainDelivery
         // Children stop with this actor: whatever they or the backlog still hold goes back to the queue.
         ReturnWaiting();
         DeliveryMetrics.Connections(Self, _domain, 0);
-        foreach (var connection in _connections.Values)
+        foreach (var connection in _pool.All)
             if (connection.Carrying is { } request)
                 AnswerAll(request, DeliveryOutcome.Deferred, Replies.ConnectionLost(connection.Host ?? _domain, "delivery stopped"));
     }

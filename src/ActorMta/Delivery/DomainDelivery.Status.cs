@@ -17,7 +17,7 @@ public sealed partial class DomainDelivery
         var state = _backoff.IsBounced(now) ? "bouncing"
             : _backoff.IsSuspended(now) ? "suspended"
             : _backoff.FactorAt(now) < 1 ? "throttled"
-            : _backlog.Count > 0 || _connections.Count > 0 ? "active"
+            : _backlog.Count > 0 || _pool.Count > 0 ? "active"
             : "idle";
         return new DomainStatus(
             _domain,
@@ -30,8 +30,8 @@ public sealed partial class DomainDelivery
             _backoff.ThrottleReason,
             new LimitsView(limits.MaxConnections, limits.MaxMessagesPerSecond, limits.MaxNewConnectionsPerSecond, limits.MaxMessagesPerConnection, limits.IdleTimeout, _backoff.FactorAt(now)),
             _backlog.Count,
-            _connections.Values.Count(c => c.State == ConnectionState.Busy),
-            [.. _connections.Values.Select(c => new ConnectionView(c.Source.Source.Name, c.Host, c.Address, c.Tls, c.State.ToString().ToLowerInvariant(), c.Transactions, c.OpenedAt))],
+            _pool.All.Count(c => c.State == ConnectionState.Busy),
+            [.. _pool.All.Select(c => new ConnectionView(c.Source.Source.Name, c.Host, c.Address, c.Tls, c.State.ToString().ToLowerInvariant(), c.Transactions, c.OpenedAt))],
             _delivered,
             _deferred,
             _failed,

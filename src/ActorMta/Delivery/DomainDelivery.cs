@@ -52,8 +52,7 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
     private readonly Factory _connectionFactory;
     private readonly DomainBackoff _backoff;
     private readonly Queue<Waiting> _backlog = new();
-    private readonly Dictionary<IActorRef, ConnectionSlot> _connections = [];
-    private readonly SourceSlot[] _sources;
+    private readonly ConnectionPool<IActorRef> _pool;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly TimeSpan _maxWait;
     private bool _resolving;
@@ -65,7 +64,6 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
     private long _delivered;
     private long _deferred;
     private long _failed;
-    private int _rotation;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -79,8 +77,8 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
         _policy = context.Settings.Domains.For(domain);
         _reports = reports;
         _backoff = new DomainBackoff(_policy.Backoff);
-        _sources = [.. _policy.Egress.Select(s => new SourceSlot(s))];
         _connectionFactory = RouteConnections.For(_policy, context);
+        _pool = new ConnectionPool<IActorRef>(_policy.Egress, (source, hops) => Context.Watch(Context.ActorOf(_connectionFactory(hops, source.Source))));
         // A request still waiting then is answered "deferred" (the queue retries it); checked at start-up against the lease.
         _maxWait = context.Settings.MaxBacklogWait;
         _lastActivity = Now;
@@ -178,73 +176,28 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
             return;
         }
         var limits = CurrentLimits(now);
-        DateTimeOffset? wake = null;
-        foreach (var connection in _connections.Values)
-        {
-            if (_backlog.Count == 0) break;
-            if (connection.State != ConnectionState.Idle) continue;
-            if (!connection.Source.Messages.Allows(now, limits.MaxMessagesPerSecond, out var allowedAt))
-            {
-                wake = Earliest(wake, allowedAt);
-                continue;
-            }
-            if (NextWaiting(now) is not { } request) break;
-            connection.Source.Messages.TryTake(now, limits.MaxMessagesPerSecond, out _);
-            connection.State = ConnectionState.Busy;
-            connection.Carrying = request;
-            connection.Actor.Tell(new Transmit(request));
-        }
+        var wake = _pool.Assign(now, limits, () => _backlog.Count > 0, () => NextWaiting(now), (connection, request) => connection.Connection.Tell(new Transmit(request)));
         if (_backlog.Count > 0 && !_resolving && !_handingOff) wake = Earliest(wake, OpenConnections(now, limits, null));
         ScheduleWake(wake, now);
     }
 
     /// <summary>
-    /// Opens connections for the waiting work that no opening connection will take, spread over
-    /// the sources (fewest connections first), within each source's connection limit and
-    /// new-connection rate. Without <paramref name="hops"/> it only starts resolving the route.
+    /// Opens connections for the waiting work that no opening connection will take (the pool chooses the
+    /// sources). Without <paramref name="hops"/> it only starts resolving the route.
     /// </summary>
     /// <returns>When the new-connection rate allows the next one, if that is what stopped it.</returns>
     private DateTimeOffset? OpenConnections(DateTimeOffset now, DomainLimits limits, IReadOnlyList<NextHop>? hops)
     {
-        var wanted = _backlog.Count - _connections.Values.Count(c => c.State == ConnectionState.Opening);
         // Right after a failure, no new attempt at once: a domain that keeps failing fast would otherwise spin.
-        if (wanted > 0 && now < _openNotBefore) return _openNotBefore;
-        DateTimeOffset? wake = null;
-        while (wanted > 0)
+        if (_backlog.Count > _pool.OpeningCount && now < _openNotBefore) return _openNotBefore;
+        var opening = _pool.OpenFor(_backlog.Count, now, limits, hops);
+        if (opening.NeedsRoute)
         {
-            SourceSlot? chosen = null;
-            for (var i = 0; i < _sources.Length; i++)
-            {
-                var slot = _sources[(_rotation + i) % _sources.Length];
-                if (slot.Connections >= limits.MaxConnections) continue;
-                if (!slot.NewConnections.Allows(now, limits.MaxNewConnectionsPerSecond, out var allowedAt))
-                {
-                    wake = Earliest(wake, allowedAt);
-                    continue;
-                }
-                if (chosen is null || slot.Connections < chosen.Connections) chosen = slot;
-            }
-            if (chosen is null) break;
-            if (hops is null)
-            {
-                _resolving = true;
-                NextHops.ResolveAsync(_domain, _policy.Route, _context.Resolver, _context.Destinations, CancellationToken.None).PipeTo(Self, success: found => new Resolved(found));
-                return wake;
-            }
-            chosen.NewConnections.TryTake(now, limits.MaxNewConnectionsPerSecond, out _);
-            Open(chosen, hops, now);
-            _rotation++;
-            wanted--;
+            _resolving = true;
+            NextHops.ResolveAsync(_domain, _policy.Route, _context.Resolver, _context.Destinations, CancellationToken.None).PipeTo(Self, success: found => new Resolved(found));
         }
-        return wake;
-    }
-
-    private void Open(SourceSlot source, IReadOnlyList<NextHop> hops, DateTimeOffset now)
-    {
-        var child = Context.Watch(Context.ActorOf(_connectionFactory(hops, source.Source)));
-        _connections[child] = new ConnectionSlot(child, source, now);
-        source.Connections++;
-        DeliveryMetrics.Connections(Self, _domain, _connections.Count);
+        if (opening.Opened > 0) DeliveryMetrics.Connections(Self, _domain, _pool.Count);
+        return opening.Wake;
     }
 
     private void OnResolved(Resolved resolved)
@@ -264,7 +217,11 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
                 if (LiveConnections == 0) DeferWaiting(notFound.Reply, null);
                 break;
             case NextHops.Found found when probing:
-                if (_connections.Count == 0) Open(_sources[0], found.Hops, now);
+                if (_pool.Count == 0)
+                {
+                    _pool.OpenProbe(found.Hops, now);
+                    DeliveryMetrics.Connections(Self, _domain, _pool.Count);
+                }
                 break;
             case NextHops.Found found:
                 ScheduleWake(OpenConnections(now, CurrentLimits(now), found.Hops), now);
@@ -275,7 +232,7 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
 
     private void OnOpened(Opened opened)
     {
-        if (!_connections.TryGetValue(Sender, out var connection)) return;
+        if (!_pool.TryGet(Sender, out var connection)) return;
         connection.State = ConnectionState.Idle;
         connection.Host = opened.Host;
         connection.Address = opened.Address;
@@ -292,7 +249,7 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
 
     private void OnOpenFailed(OpenFailed failed)
     {
-        if (!_connections.TryGetValue(Sender, out var connection)) return;
+        if (!_pool.TryGet(Sender, out var connection)) return;
         connection.State = ConnectionState.Closing;
         var now = Now;
         if (failed.Permanent)
@@ -314,7 +271,7 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
 
     private void OnTransmitted(Transmitted transmitted)
     {
-        if (!_connections.TryGetValue(Sender, out var connection)) return;
+        if (!_pool.TryGet(Sender, out var connection)) return;
         var now = Now;
         connection.Carrying = null;
         connection.Transactions++;
@@ -339,9 +296,8 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
 
     private void OnTerminated(Terminated terminated)
     {
-        if (!_connections.Remove(terminated.ActorRef, out var connection)) return;
-        connection.Source.Connections--;
-        DeliveryMetrics.Connections(Self, _domain, _connections.Count);
+        if (_pool.Remove(terminated.ActorRef) is not { } connection) return;
+        DeliveryMetrics.Connections(Self, _domain, _pool.Count);
         if (connection.Carrying is { } request)
             AnswerAll(request, DeliveryOutcome.Deferred, Replies.ConnectionLost(connection.Host ?? _domain, "the connection stopped"));
         Pump();
@@ -353,16 +309,14 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
         var now = Now;
         Lift(now);
         var limits = CurrentLimits(now);
-        foreach (var connection in _connections.Values)
-            if (connection.State == ConnectionState.Idle && now - connection.IdleSince >= limits.IdleTimeout)
-                CloseConnection(connection);
+        foreach (var connection in _pool.IdleFor(now, limits.IdleTimeout)) CloseConnection(connection);
         while (_backlog.TryPeek(out var oldest) && now - oldest.Since >= _maxWait)
         {
             _backlog.Dequeue();
             AnswerAll(oldest.Request, DeliveryOutcome.Deferred, new RemoteReply(451, "4.4.5", $"{_domain} busy: no connection free within {_maxWait.TotalSeconds:0}s"));
         }
         Pump();
-        if (_backlog.Count > 0 || _connections.Count > 0) _lastActivity = now;
+        if (_backlog.Count > 0 || _pool.Count > 0) _lastActivity = now;
         // Backoff state lives only here: an actor that is backing off must not forget it by stopping.
         var backingOff = _backoff.SuspendedUntil is not null || _backoff.ThrottledUntil is not null || _backoff.BouncedUntil is not null;
         if (!_passivating && !backingOff && now - _lastActivity >= _context.Settings.PassivateAfter)
@@ -372,13 +326,13 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
         }
     }
 
-    private void CloseConnection(ConnectionSlot connection)
+    private static void CloseConnection(ConnectionSlot<IActorRef> connection)
     {
         connection.State = ConnectionState.Closing;
-        connection.Actor.Tell(Close.Instance);
+        connection.Connection.Tell(Close.Instance);
     }
 
-    private int LiveConnections => _connections.Values.Count(c => c.State != ConnectionState.Closing);
+    private int LiveConnections => _pool.Live;
 
     private DomainLimits CurrentLimits(DateTimeOffset now) => _policy.Limits.Scaled(_backoff.FactorAt(now));
 

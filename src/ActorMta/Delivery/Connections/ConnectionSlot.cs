@@ -1,6 +1,5 @@
 using ActorMta.Delivery.Egress;
 using ActorMta.Delivery.Limits;
-using Akka.Actor;
 using ActorMta.Contracts;
 
 namespace ActorMta.Delivery.Connections;
@@ -18,10 +17,10 @@ internal sealed class SourceSlot(EgressSource source)
     public int Connections { get; set; }
 }
 
-/// <summary>What a domain's delivery actor knows about one of its connection children.</summary>
-internal sealed class ConnectionSlot(IActorRef actor, SourceSlot source, DateTimeOffset openedAt)
+/// <summary>What a domain's delivery actor knows about one of its connections (<typeparamref name="TConnection"/>: the child actor).</summary>
+internal sealed class ConnectionSlot<TConnection>(TConnection connection, SourceSlot source, DateTimeOffset openedAt)
 {
-    public IActorRef Actor { get; } = actor;
+    public TConnection Connection { get; } = connection;
     public SourceSlot Source { get; } = source;
     public DateTimeOffset OpenedAt { get; } = openedAt;
     public ConnectionState State { get; set; } = ConnectionState.Opening;
