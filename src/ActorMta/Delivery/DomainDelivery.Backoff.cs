@@ -59,7 +59,7 @@ public sealed partial class DomainDelivery
     {
         var every = _policy.Backoff.ProbeEvery;
         if (every <= TimeSpan.Zero || !_backoff.IsSuspendedByConnectionFailures(now)) return;
-        if (now < _nextProbe || _pool.Count > 0 || _resolving || _handingOff || _passivating) return;
+        if (now < _nextProbe || _pool.Count > 0 || _resolving || _passivating) return;
         _nextProbe = now + every;
         _probing = true;
         _resolving = true;

@@ -64,20 +64,6 @@ public sealed partial class DomainDelivery
         _claimsToSend.Clear();
     }
 
-    private void OnHandOff()
-    {
-        _handingOff = true;
-        ReturnWaiting();
-        foreach (var connection in _pool.All.Where(c => c.State == ConnectionState.Idle).ToArray()) CloseConnection(connection);
-        Timers.StartSingleTimer("hand-off", StopNow.Instance, HandOffDeadline);
-        StopIfHandedOff();
-    }
-
-    private void StopIfHandedOff()
-    {
-        if (_handingOff && !_pool.AnyBusy) Context.Stop(Self);
-    }
-
     protected override void PostStop()
     {
         // Children stop with this actor: whatever they or the backlog still hold goes back to the queue.

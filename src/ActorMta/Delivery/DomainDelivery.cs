@@ -56,7 +56,6 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly TimeSpan _maxWait;
     private bool _resolving;
-    private bool _handingOff;
     private bool _passivating;
     private DateTimeOffset? _wakeAt;
     private DateTimeOffset _openNotBefore;
@@ -105,6 +104,16 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
         });
         Receive<Tick>(_ => OnTick());
         Receive<GetStatus>(_ => Sender.Tell(Status()));
+        ReceiveOperatorStates();
+        Receive<HandOff>(_ => OnHandOff());
+        Receive<StopNow>(_ => Context.Stop(Self));
+    }
+
+    private DateTimeOffset Now => _context.Clock.GetUtcNow();
+
+    /// <summary>An operator's suspension, resume, retry or bounce: recorded in the persisted backoff state, also while moving.</summary>
+    private void ReceiveOperatorStates()
+    {
         Receive<Suspend>(suspend =>
         {
             var now = Now;
@@ -115,11 +124,7 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
         Receive<Resume>(_ => OperatorResume(announce: false));
         Receive<RetryNow>(_ => OperatorResume(announce: true));
         ReceiveAdminBounces();
-        Receive<HandOff>(_ => OnHandOff());
-        Receive<StopNow>(_ => Context.Stop(Self));
     }
-
-    private DateTimeOffset Now => _context.Clock.GetUtcNow();
 
     /// <param name="announce">Tell the partitions even if nothing was suspended (retry now); a lifted suspension always does.</param>
     private void OperatorResume(bool announce)
@@ -152,7 +157,7 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
             BounceRequest(request);
         else if (_backoff.IsSuspended(now))
             AnswerAll(request, DeliveryOutcome.Deferred, SuspendedReply(), _backoff.SuspendedUntil);
-        else if (_handingOff || _passivating)
+        else if (_passivating)
             AnswerAll(request, DeliveryOutcome.Returned, Moving);
         else if (_backlog.Count >= _context.Settings.MaxBacklog)
             AnswerAll(request, DeliveryOutcome.Deferred, new RemoteReply(451, "4.4.5", $"{_domain} busy: {_backlog.Count} messages already waiting for a connection"));
@@ -177,7 +182,7 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
         }
         var limits = CurrentLimits(now);
         var wake = _pool.Assign(now, limits, () => _backlog.Count > 0, () => NextWaiting(now), (connection, request) => connection.Connection.Tell(new Transmit(request)));
-        if (_backlog.Count > 0 && !_resolving && !_handingOff) wake = Earliest(wake, OpenConnections(now, limits, null));
+        if (_backlog.Count > 0 && !_resolving) wake = Earliest(wake, OpenConnections(now, limits, null));
         ScheduleWake(wake, now);
     }
 
@@ -271,17 +276,10 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
 
     private void OnTransmitted(Transmitted transmitted)
     {
-        if (!_pool.TryGet(Sender, out var connection)) return;
+        if (Settle(transmitted) is not { } connection) return;
         var now = Now;
-        connection.Carrying = null;
-        connection.Transactions++;
-        Report(transmitted.Request, transmitted.Results, connection.Source.Source.Name);
-        if (transmitted.Signal is { } signal && _backoff.Replied(now, signal) is { } change) Changed(change);
-        if (!transmitted.Usable)
-        {
-            connection.State = ConnectionState.Closing;
-        }
-        else if (_handingOff || connection.Transactions >= CurrentLimits(now).MaxMessagesPerConnection || _backoff.IsSuspended(now))
+        if (connection.State == ConnectionState.Closing) { }
+        else if (connection.Transactions >= CurrentLimits(now).MaxMessagesPerConnection || _backoff.IsSuspended(now))
         {
             CloseConnection(connection);
         }
@@ -291,17 +289,33 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
             connection.IdleSince = now;
         }
         Pump();
-        StopIfHandedOff();
+    }
+
+    /// <summary>A connection finished a transaction: its results are reported and the domain's backoff hears the reply.</summary>
+    private ConnectionSlot<IActorRef>? Settle(Transmitted transmitted)
+    {
+        if (!_pool.TryGet(Sender, out var connection)) return null;
+        connection.Carrying = null;
+        connection.Transactions++;
+        Report(transmitted.Request, transmitted.Results, connection.Source.Source.Name);
+        if (transmitted.Signal is { } signal && _backoff.Replied(Now, signal) is { } change) Changed(change);
+        if (!transmitted.Usable) connection.State = ConnectionState.Closing;
+        return connection;
     }
 
     private void OnTerminated(Terminated terminated)
+    {
+        Forget(terminated);
+        Pump();
+    }
+
+    /// <summary>A connection stopped: what it carried goes back to its partition as deferred.</summary>
+    private void Forget(Terminated terminated)
     {
         if (_pool.Remove(terminated.ActorRef) is not { } connection) return;
         DeliveryMetrics.Connections(Self, _domain, _pool.Count);
         if (connection.Carrying is { } request)
             AnswerAll(request, DeliveryOutcome.Deferred, Replies.ConnectionLost(connection.Host ?? _domain, "the connection stopped"));
-        Pump();
-        StopIfHandedOff();
     }
 
     private void OnTick()

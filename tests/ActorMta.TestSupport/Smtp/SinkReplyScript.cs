@@ -26,7 +26,8 @@ public enum SinkStage
 public sealed record SinkReplyContext(SinkStage Stage, string Argument, string? ReversePath, IReadOnlyList<string> Recipients, int ConnectionNumber);
 
 /// <summary>A reply to send instead of the normal one, and whether to close the connection after it.</summary>
-public sealed record SinkReply(int Code, string Text, bool CloseConnection);
+/// <param name="Gate">Sent only once this completes: a next hop that holds a transaction open (e.g. while a test moves the sender).</param>
+public sealed record SinkReply(int Code, string Text, bool CloseConnection, Task? Gate = null);
 
 /// <summary>
 /// The sink's scripted replies. Rules are tried in the order they were added; the first one whose stage and
@@ -118,6 +119,9 @@ public sealed record SinkReplyRuleBuilder(SinkReplyScript Script, SinkStage Stag
 
     /// <summary>Answers <paramref name="code"/> <paramref name="text"/> (text may hold "\n" for a multi-line reply).</summary>
     public SinkReplyScript Reply(int code, string text) => Add(new SinkReply(code, text, CloseConnection: false));
+
+    /// <summary>Answers <paramref name="code"/> <paramref name="text"/> once <paramref name="gate"/> completes, holding the client until then.</summary>
+    public SinkReplyScript ReplyAfter(Task gate, int code, string text) => Add(new SinkReply(code, text, CloseConnection: false, gate));
 
     /// <summary>Answers and then closes the connection (e.g. 421).</summary>
     public SinkReplyScript ReplyAndClose(int code, string text) => Add(new SinkReply(code, text, CloseConnection: true));

@@ -211,10 +211,11 @@ internal sealed partial class SinkSession
         return await _reader.ReadLineAsync(idle.Token);
     }
 
-    private Task ReplyAsync(SinkReply reply, CancellationToken stopping)
+    private async Task ReplyAsync(SinkReply reply, CancellationToken stopping)
     {
+        if (reply.Gate is { } gate) await gate.WaitAsync(stopping);
         _closing |= reply.CloseConnection;
-        return ReplyAsync(reply.Code, reply.Text, stopping);
+        await ReplyAsync(reply.Code, reply.Text, stopping);
     }
 
     private async Task ReplyAsync(int code, string text, CancellationToken stopping)
