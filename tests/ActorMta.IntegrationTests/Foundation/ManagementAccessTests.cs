@@ -114,6 +114,22 @@ public sealed class ManagementAccessTests
         var states = await Send(HttpMethod.Get, baseUri, "/api/admin/ready-q-states/v1", TestTokens.Read);
         Assert.Equal(HttpStatusCode.OK, states.Status);
         Assert.Equal(JsonValueKind.Object, states.Body.GetProperty("states_by_ready_queue").ValueKind);
+
+        // Retry changes state (admin, JSON); inspect-message and the shard listing read; leaving the cluster is admin's.
+        const string retry = "/api/admin/retry/v1";
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Send(HttpMethod.Post, baseUri, retry, content: Json(new { domain = "example.test" }))).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Send(HttpMethod.Post, baseUri, retry, TestTokens.Read, Json(new { domain = "example.test" }))).Status);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await Send(HttpMethod.Post, baseUri, retry, TestTokens.Admin,
+            new StringContent("domain=example.test", Encoding.ASCII, "application/x-www-form-urlencoded"))).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Send(HttpMethod.Post, baseUri, retry, TestTokens.Admin, Json(new { domain = "example.test" }))).Status);
+        const string inspect = "/api/admin/inspect-message/v1?id=not-a-queue-id";
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Send(HttpMethod.Get, baseUri, inspect)).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Send(HttpMethod.Get, baseUri, inspect, TestTokens.Inject)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await Send(HttpMethod.Get, baseUri, inspect, TestTokens.Read)).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Send(HttpMethod.Get, baseUri, "/cluster/shards/queue")).Status);
+        const string leave = "/cluster/members/akka.tcp%3A%2F%2Factormta%40127.0.0.1%3A1/leave";
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Send(HttpMethod.Post, baseUri, leave)).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Send(HttpMethod.Post, baseUri, leave, TestTokens.Read)).Status);
     }
 
     private static StringContent Json(object body) => new(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
