@@ -182,7 +182,7 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
         }
         var limits = CurrentLimits(now);
         var wake = _pool.Assign(now, limits, () => _backlog.Count > 0, () => NextWaiting(now), (connection, request) => connection.Connection.Tell(new Transmit(request)));
-        if (_backlog.Count > 0 && !_resolving) wake = Earliest(wake, OpenConnections(now, limits, null));
+        if (_backlog.Count > 0 && !_resolving) wake = RateLimiter.Earliest(wake, OpenConnections(now, limits, null));
         ScheduleWake(wake, now);
     }
 
@@ -278,7 +278,10 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
     {
         if (Settle(transmitted) is not { } connection) return;
         var now = Now;
-        if (connection.State == ConnectionState.Closing) { }
+        if (connection.State == ConnectionState.Closing)
+        {
+            // Unusable: it is closing by itself.
+        }
         else if (connection.Transactions >= CurrentLimits(now).MaxMessagesPerConnection || _backoff.IsSuspended(now))
         {
             CloseConnection(connection);
@@ -369,7 +372,6 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
         Timers.StartSingleTimer("wake", Wake.Instance, due > now ? due - now : TimeSpan.Zero);
     }
 
-    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) => a is { } x && (b is not { } y || x <= y) ? x : b;
 
     public static Props Props(string domain, DeliveryContext context, IActorRef reports) =>
         Akka.Actor.Props.Create(() => new DomainDelivery(domain, context, reports));

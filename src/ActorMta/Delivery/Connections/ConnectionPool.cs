@@ -59,7 +59,7 @@ internal sealed class ConnectionPool<TConnection>(IReadOnlyList<EgressSource> so
             if (connection.State != ConnectionState.Idle) continue;
             if (!connection.Source.Messages.Allows(now, limits.MaxMessagesPerSecond, out var allowedAt))
             {
-                wake = Earliest(wake, allowedAt);
+                wake = RateLimiter.Earliest(wake, allowedAt);
                 continue;
             }
             if (nextWaiting() is not { } request) break;
@@ -89,7 +89,7 @@ internal sealed class ConnectionPool<TConnection>(IReadOnlyList<EgressSource> so
                 if (slot.Connections >= limits.MaxConnections) continue;
                 if (!slot.NewConnections.Allows(now, limits.MaxNewConnectionsPerSecond, out var allowedAt))
                 {
-                    wake = Earliest(wake, allowedAt);
+                    wake = RateLimiter.Earliest(wake, allowedAt);
                     continue;
                 }
                 if (chosen is null || slot.Connections < chosen.Connections) chosen = slot;
@@ -120,6 +120,4 @@ internal sealed class ConnectionPool<TConnection>(IReadOnlyList<EgressSource> so
         source.Connections++;
         return slot;
     }
-
-    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) => a is { } x && (b is not { } y || x <= y) ? x : b;
 }

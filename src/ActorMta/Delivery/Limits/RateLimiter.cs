@@ -29,5 +29,8 @@ internal sealed class RateLimiter
         return false;
     }
 
+    /// <summary>The earlier of two times a rate allows something (null: nothing waits on that one).</summary>
+    public static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) => a is { } x && (b is not { } y || x <= y) ? x : b;
+
     private static TimeSpan Interval(double perSecond) => TimeSpan.FromSeconds(1 / perSecond);
 }
