@@ -64,7 +64,7 @@ public sealed class ActorMtaNode : IAsyncDisposable
         Directory.CreateDirectory(settings.Node.DataDirectory);
         await journal.PrepareAsync(cancellation);
         await QueueLayout.CheckPartitionsAsync(journal, settings.Queue.Partitions, cancellation);
-        var bodies = new MessageBodyStore(journal);
+        var bodies = new MessageBodyStore(journal, settings.Queue.RecentBodiesBytes);
         await bodies.CreateTableAsync(cancellation);
         // Certificates, credentials and listening sockets before the actor system: a bad one stops the start here.
         var fleetCertificate = settings.Fleet.Tls is { } tls ? FleetCertificate.Load(tls) : null;

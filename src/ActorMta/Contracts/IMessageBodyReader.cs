@@ -7,6 +7,9 @@ namespace ActorMta.Contracts;
 /// </summary>
 public interface IMessageBodyReader
 {
-    /// <summary>The body as stored (trace header included), or null when it is not, or no longer, stored.</summary>
+    /// <summary>
+    /// The body as stored (trace header included), or null when it is not, or no longer, stored. The array may be
+    /// shared with other readers of the same message: read it, never change it.
+    /// </summary>
     Task<byte[]?> ReadAsync(string queueId, CancellationToken cancellation);
 }

@@ -14,7 +14,8 @@ public sealed record QueueSettings(
     int MaxInFlightPerDomain,
     int RecentlyCompleted,
     bool DeliveryPaused,
-    TimeSpan IntakeSlice)
+    TimeSpan IntakeSlice,
+    long RecentBodiesBytes = 0)
 {
     public static QueueSettings From(SettingsReader settings) => new(
         settings.Int("actormta.queue.partitions", 1, QueueId.MaxPartitions),
@@ -31,7 +32,8 @@ public sealed record QueueSettings(
         settings.Int("actormta.queue.max-in-flight-per-domain", 1),
         settings.Int("actormta.queue.recently-completed", 0),
         settings.Bool("actormta.delivery.paused"),
-        settings.Duration("actormta.queue.intake-slice"));
+        settings.Duration("actormta.queue.intake-slice"),
+        settings.Size("actormta.queue.recent-bodies"));
 }
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using System.Runtime.InteropServices;
 using ActorMta.Queue.Journal;
 using Npgsql;
 
@@ -36,12 +37,19 @@ public sealed partial class MessageBodyStore : Contracts.IMessageBodyReader
 
     private readonly JournalDatabase _database;
     private readonly BodyWriter _writer;
+    private readonly RecentBodies? _recent;
 
-    public MessageBodyStore(JournalDatabase database)
+    /// <param name="recentBodiesBytes">Memory for bodies stored lately (<see cref="RecentBodies"/>); 0: every read goes to the database.</param>
+    public MessageBodyStore(JournalDatabase database, long recentBodiesBytes = 0)
     {
         _database = database;
         _writer = new BodyWriter(this);
+        _recent = recentBodiesBytes > 0 ? new RecentBodies(recentBodiesBytes) : null;
     }
+
+    /// <summary>Reads answered from memory (<see cref="RecentBodies"/>) rather than the database, since the start.</summary>
+    public long ReadsFromMemory => Interlocked.Read(ref _readsFromMemory);
+    private long _readsFromMemory;
 
     public JournalProvider Provider => _database.Settings.Provider;
 
@@ -74,12 +82,27 @@ public sealed partial class MessageBodyStore : Contracts.IMessageBodyReader
     }
 
     /// <summary>Stores the bodies; completes once they are committed (batched with other writes by the node's one body writer).</summary>
-    public Task StoreAsync(IReadOnlyList<StoredBody> bodies, DateTimeOffset now, CancellationToken cancellation) =>
-        _writer.StoreAsync(bodies, now, cancellation);
+    public async Task StoreAsync(IReadOnlyList<StoredBody> bodies, DateTimeOffset now, CancellationToken cancellation)
+    {
+        await _writer.StoreAsync(bodies, now, cancellation).ConfigureAwait(false);
+        // Only once committed: a body in memory is always one the database holds too. A body that is a
+        // whole array of its own is kept as it is (no copy); a spooled one is never in memory.
+        if (_recent is null) return;
+        foreach (var body in bodies)
+            if (body.Spooled is null && MemoryMarshal.TryGetArray(body.Body, out var segment) && segment is { Offset: 0, Array: { } array } && array.Length == segment.Count)
+                _recent.Add(body.QueueId, array);
+    }
 
-    /// <summary>The body of a queued message, or null when it is not (or no longer) stored.</summary>
-    public Task<byte[]?> ReadAsync(string queueId, CancellationToken cancellation) =>
-        OffCallerThread(() => ReadNowAsync(queueId, cancellation), cancellation);
+    /// <summary>The body of a queued message, or null when it is not (or no longer) stored. Callers must not change the array.</summary>
+    public Task<byte[]?> ReadAsync(string queueId, CancellationToken cancellation)
+    {
+        if (_recent?.Find(queueId) is { } recent)
+        {
+            Interlocked.Increment(ref _readsFromMemory);
+            return Task.FromResult<byte[]?>(recent);
+        }
+        return OffCallerThread(() => ReadNowAsync(queueId, cancellation), cancellation);
+    }
 
     private async Task<byte[]?> ReadNowAsync(string queueId, CancellationToken cancellation)
     {
@@ -91,8 +114,12 @@ public sealed partial class MessageBodyStore : Contracts.IMessageBodyReader
     }
 
     /// <summary>Deletes the bodies (of completed messages); completes once committed.</summary>
-    public Task DeleteAsync(IReadOnlyCollection<string> queueIds, CancellationToken cancellation) =>
-        _writer.DeleteAsync(queueIds, cancellation);
+    public Task DeleteAsync(IReadOnlyCollection<string> queueIds, CancellationToken cancellation)
+    {
+        if (_recent is not null)
+            foreach (var queueId in queueIds) _recent.Remove(queueId);
+        return _writer.DeleteAsync(queueIds, cancellation);
+    }
 
     /// <summary>
     /// Deletes a partition's bodies stored before <paramref name="before"/> whose message the
