@@ -26,18 +26,7 @@ sink_user=(); [ "$(id -u)" = 0 ] && sink_user=(-u postfix)
 smtp-sink "${sink_user[@]}" 127.0.0.1:"$sink_port" 1024 >"$WORK/sink.log" 2>&1 & BENCH_PIDS="${BENCH_PIDS:-} $!"
 for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/"$sink_port") 2>/dev/null && break; sleep 0.1; done
 
-cat >"$WORK/actormta.conf" <<CONF
-# Written by accept-latency.sh: as relay-vs-postfix.sh, everything for dest.example goes to the sink.
-actormta.delivery.domains."dest.example" {
-  route = static
-  hosts = ["127.0.0.1:$sink_port"]
-  tls = none
-  max-connections = 50
-}
-actormta.smtp.listeners.submission.enabled = off
-actormta.smtp.listeners.smtps.enabled = off
-actormta.smtp.listeners.relay.pregreet-wait = 0s
-CONF
+sink_route_conf "$WORK/actormta.conf" "$sink_port"
 export NODE_ARGS="--config $WORK/actormta.conf"
 
 # generate NAME MODE...: a fresh node, the load generator against it, the node stopped; the generator's lines go to

@@ -31,20 +31,8 @@ echo "building ActorMta ($configuration)..." >&2
 dotnet build "$repo/src/ActorMta.Host" -c "$configuration" -v q -nologo >"$work/build.log" 2>&1 || { tail -20 "$work/build.log" >&2; exit 1; }
 host_dll="$repo/src/ActorMta.Host/bin/$configuration/net10.0/ActorMta.Host.dll"
 
-cat >"$work/actormta.conf" <<CONF
-# Written by relay-vs-postfix.sh: everything for dest.example goes to the sink, as Postfix's relayhost does.
-actormta.delivery.domains."dest.example" {
-  route = static
-  hosts = ["127.0.0.1:$amta_sink"]
-  tls = none
-  # Postfix's peer runs default_destination_concurrency_limit = 50.
-  max-connections = 50
-}
-actormta.smtp.listeners.submission.enabled = off
-actormta.smtp.listeners.smtps.enabled = off
-# The Postfix peer runs no postscreen: no pre-greeting wait here either.
-actormta.smtp.listeners.relay.pregreet-wait = 0s
-CONF
+. "$repo/ops/bench/node.sh"
+sink_route_conf "$work/actormta.conf" "$amta_sink"
 
 start_actormta() {
   local data="$work/data-$1"

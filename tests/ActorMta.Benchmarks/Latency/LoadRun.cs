@@ -17,8 +17,8 @@ public sealed record LoadResult(IReadOnlyList<LatencySamples> Samples, ErrorTall
 /// <summary>
 /// Drives <see cref="LoadPlan.Sessions"/> sessions, all connected before the clock starts. Open loop: session i
 /// sends its k-th message at start + (i/N + k) × N/rate, whatever the replies before it took, so the node is
-/// measured at that load and not at saturation; a session that falls behind catches up back to back and the
-/// starts more than 10 ms late are counted. Closed loop: each session sends its next message on the 250 to the last.
+/// measured at that load and not at saturation; a session that falls behind catches up back to back (but drops what
+/// the warm-up left unsent) and the starts more than 10 ms late are counted. Closed loop: each session sends its next message on the 250 to the last.
 /// Messages whose dot goes out during the warm-up are not recorded; refusals are counted over the whole run.
 /// </summary>
 public static class LoadRun
@@ -65,6 +65,12 @@ public static class LoadRun
         {
             while (true)
             {
+                // Slots of the warm-up still unsent when the window opens are dropped, so that the window's load is
+                // the rate asked for and not a catch-up burst from a slow start.
+                if (interval > 0 && due < measureFrom && Stopwatch.GetTimestamp() >= measureFrom)
+                {
+                    due += (measureFrom - due + interval - 1) / interval * interval;
+                }
                 for (var wait = due - Stopwatch.GetTimestamp(); pacer is not null && wait > 0; wait = due - Stopwatch.GetTimestamp())
                 {
                     pacer.Period = TimeSpan.FromMilliseconds(Math.Ceiling(wait * 1000.0 / Stopwatch.Frequency)); // whole ms, at least 1
