@@ -71,3 +71,22 @@ node_queue_messages() {
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+# sink_route_conf FILE SINK_PORT: the configuration for relaying to a sink (relay-vs-postfix.sh, accept-latency.sh):
+# everything for dest.example goes to 127.0.0.1:SINK_PORT, as Postfix's relayhost does; only the relay listener.
+sink_route_conf() {
+  cat >"$1" <<CONF
+# Written by ops/bench/node.sh (sink_route_conf): everything for dest.example goes to the sink.
+actormta.delivery.domains."dest.example" {
+  route = static
+  hosts = ["127.0.0.1:$2"]
+  tls = none
+  # Postfix's peer runs default_destination_concurrency_limit = 50.
+  max-connections = 50
+}
+actormta.smtp.listeners.submission.enabled = off
+actormta.smtp.listeners.smtps.enabled = off
+# The Postfix peer runs no postscreen: no pre-greeting wait here either.
+actormta.smtp.listeners.relay.pregreet-wait = 0s
+CONF
+}

@@ -53,20 +53,8 @@ if [ -n "$against" ]; then
   against_dll=$(build "$against_tree")
 fi
 
-cat >"$work/actormta.conf" <<CONF
-# Written by relay-vs-postfix.sh: everything for dest.example goes to the sink, as Postfix's relayhost does.
-actormta.delivery.domains."dest.example" {
-  route = static
-  hosts = ["127.0.0.1:$amta_sink"]
-  tls = none
-  # Postfix's peer runs default_destination_concurrency_limit = 50.
-  max-connections = 50
-}
-actormta.smtp.listeners.submission.enabled = off
-actormta.smtp.listeners.smtps.enabled = off
-# The Postfix peer runs no postscreen: no pre-greeting wait here either.
-actormta.smtp.listeners.relay.pregreet-wait = 0s
-CONF
+. "$repo/ops/bench/node.sh"
+sink_route_conf "$work/actormta.conf" "$amta_sink"
 
 start_actormta() { # start_actormta DLL NAME [env...]
   local dll=$1 name=$2 data="$work/data-$2"; shift 2
