@@ -21,10 +21,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 command -v perf >/dev/null || { echo "perf missing: apt-get install -y linux-perf" >&2; exit 2; }
 bench_workdir profile sqlite
 sink_port=$(free_port)
-cat >"$WORK/actormta.conf" <<CONF
-actormta.delivery.domains."dest.example" { route = static, hosts = ["127.0.0.1:$sink_port"], tls = none, max-connections = 50 }
-actormta.smtp.listeners.relay.pregreet-wait = 0s
-CONF
+sink_route_conf "$WORK/actormta.conf" "$sink_port"
 node_env "$WORK/data"
 export DOTNET_PerfMapEnabled=${PERF_RECORD:+1} DOTNET_EnableWriteXorExecute=${PERF_RECORD:+0}
 NODE_ARGS="--config $WORK/actormta.conf" node_start "$WORK/node.log"
