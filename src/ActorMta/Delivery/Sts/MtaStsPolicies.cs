@@ -28,8 +28,6 @@ public sealed class MtaStsPolicies : IDisposable
     /// <summary>After a failure, the domain is looked at again this soon (not on every connection).</summary>
     private static readonly TimeSpan RetryFailureAfter = TimeSpan.FromMinutes(1);
 
-    private static readonly TimeSpan MinRecheck = TimeSpan.FromSeconds(1);
-
     private sealed record Entry(MtaStsPolicy? Policy, string? Id, DateTimeOffset PolicyExpires, DateTimeOffset RecheckAt, StsLookup Last);
 
     private readonly ConcurrentDictionary<string, Entry> _cache = new(StringComparer.Ordinal);
@@ -121,7 +119,8 @@ public sealed class MtaStsPolicies : IDisposable
         return Keep(domain, null, now + RetryFailureAfter, new StsLookup(null, fetched.ResultType, fetched.Problem));
     }
 
-    private TimeSpan Recheck(TimeSpan ttl) => ttl < MinRecheck ? MinRecheck : ttl > _settings.RecheckAfter ? _settings.RecheckAfter : ttl;
+    /// <summary>The record's TTL, at most recheck-after (a TTL of 0 asks again on every new connection).</summary>
+    private TimeSpan Recheck(TimeSpan ttl) => ttl > _settings.RecheckAfter ? _settings.RecheckAfter : ttl;
 
     private StsLookup Keep(string domain, Entry? policy, DateTimeOffset recheckAt, StsLookup lookup)
     {
