@@ -23,7 +23,8 @@ public sealed partial class OutboundConnection
     {
         var options = _options with { ServerName = hop.Host };
         if (hop.Sts is not { } check || _sts is null) return options;
-        var judge = _sts.Judge.Callback(check.Enforced, verdict => attempt.Verdict = verdict);
+        // Testing mode lets a bad certificate through only where the route itself would (verify-certificate = off).
+        var judge = _sts.Judge.Callback(check.Enforced || _options.ValidateCertificate, verdict => attempt.Verdict = verdict);
         return check.Enforced
             ? options with { Tls = TlsPolicy.Required, CertificateValidation = judge }
             : options with { CertificateValidation = judge };
