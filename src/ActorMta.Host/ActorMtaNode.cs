@@ -102,7 +102,13 @@ public sealed class ActorMtaNode : IAsyncDisposable
         builder.Services.AddSingleton(services => new DeliveryLog(settings.Delivery.Log, services.GetRequiredService<ILoggerFactory>(), classifier));
         DeliveryMetrics.Domains.Top = settings.Management.MetricsTopDomains;
         builder.Services.AddNodeMetrics();
-        builder.Services.AddAkka(FleetSettings.SystemName, (akka, services) => ConfigureAkka(akka, settings, journal, bodies, ingress, fleetCertificate, services.GetRequiredService<DeliveryLog>()));
+        // MTA-STS policies and TLS-RPT counts (node-wide; the management API reads the counts).
+        builder.Services.AddSingleton(new ActorMta.Delivery.Sts.TlsReportBook());
+        builder.Services.AddSingleton(services => new ActorMta.Delivery.Sts.MtaStsPolicies(settings.Delivery.MtaSts ?? ActorMta.Delivery.Sts.MtaStsSettings.Disabled,
+            settings.Delivery.Dns, settings.Delivery.Destinations, services.GetRequiredService<ActorMta.Delivery.Sts.TlsReportBook>(), TimeProvider.System,
+            services.GetRequiredService<ILoggerFactory>().CreateLogger("ActorMta.Delivery.MtaSts")));
+        builder.Services.AddAkka(FleetSettings.SystemName, (akka, services) => ConfigureAkka(akka, settings, journal, bodies, ingress, fleetCertificate, services.GetRequiredService<DeliveryLog>(),
+            services.GetRequiredService<ActorMta.Delivery.Sts.MtaStsPolicies>()));
 
         var app = builder.Build();
         if (adminTokenFile is not null)
@@ -119,6 +125,7 @@ public sealed class ActorMtaNode : IAsyncDisposable
         app.MapBounceApi(settings.Queue);
         app.MapReadyQueueStatesApi(settings.Queue, settings.Delivery);
         app.MapInspectMessageApi(settings.Queue);
+        app.MapTlsReportApi(settings.Node.Hostname);
         app.MapInjectApi(Injector.For(settings.Ingress, settings.Inject, settings.Node.Hostname, settings.Queue.AcceptTimeout, TimeProvider.System),
             settings.Inject, TimeProvider.System);
         await app.StartAsync(cancellation);
@@ -126,7 +133,7 @@ public sealed class ActorMtaNode : IAsyncDisposable
     }
 
     private static void ConfigureAkka(AkkaConfigurationBuilder akka, ActorMtaSettings settings, JournalDatabase journal, MessageBodyStore bodies,
-        IngressStage ingress, FleetCertificate? fleetCertificate, DeliveryLog deliveryLog)
+        IngressStage ingress, FleetCertificate? fleetCertificate, DeliveryLog deliveryLog, ActorMta.Delivery.Sts.MtaStsPolicies mtaSts)
     {
         var cluster = settings.Fleet;
         // The operator's akka.* settings win over the ones derived from actormta.journal.
@@ -159,7 +166,7 @@ public sealed class ActorMtaNode : IAsyncDisposable
                 registry.Register<JournalWriteProbe>(system.ActorOf(JournalWriteProbe.SupervisedProps(probeId), "journal-probe"));
             })
             // Delivery and bounces before the queue: partitions look them up when they start.
-            .WithDelivery(settings.Delivery, settings.Queue.Partitions, bodies, deliveryLog, TimeProvider.System, [.. ingress.EndPoints.Values])
+            .WithDelivery(settings.Delivery, settings.Queue.Partitions, bodies, deliveryLog, TimeProvider.System, [.. ingress.EndPoints.Values], mtaSts)
             .WithBounces(settings.Bounces, settings.Queue, bodies, TimeProvider.System)
             .WithQueue(settings.Queue, bodies, TimeProvider.System, registry => registry.Get<DomainDelivery>(), registry => registry.Get<Bouncer>(), deliveryLog)
             .WithIngress(ingress, settings.Queue.AcceptTimeout, TimeProvider.System, registry => registry.Get<QueueIntake>());

@@ -30,11 +30,13 @@ public sealed class FleetCertificates : IDisposable
     public string CaFile { get; }
 
     /// <summary>A node certificate issued by this CA, with its PEM files, for serving and connecting alike.</summary>
-    public NodeCertificate Issue(string commonName = "actormta node")
+    /// <param name="dnsNames">Further DNS names it is valid for (besides localhost and 127.0.0.1), e.g. an MX or a policy host.</param>
+    public NodeCertificate Issue(string commonName = "actormta node", params string[] dnsNames)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={commonName}", key, HashAlgorithmName.SHA256);
         var names = new SubjectAlternativeNameBuilder();
+        foreach (var name in dnsNames) names.AddDnsName(name);
         names.AddDnsName("localhost");
         names.AddIpAddress(IPAddress.Loopback);
         request.CertificateExtensions.Add(names.Build());

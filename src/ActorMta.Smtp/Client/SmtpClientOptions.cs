@@ -40,6 +40,12 @@ public sealed record SmtpClientOptions
     /// <summary>Check the server certificate (chain and name). Off for opportunistic MX TLS, as MTAs do.</summary>
     public bool ValidateCertificate { get; init; }
 
+    /// <summary>
+    /// Decides on the server certificate instead of <see cref="ValidateCertificate"/> (MTA-STS: extra trusted CAs,
+    /// recording why a certificate fails even when it is let through). Null: the rule of <see cref="ValidateCertificate"/>.
+    /// </summary>
+    public System.Net.Security.RemoteCertificateValidationCallback? CertificateValidation { get; init; }
+
     /// <summary>The name for SNI and certificate checks (the MX or smarthost host name).</summary>
     public string? ServerName { get; init; }
 

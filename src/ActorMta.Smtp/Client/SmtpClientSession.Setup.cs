@@ -71,7 +71,7 @@ public sealed partial class SmtpClientSession
     private SslClientAuthenticationOptions TlsOptions(string serverName) => new()
     {
         TargetHost = serverName, // SNI, and the name the certificate must carry when checked
-        RemoteCertificateValidationCallback = _options.ValidateCertificate ? null : AcceptAnyCertificate,
+        RemoteCertificateValidationCallback = _options.CertificateValidation ?? (_options.ValidateCertificate ? null : AcceptAnyCertificate),
     };
 
     /// <summary>AUTH PLAIN (preferred) or LOGIN (RFC 4954), only inside TLS.</summary>

@@ -48,6 +48,7 @@ public static class EnvironmentOverrides
         new("ACTORMTA_DELIVERY_ALLOW_PRIVATE_DESTINATIONS", "actormta.delivery.allow-private-destinations"),
         new("ACTORMTA_DELIVERY_ALLOWED_NETWORKS", "actormta.delivery.allowed-destination-networks", IsList: true),
         new("ACTORMTA_DELIVERY_LOG_FILE", "actormta.delivery.log.file"),
+        new("ACTORMTA_MTA_STS", "actormta.delivery.mta-sts.enabled"),
         new("ACTORMTA_MANAGEMENT_HOST", "actormta.management.hostname"),
         new("ACTORMTA_MANAGEMENT_PORT", "actormta.management.port"),
         new("ACTORMTA_MANAGEMENT_READ_TOKENS", "actormta.management.tokens.read", IsList: true),

@@ -12,6 +12,7 @@ namespace ActorMta.Delivery;
 /// <param name="Shards">How many shards the domain actors are spread over in the fleet.</param>
 /// <param name="MaxBacklogWait">A request still waiting for a connection after this long is answered "deferred".</param>
 /// <param name="Destinations">Where MX answers and address literals may point (private networks, allowed exceptions).</param>
+/// <param name="MtaSts">actormta.delivery.mta-sts; null: off.</param>
 public sealed record DeliverySettings(
     string Hostname,
     DomainPolicies Domains,
@@ -22,7 +23,8 @@ public sealed record DeliverySettings(
     TimeSpan PassivateAfter,
     int Shards,
     TimeSpan MaxBacklogWait,
-    Egress.DestinationSettings Destinations)
+    Egress.DestinationSettings Destinations,
+    Sts.MtaStsSettings? MtaSts = null)
 {
     public static DeliverySettings From(Configuration.SettingsReader settings, Configuration.NodeSettings node) =>
         DeliverySettingsReader.Read(settings, node);

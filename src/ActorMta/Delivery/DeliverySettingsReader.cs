@@ -72,7 +72,8 @@ internal static class DeliverySettingsReader
             settings.Duration($"{Root}.passivate-after", TimeSpan.FromSeconds(1)),
             settings.Int($"{Root}.shards", 1, 10_000),
             settings.Duration($"{Root}.max-backlog-wait", TimeSpan.FromMilliseconds(100)),
-            ReadDestinations(settings));
+            ReadDestinations(settings),
+            Sts.MtaStsSettings.From(settings, node.DataDirectory));
     }
 
     private static DestinationSettings ReadDestinations(SettingsReader settings)

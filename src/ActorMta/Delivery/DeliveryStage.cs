@@ -26,9 +26,10 @@ public static class DeliveryStage
         IMessageBodyReader bodies,
         DeliveryLog log,
         TimeProvider clock,
-        IReadOnlyList<IPEndPoint> ownListeners)
+        IReadOnlyList<IPEndPoint> ownListeners,
+        Sts.MtaStsPolicies? mtaSts = null)
     {
-        var context = new DeliveryContext(settings, bodies, new MailExchangerResolver(settings.Dns, clock), log, clock, partitions, ownListeners);
+        var context = new DeliveryContext(settings, bodies, new MailExchangerResolver(settings.Dns, clock), log, clock, partitions, ownListeners, mtaSts);
         return akka.WithShardRegion<DomainDelivery>(RegionName,
             (_, registry) => domain => DomainDelivery.Props(domain, context, registry.Get<QueueRegion>()),
             new DomainMessageExtractor(settings.Shards),

@@ -1,4 +1,5 @@
 using ActorMta.Delivery.Log;
+using ActorMta.Delivery.Sts;
 using Akka.Actor;
 using ActorMta.Contracts;
 
@@ -18,17 +19,20 @@ public sealed partial class DomainDelivery
         return null;
     }
 
-    private void DeferWaiting(RemoteReply reply, DateTimeOffset? retryNotBefore)
+    /// <param name="sts">Why the domain's MTA-STS policy refused every host, when it did (for the delivery log).</param>
+    private void DeferWaiting(RemoteReply reply, DateTimeOffset? retryNotBefore, StsOutcome? sts = null)
     {
-        while (_backlog.TryDequeue(out var waiting)) AnswerAll(waiting.Request, DeliveryOutcome.Deferred, reply, retryNotBefore);
+        while (_backlog.TryDequeue(out var waiting)) AnswerAll(waiting.Request, DeliveryOutcome.Deferred, reply, retryNotBefore, sts: sts);
     }
 
-    private void AnswerAll(DeliveryRequest request, DeliveryOutcome outcome, RemoteReply reply, DateTimeOffset? retryNotBefore = null, string? bounceClass = null) =>
-        Report(request, [.. request.Recipients.Select(r => new RecipientResult(r.Index, outcome, reply, RetryNotBefore: retryNotBefore))], null, bounceClass);
+    private void AnswerAll(DeliveryRequest request, DeliveryOutcome outcome, RemoteReply reply, DateTimeOffset? retryNotBefore = null, string? bounceClass = null,
+        StsOutcome? sts = null) =>
+        Report(request, [.. request.Recipients.Select(r => new RecipientResult(r.Index, outcome, reply, RetryNotBefore: retryNotBefore))], null, bounceClass, sts);
 
     /// <summary>The one report for a request, and one delivery log line per recipient.</summary>
     /// <param name="bounceClass">The log's class for every line (an admin bounce); null: classified from the reply.</param>
-    private void Report(DeliveryRequest request, IReadOnlyList<RecipientResult> results, string? source, string? bounceClass = null)
+    /// <param name="sts">The MTA-STS mode and outcome of the session (or of the refusal) for every line; null: no policy applied.</param>
+    private void Report(DeliveryRequest request, IReadOnlyList<RecipientResult> results, string? source, string? bounceClass = null, StsOutcome? sts = null)
     {
         var report = new DeliveryReport(request.Partition, request.QueueId, request.DispatchId, results);
         _reports.Tell(report);
@@ -49,7 +53,7 @@ public sealed partial class DomainDelivery
             }
             _context.Log.Write(new DeliveryLogEntry(now, request.QueueId, request.ReversePath, recipient.Address, _domain,
                 result.RemoteHost, result.RemoteAddress, result.Tls, result.Reply, recipient.Attempt, now - request.ReceivedAt,
-                result.Outcome, _policy.Route.Kind, source, request.Redispatch, bounceClass));
+                result.Outcome, _policy.Route.Kind, source, request.Redispatch, bounceClass, sts));
         }
     }
 

@@ -199,7 +199,7 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
         if (opening.NeedsRoute)
         {
             _resolving = true;
-            NextHops.ResolveAsync(_domain, _policy.Route, _context.Resolver, _context.Destinations, CancellationToken.None).PipeTo(Self, success: found => new Resolved(found));
+            MtaStsRouting.ResolveAsync(_domain, _policy, _context, CancellationToken.None).PipeTo(Self, success: found => new Resolved(found));
         }
         if (opening.Opened > 0) DeliveryMetrics.Connections(Self, _domain, _pool.Count);
         return opening.Wake;
@@ -219,7 +219,7 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
                 break;
             case NextHops.NotFound notFound:
                 _openNotBefore = now + OpenPause;
-                if (LiveConnections == 0) DeferWaiting(notFound.Reply, null);
+                if (LiveConnections == 0) DeferWaiting(notFound.Reply, null, notFound.Sts);
                 break;
             case NextHops.Found found when probing:
                 if (_pool.Count == 0)
@@ -242,6 +242,7 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
         connection.Host = opened.Host;
         connection.Address = opened.Address;
         connection.Tls = opened.Tls;
+        connection.Sts = opened.Sts;
         connection.IdleSince = Now;
         _backoff.ConnectionSucceeded();
         if (_backoff.Reachable(Now, $"{opened.Host} answers again") is { } change)
@@ -270,7 +271,7 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
         // A failed probe leaves the suspension as it is (neither longer nor counted).
         if (!_backoff.IsSuspended(now) && _backoff.ConnectionFailed(now, failed.Signal ?? failed.Reply) is { } change) Changed(change);
         // Nothing else can carry the waiting work now: the queue tries again on its schedule.
-        if (LiveConnections == 0) DeferWaiting(failed.Reply, _backoff.SuspendedUntil);
+        if (LiveConnections == 0) DeferWaiting(failed.Reply, _backoff.SuspendedUntil, failed.Sts);
         Pump();
     }
 
@@ -300,7 +301,7 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
         if (!_pool.TryGet(Sender, out var connection)) return null;
         connection.Carrying = null;
         connection.Transactions++;
-        Report(transmitted.Request, transmitted.Results, connection.Source.Source.Name);
+        Report(transmitted.Request, transmitted.Results, connection.Source.Source.Name, sts: connection.Sts);
         if (transmitted.Signal is { } signal && _backoff.Replied(Now, signal) is { } change) Changed(change);
         if (!transmitted.Usable) connection.State = ConnectionState.Closing;
         return connection;

@@ -173,6 +173,7 @@ internal sealed class InMemoryZone
         DnsRecordType.Aaaa => asked is RecordType.Aaaa or RecordType.Any,
         DnsRecordType.Mx => asked is RecordType.Mx or RecordType.Any,
         DnsRecordType.Cname => asked is RecordType.CName,
+        DnsRecordType.Txt => asked is RecordType.Txt or RecordType.Any,
         _ => false,
     };
 
@@ -183,6 +184,7 @@ internal sealed class InMemoryZone
         RecordType.Mx => DnsRecordType.Mx,
         RecordType.CName => DnsRecordType.Cname,
         RecordType.Soa => DnsRecordType.Soa,
+        RecordType.Txt => DnsRecordType.Txt,
         _ => DnsRecordType.Other,
     };
 
@@ -207,6 +209,7 @@ internal sealed class InMemoryZone
             DnsRecordType.Aaaa => new AaaaRecord(name, record.TimeToLive, IPAddress.Parse(record.Data)),
             DnsRecordType.Mx => new MxRecord(name, record.TimeToLive, record.Preference, NameOf(record.Data)),
             DnsRecordType.Cname => new CNameRecord(name, record.TimeToLive, NameOf(record.Data)),
+            DnsRecordType.Txt => new TxtRecord(name, record.TimeToLive, [.. record.Data.Chunk(255).Select(c => new string(c))]),
             _ => throw new InvalidOperationException($"Record type {record.Type} is not served."),
         };
     }

@@ -11,12 +11,14 @@ namespace ActorMta.Delivery.Connections;
 /// </summary>
 public static class ConnectionProtocol
 {
-    public sealed record Opened(string Host, string Address, bool Tls);
+    /// <param name="Sts">How the session fared against the domain's MTA-STS policy (null: none applies).</param>
+    public sealed record Opened(string Host, string Address, bool Tls, Sts.StsOutcome? Sts = null);
 
     /// <param name="Reply">What to report for recipients that cannot go out now (a 4xx: deferred, unless <paramref name="Permanent"/>).</param>
     /// <param name="Signal">What the server itself said, if anything: for reply patterns and backoff.</param>
     /// <param name="Permanent">Every next hop that answered is this node itself (a mail loop, 5.4.6): fail the waiting mail.</param>
-    public sealed record OpenFailed(RemoteReply Reply, RemoteReply? Signal, bool Permanent = false);
+    /// <param name="Sts">Set when the last host failed the domain's enforced MTA-STS policy (its certificate or STARTTLS).</param>
+    public sealed record OpenFailed(RemoteReply Reply, RemoteReply? Signal, bool Permanent = false, Sts.StsOutcome? Sts = null);
 
     public sealed record Transmit(DeliveryRequest Request);
 

@@ -27,6 +27,9 @@ internal sealed class ConnectionSlot<TConnection>(TConnection connection, Source
     public string? Host { get; set; }
     public string? Address { get; set; }
     public bool Tls { get; set; }
+
+    /// <summary>How the session fared against the domain's MTA-STS policy; null when none applies.</summary>
+    public Sts.StsOutcome? Sts { get; set; }
     public int Transactions { get; set; }
     public DateTimeOffset IdleSince { get; set; } = openedAt;
 

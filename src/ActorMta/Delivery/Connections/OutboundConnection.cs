@@ -1,6 +1,7 @@
 using ActorMta.Contracts;
 using System.Net;
 using ActorMta.Delivery.Egress;
+using ActorMta.Delivery.Sts;
 using ActorMta.Smtp.Client;
 using Akka.Actor;
 using Akka.Event;
@@ -19,7 +20,7 @@ public sealed partial class OutboundConnection : ReceiveActor
     /// <summary>Addresses tried per connection before giving up (Postfix's smtp_mx_address_limit).</summary>
     internal const int MaxAddressesTried = 5;
 
-    private sealed record SessionOpened(SmtpClientSession Session, string Host, IPEndPoint Address);
+    private sealed record SessionOpened(SmtpClientSession Session, string Host, IPEndPoint Address, StsOutcome? Sts);
 
     private sealed record Closed
     {
@@ -32,14 +33,18 @@ public sealed partial class OutboundConnection : ReceiveActor
     private readonly IMessageBodyReader _bodies;
     private readonly int _maxRecipients;
     private readonly DestinationPolicy? _loops;
+    private readonly MtaStsPolicies? _sts;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly CancellationTokenSource _stopping = new();
     private SmtpClientSession? _session;
     private string _where = "";
 
     /// <param name="loops">For MX routes: a next hop that greets (or answers EHLO) with this node's name is this node, a mail loop.</param>
-    public OutboundConnection(IReadOnlyList<NextHop> hops, EgressSource source, SmtpClientOptions options, IMessageBodyReader bodies, int maxRecipients, DestinationPolicy? loops)
+    /// <param name="sts">For MX routes: checks next hops that carry an MTA-STS policy, and counts sessions for TLS-RPT.</param>
+    public OutboundConnection(IReadOnlyList<NextHop> hops, EgressSource source, SmtpClientOptions options, IMessageBodyReader bodies, int maxRecipients, DestinationPolicy? loops,
+        MtaStsPolicies? sts = null)
     {
+        _sts = sts;
         _hops = hops;
         _source = source;
         _options = options;
@@ -50,7 +55,7 @@ public sealed partial class OutboundConnection : ReceiveActor
         {
             _session = opened.Session;
             _where = $"{opened.Host}[{opened.Address.Address}]";
-            Context.Parent.Tell(new Opened(opened.Host, opened.Address.ToString(), opened.Session.IsTls));
+            Context.Parent.Tell(new Opened(opened.Host, opened.Address.ToString(), opened.Session.IsTls, opened.Sts));
             Become(Ready);
         });
         Receive<OpenFailed>(failed =>
@@ -81,13 +86,15 @@ public sealed partial class OutboundConnection : ReceiveActor
         RemoteReply? reply = null;
         RemoteReply? signal = null;
         string? loop = null;
+        StsOutcome? sts = null;
         foreach (var hop in _hops)
         {
-            var options = _options with { ServerName = hop.Host };
             foreach (var address in hop.EndPoints)
             {
                 if (tried++ == MaxAddressesTried) return Failed();
                 var where = $"{hop.Host}[{address.Address}]:{address.Port}";
+                var attempt = new StsAttempt();
+                var options = OptionsFor(hop, attempt);
                 try
                 {
                     var session = await SmtpClientSession.ConnectAsync(address, _source.Address, options, _stopping.Token).ConfigureAwait(false);
@@ -97,12 +104,13 @@ public sealed partial class OutboundConnection : ReceiveActor
                         await session.QuitAsync(_stopping.Token).ConfigureAwait(false);
                         continue;
                     }
-                    return new SessionOpened(session, hop.Host, address);
+                    return new SessionOpened(session, hop.Host, address, StsOpened(hop, session, attempt, address));
                 }
                 catch (SmtpClientException e)
                 {
                     reply = Replies.SessionFailure(e, where);
                     signal = e.Reply is null ? signal : Replies.From(e.Reply);
+                    if (StsFailed(hop, e, attempt, address) is { } refused) (sts, reply) = (refused, StsReply(hop, where, refused, e));
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -115,7 +123,7 @@ public sealed partial class OutboundConnection : ReceiveActor
         // A next hop that is this node is skipped (as Postfix does); a loop only when no other one could even be tried.
         OpenFailed Failed() => loop is not null && reply is null
             ? new OpenFailed(new RemoteReply(554, "5.4.6", $"mail loops back to myself: {loop}"), null, Permanent: true)
-            : new OpenFailed(reply ?? new RemoteReply(451, "4.4.4", "no host to connect to"), signal);
+            : new OpenFailed(reply ?? new RemoteReply(451, "4.4.4", "no host to connect to"), signal, Sts: sts);
     }
 
     private async Task QuitAsync()
@@ -131,6 +139,7 @@ public sealed partial class OutboundConnection : ReceiveActor
             _ = session.DisposeAsync().AsTask().ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
     }
 
-    public static Props Props(IReadOnlyList<NextHop> hops, EgressSource source, SmtpClientOptions options, IMessageBodyReader bodies, int maxRecipients, DestinationPolicy? loops = null) =>
-        Akka.Actor.Props.Create(() => new OutboundConnection(hops, source, options, bodies, maxRecipients, loops));
+    public static Props Props(IReadOnlyList<NextHop> hops, EgressSource source, SmtpClientOptions options, IMessageBodyReader bodies, int maxRecipients,
+        DestinationPolicy? loops = null, MtaStsPolicies? sts = null) =>
+        Akka.Actor.Props.Create(() => new OutboundConnection(hops, source, options, bodies, maxRecipients, loops, sts));
 }

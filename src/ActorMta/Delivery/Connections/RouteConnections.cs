@@ -32,6 +32,7 @@ internal static class RouteConnections
             },
             context.Bodies, policy.Limits.MaxRecipientsPerTransaction,
             // Static hosts and smarthosts are the operator's choice (trusted); only MX answers are checked for loops.
-            policy.Route is DeliveryRoute.Mx ? context.Destinations : null);
+            policy.Route is DeliveryRoute.Mx ? context.Destinations : null,
+            policy.Route is DeliveryRoute.Mx ? context.MtaSts : null);
     }
 }

@@ -20,17 +20,23 @@ public sealed class MailExchangerResolver : IMailExchangerResolver
     public MailExchangerResolver(MailExchangerResolverSettings settings, TimeProvider? timeProvider = null, Random? random = null)
     {
         settings.Validate();
+        _lookup = new MxLookup(CreateClient(settings), settings);
+        _cache = new ResolutionCache(settings.MaxCachedDomains, timeProvider ?? TimeProvider.System);
+        _order = new MailExchangerOrder(settings.AddressPreference, random ?? Random.Shared);
+    }
+
+    /// <summary>A DnsClient for the node's name servers, as MX resolution uses them (MTA-STS asks its TXT records the same way).</summary>
+    internal static LookupClient CreateClient(MailExchangerResolverSettings settings)
+    {
         var options = settings.NameServers.IsDefaultOrEmpty ? new LookupClientOptions() : new LookupClientOptions([.. settings.NameServers]);
         options.Timeout = settings.QueryTimeout;
         options.Retries = settings.Retries;
         options.UseTcpFallback = settings.UseTcpFallback;
-        options.UseCache = false; // this class caches whole resolutions, so a cache hit costs no query at all
+        options.UseCache = false; // callers cache whole resolutions, so a cache hit costs no query at all
         options.ThrowDnsErrors = false;
-        options.ContinueOnEmptyResponse = false; // NODATA for MX is an answer, not a reason to ask the next server
+        options.ContinueOnEmptyResponse = false; // NODATA is an answer, not a reason to ask the next server
         options.UseRandomNameServer = false; // servers are tried in the configured order
-        _lookup = new MxLookup(new LookupClient(options), settings);
-        _cache = new ResolutionCache(settings.MaxCachedDomains, timeProvider ?? TimeProvider.System);
-        _order = new MailExchangerOrder(settings.AddressPreference, random ?? Random.Shared);
+        return new LookupClient(options);
     }
 
     /// <summary>How many domains are cached right now.</summary>

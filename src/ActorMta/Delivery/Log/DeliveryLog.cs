@@ -112,6 +112,15 @@ public sealed class DeliveryLog : IAsyncDisposable, IAdminBounceLog
         json.WriteString("source", entry.Source);
         // Only on lines of requests sent again after their delivery actor was lost: a delivery may be a duplicate.
         if (entry.Redispatch) json.WriteBoolean("redispatch", true);
+        if (entry.MtaSts is { } sts)
+        {
+            json.WriteStartObject("mtaSts");
+            json.WriteString("mode", sts.Mode);
+            json.WriteString("result", sts.Result);
+            // Testing mode: the policy was broken and the mail went anyway.
+            if (sts.WouldFail) json.WriteBoolean("wouldFail", true);
+            json.WriteEndObject();
+        }
         json.WriteEndObject();
     }
 

@@ -7,6 +7,7 @@ namespace ActorMta.Delivery.Log;
 /// <param name="Source">The egress source the connection came from, if one was made.</param>
 /// <param name="Redispatch">The request was sent again after the delivery actor holding it was lost (a possible duplicate).</param>
 /// <param name="BounceClass">Set by whoever decided the outcome (an operator's admin bounce); null: classified from the reply.</param>
+/// <param name="MtaSts">The destination's MTA-STS mode and the session's result against it; null when no policy applied.</param>
 public sealed record DeliveryLogEntry(
     DateTimeOffset Time,
     string QueueId,
@@ -23,4 +24,5 @@ public sealed record DeliveryLogEntry(
     string Route,
     string? Source,
     bool Redispatch = false,
-    string? BounceClass = null);
+    string? BounceClass = null,
+    Sts.StsOutcome? MtaSts = null);

@@ -18,7 +18,8 @@ public abstract record NextHops
     public sealed record Found(IReadOnlyList<NextHop> Hops) : NextHops;
 
     /// <param name="Permanent">True: the mail cannot be delivered (null MX, no such domain): fail it without connecting.</param>
-    public sealed record NotFound(RemoteReply Reply, bool Permanent) : NextHops;
+    /// <param name="Sts">Set when the domain's MTA-STS policy left no MX host (for the delivery log).</param>
+    public sealed record NotFound(RemoteReply Reply, bool Permanent, Sts.StsOutcome? Sts = null) : NextHops;
 
     /// <summary>
     /// Resolves a route: MX records through the resolver (null MX, NXDOMAIN and temporary DNS
