@@ -11,6 +11,7 @@ namespace ActorMta.Delivery;
 /// <param name="PassivateAfter">An idle domain actor (no work, no connections) stops after this long.</param>
 /// <param name="Shards">How many shards the domain actors are spread over in the fleet.</param>
 /// <param name="MaxBacklogWait">A request still waiting for a connection after this long is answered "deferred".</param>
+/// <param name="Pools">Every egress source, the named pools, the warm-up schedules and provider groups.</param>
 /// <param name="Destinations">Where MX answers and address literals may point (private networks, allowed exceptions).</param>
 public sealed record DeliverySettings(
     string Hostname,
@@ -22,8 +23,11 @@ public sealed record DeliverySettings(
     TimeSpan PassivateAfter,
     int Shards,
     TimeSpan MaxBacklogWait,
-    Egress.DestinationSettings Destinations)
+    Egress.DestinationSettings Destinations,
+    Egress.EgressPools? Pools = null)
 {
+    public Egress.WarmUpSettings WarmUp => Pools?.WarmUp ?? Egress.WarmUpSettings.None;
+
     public static DeliverySettings From(Configuration.SettingsReader settings, Configuration.NodeSettings node) =>
         DeliverySettingsReader.Read(settings, node);
 }
