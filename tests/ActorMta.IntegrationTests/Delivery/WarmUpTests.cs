@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text;
+using ActorMta.IntegrationTests.Cli;
+using ActorMta.TestSupport;
 using ActorMta.TestSupport.Dns;
 using ActorMta.TestSupport.Smtp;
 
@@ -58,6 +60,13 @@ public sealed class WarmUpTests : IAsyncLifetime
         var google = egress.GetProperty("sources").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "fresh")
             .GetProperty("providers").GetProperty("google");
         Assert.Equal((1, 50, 50, true), (google.GetProperty("day").GetInt32(), google.GetProperty("sent").GetInt32(), google.GetProperty("cap").GetInt32(), google.GetProperty("capped").GetBoolean()));
+
+        var cli = new Dictionary<string, string?> { ["ACTORMTA_URL"] = node.Node.ManagementUri.ToString(), ["ACTORMTA_TOKEN"] = TestTokens.Admin };
+        var table = await CliRun.RunAsync(cli, "egress");
+        Assert.Equal(0, table.ExitCode);
+        Assert.Matches(@"fresh\s*│\s*127\.0\.0\.2\s*│.*│\s*google\s*│\s*1\s*│\s*50\s*│\s*50\s*│\s*yes", table.Out);
+        var json = await CliRun.RunAsync(cli, "egress", "--json");
+        Assert.Contains("\"ehlo_name\"", json.Out);
 
         await node.RestartAsync();
         await EnqueueAsync(node, SecondBatch);

@@ -33,7 +33,7 @@ public static class EgressApi
 
     public static IEndpointRouteBuilder MapEgressApi(this IEndpointRouteBuilder routes, DeliverySettings delivery, WarmUp warmUp)
     {
-        routes.MapGet("/api/admin/egress/v1", () => Results.Json(View(delivery, warmUp), ManagementEndpoints.Json));
+        routes.MapGet("/api/admin/egress/v1", () => Results.Json(View(delivery, warmUp), AdminJson.Options));
         return routes;
     }
 
