@@ -26,6 +26,7 @@ public sealed class WarmUpTests : IAsyncLifetime
     {
         _sink = TestSmtpSink.Start(new TestSmtpSinkOptions { StartTls = false });
         _dns.Zone("gmail.test").Mx("gmail.test", 5, "gmail-smtp-in.l.google.com")
+            .Zone("onlyfresh.test").Mx("onlyfresh.test", 5, "gmail-smtp-in.l.google.com")
             .Zone("google.com").A("gmail-smtp-in.l.google.com", "127.0.0.1");
         return Task.CompletedTask;
     }
@@ -48,6 +49,7 @@ public sealed class WarmUpTests : IAsyncLifetime
               }
               egress-pools.mixed { sources = [ { source = fresh, weight = 3 }, { source = established, weight = 1 } ] }
               domains."gmail.test" { pool = mixed, max-connections = 2 }
+              domains."onlyfresh.test" { egress = [fresh] }
             }
             """, new Dictionary<string, string> { ["ACTORMTA_DNS_SERVERS"] = _dns.EndPoint.ToString() }, new FixedDay());
 
@@ -74,6 +76,15 @@ public sealed class WarmUpTests : IAsyncLifetime
         Assert.Equal(50, From(all, Fresh)); // still capped today, after the restart
         Assert.Equal(FirstBatch + SecondBatch - 50, From(all, Established));
         Assert.Equal(FirstBatch + SecondBatch, all.Select(m => m.BodyText).Distinct().Count());
+
+        // A domain whose pool is only the capped source: its mail waits for tomorrow, and says why.
+        var waiting = await node.EnqueueAsync("news@sender.test", ["user@onlyfresh.test"], Encoding.ASCII.GetBytes("Subject: wait\r\n\r\nwait\r\n"));
+        await Eventually.Returns(() => node.GetJsonAsync("/api/admin/ready-q-states/v1?queues=onlyfresh.test"),
+            j => j.GetProperty("states_by_ready_queue").TryGetProperty("onlyfresh.test", out var state)
+                && state.GetProperty("last_reply").GetString() is { } reply && reply.Contains("warm-up", StringComparison.Ordinal) && reply.Contains("2026-03-02", StringComparison.Ordinal),
+            Deadline, "onlyfresh.test deferred by the warm-up cap");
+        Assert.Equal(FirstBatch + SecondBatch, _sink.Messages.Count);
+        Assert.NotEmpty(waiting);
     }
 
     private static int From(IReadOnlyList<ReceivedMessage> messages, IPAddress source) => messages.Count(m => m.RemoteEndPoint.Address.Equals(source));
