@@ -3,6 +3,7 @@ using ActorMta.Bounces;
 using ActorMta.Configuration;
 using ActorMta.Delivery;
 using ActorMta.Delivery.Classification;
+using ActorMta.Delivery.Egress;
 using ActorMta.Delivery.Log;
 using ActorMta.Fleet;
 using ActorMta.Ingress;
@@ -40,12 +41,14 @@ public sealed class ActorMtaNode : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly IngressStage _ingress;
+    private readonly WarmUp _warmUp;
 
-    private ActorMtaNode(WebApplication app, ActorMtaSettings settings, IngressStage ingress)
+    private ActorMtaNode(WebApplication app, ActorMtaSettings settings, IngressStage ingress, WarmUp warmUp)
     {
         _app = app;
         Settings = settings;
         _ingress = ingress;
+        _warmUp = warmUp;
     }
 
     public ActorMtaSettings Settings { get; }
@@ -58,7 +61,8 @@ public sealed class ActorMtaNode : IAsyncDisposable
     /// <summary>The SMTP listeners as bound, by name (port 0 in settings resolves here).</summary>
     public IReadOnlyDictionary<string, IPEndPoint> SmtpEndPoints => _ingress.EndPoints;
 
-    public static async Task<ActorMtaNode> StartAsync(ActorMtaSettings settings, CancellationToken cancellation)
+    /// <param name="warmUpClock">Whose "today" the warm-up caps count (a test's fixed day); the system clock by default.</param>
+    public static async Task<ActorMtaNode> StartAsync(ActorMtaSettings settings, CancellationToken cancellation, TimeProvider? warmUpClock = null)
     {
         var journal = new JournalDatabase(settings.Journal);
         Directory.CreateDirectory(settings.Node.DataDirectory);
@@ -71,7 +75,9 @@ public sealed class ActorMtaNode : IAsyncDisposable
         var ingress = IngressStage.Open(settings.Ingress, settings.Node);
         try
         {
-            return await StartAsync(settings, journal, bodies, ingress, fleetCertificate, cancellation);
+            // A broken warm-up file stops the start (exit 2) rather than forgetting today's counts.
+            var warmUp = new WarmUp(settings.Delivery.WarmUp, warmUpClock ?? TimeProvider.System);
+            return await StartAsync(settings, journal, bodies, ingress, fleetCertificate, warmUp, cancellation);
         }
         catch
         {
@@ -81,7 +87,7 @@ public sealed class ActorMtaNode : IAsyncDisposable
     }
 
     private static async Task<ActorMtaNode> StartAsync(ActorMtaSettings settings, JournalDatabase journal, MessageBodyStore bodies,
-        IngressStage ingress, FleetCertificate? fleetCertificate, CancellationToken cancellation)
+        IngressStage ingress, FleetCertificate? fleetCertificate, WarmUp warmUp, CancellationToken cancellation)
     {
         // Read (and checked: a broken rules file stops the start) before anything listens.
         ILogger? classificationLog = null;
@@ -108,7 +114,7 @@ public sealed class ActorMtaNode : IAsyncDisposable
             settings.Delivery.Dns, settings.Delivery.Destinations, services.GetRequiredService<ActorMta.Delivery.Sts.TlsReportBook>(), TimeProvider.System,
             services.GetRequiredService<ILoggerFactory>().CreateLogger("ActorMta.Delivery.MtaSts")));
         builder.Services.AddAkka(FleetSettings.SystemName, (akka, services) => ConfigureAkka(akka, settings, journal, bodies, ingress, fleetCertificate, services.GetRequiredService<DeliveryLog>(),
-            services.GetRequiredService<ActorMta.Delivery.Sts.MtaStsPolicies>()));
+            services.GetRequiredService<ActorMta.Delivery.Sts.MtaStsPolicies>(), warmUp));
 
         var app = builder.Build();
         if (adminTokenFile is not null)
@@ -126,14 +132,15 @@ public sealed class ActorMtaNode : IAsyncDisposable
         app.MapReadyQueueStatesApi(settings.Queue, settings.Delivery);
         app.MapInspectMessageApi(settings.Queue);
         app.MapTlsReportApi(settings.Node.Hostname);
+        app.MapEgressApi(settings.Delivery, warmUp);
         app.MapInjectApi(Injector.For(settings.Ingress, settings.Inject, settings.Node.Hostname, settings.Queue.AcceptTimeout, TimeProvider.System),
             settings.Inject, TimeProvider.System);
         await app.StartAsync(cancellation);
-        return new ActorMtaNode(app, settings, ingress);
+        return new ActorMtaNode(app, settings, ingress, warmUp);
     }
 
     private static void ConfigureAkka(AkkaConfigurationBuilder akka, ActorMtaSettings settings, JournalDatabase journal, MessageBodyStore bodies,
-        IngressStage ingress, FleetCertificate? fleetCertificate, DeliveryLog deliveryLog, ActorMta.Delivery.Sts.MtaStsPolicies mtaSts)
+        IngressStage ingress, FleetCertificate? fleetCertificate, DeliveryLog deliveryLog, ActorMta.Delivery.Sts.MtaStsPolicies mtaSts, WarmUp warmUp)
     {
         var cluster = settings.Fleet;
         // The operator's akka.* settings win over the ones derived from actormta.journal.
@@ -166,7 +173,7 @@ public sealed class ActorMtaNode : IAsyncDisposable
                 registry.Register<JournalWriteProbe>(system.ActorOf(JournalWriteProbe.SupervisedProps(probeId), "journal-probe"));
             })
             // Delivery and bounces before the queue: partitions look them up when they start.
-            .WithDelivery(settings.Delivery, settings.Queue.Partitions, bodies, deliveryLog, TimeProvider.System, [.. ingress.EndPoints.Values], mtaSts)
+            .WithDelivery(settings.Delivery, settings.Queue.Partitions, bodies, deliveryLog, TimeProvider.System, [.. ingress.EndPoints.Values], mtaSts, warmUp)
             .WithBounces(settings.Bounces, settings.Queue, bodies, TimeProvider.System)
             .WithQueue(settings.Queue, bodies, TimeProvider.System, registry => registry.Get<DomainDelivery>(), registry => registry.Get<Bouncer>(), deliveryLog)
             .WithIngress(ingress, settings.Queue.AcceptTimeout, TimeProvider.System, registry => registry.Get<QueueIntake>());
@@ -229,5 +236,7 @@ public sealed class ActorMtaNode : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         _ingress.Dispose();
+        // After delivery has stopped: the last counts are on disk.
+        await _warmUp.DisposeAsync();
     }
 }

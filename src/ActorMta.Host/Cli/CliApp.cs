@@ -11,7 +11,7 @@ namespace ActorMta.Host.Cli;
 public static class CliApp
 {
     public static readonly IReadOnlySet<string> Commands = new HashSet<string>(StringComparer.Ordinal)
-        { "queue", "domains", "suspend", "resume", "bounce", "retry", "message", "cluster", "inject", "probe" };
+        { "queue", "domains", "egress", "suspend", "resume", "bounce", "retry", "message", "cluster", "inject", "probe" };
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CliIo io)
     {
@@ -76,6 +76,9 @@ public static class ManagementCommands
             case "domains":
                 args.Allow(1);
                 return client.GetAsync("/delivery/domains");
+            case "egress":
+                args.Allow(1);
+                return client.GetAsync("/api/admin/egress/v1");
             case "suspend":
                 args.Allow(2, "--for", "--reason");
                 return client.PostAsync($"/delivery/domains/{Escape(args.Word(1, "DOMAIN"))}/suspend",
@@ -142,6 +145,9 @@ public static class ManagementCommands
                 foreach (var line in CliTables.LimitSources(domains.EnumerateArray())) io.Out.WriteLine(line);
                 if (json.TryGetProperty("unansweredNodes", out var missing) && missing.GetArrayLength() > 0)
                     io.Out.WriteLine($"not answered: {string.Join(", ", missing.EnumerateArray())}");
+                break;
+            case "egress":
+                console.Write(CliTables.Egress(json));
                 break;
             case "suspend" or "resume":
                 console.Write(CliTables.Domains([json]));

@@ -44,6 +44,22 @@ public static class CliTables
         }
     }
 
+    /// <summary>One row per egress source and provider group: today's warm-up count against the cap (a source without a schedule: one row).</summary>
+    public static Table Egress(JsonElement egress)
+    {
+        var table = new Table().AddColumns("Source", "Address", "EHLO", "Provider", "Day", "Sent today", "Cap", "Capped");
+        if (!egress.TryGetProperty("sources", out var sources) || sources.ValueKind != JsonValueKind.Array) return table;
+        foreach (var s in sources.EnumerateArray())
+        {
+            var providers = s.TryGetProperty("providers", out var p) && p.ValueKind == JsonValueKind.Object ? p.EnumerateObject().ToArray() : [];
+            if (providers.Length == 0) table.AddRow(Cells(Text(s, "name"), Text(s, "address"), Text(s, "ehlo_name"), "", "", "", "no warm-up", ""));
+            foreach (var provider in providers)
+                table.AddRow(Cells(Text(s, "name"), Text(s, "address"), Text(s, "ehlo_name"), provider.Name,
+                    Text(provider.Value, "day"), Text(provider.Value, "sent"), Text(provider.Value, "cap"), Text(provider.Value, "capped") == "true" ? "yes" : ""));
+        }
+        return table;
+    }
+
     public static Table Queue(JsonElement overview)
     {
         var statuses = new SortedSet<string>(StringComparer.Ordinal);

@@ -14,6 +14,7 @@ public static class CliUsage
           queue                                    messages in the queue by domain and state
           domains                                  every running domain's delivery state across the fleet, and
                                                    the per-domain settings its limits come from
+          egress                                   this node's egress sources: today's warm-up sends and cap per provider
           suspend DOMAIN [--for 30m] [--reason R]  stop delivering to DOMAIN for a while (default 1h)
           resume DOMAIN                            deliver to DOMAIN again now
           bounce (--domain D | --queue-id ID) --reason R [--duration 5m]

@@ -11,6 +11,7 @@ namespace ActorMta.Delivery;
 /// <param name="PassivateAfter">An idle domain actor (no work, no connections) stops after this long.</param>
 /// <param name="Shards">How many shards the domain actors are spread over in the fleet.</param>
 /// <param name="MaxBacklogWait">A request still waiting for a connection after this long is answered "deferred".</param>
+/// <param name="Pools">Every egress source, the named pools, the warm-up schedules and provider groups.</param>
 /// <param name="Destinations">Where MX answers and address literals may point (private networks, allowed exceptions).</param>
 /// <param name="MtaSts">actormta.delivery.mta-sts; null: off.</param>
 public sealed record DeliverySettings(
@@ -24,8 +25,11 @@ public sealed record DeliverySettings(
     int Shards,
     TimeSpan MaxBacklogWait,
     Egress.DestinationSettings Destinations,
-    Sts.MtaStsSettings? MtaSts = null)
+    Sts.MtaStsSettings? MtaSts = null,
+    Egress.EgressPools? Pools = null)
 {
+    public Egress.WarmUpSettings WarmUp => Pools?.WarmUp ?? Egress.WarmUpSettings.None;
+
     public static DeliverySettings From(Configuration.SettingsReader settings, Configuration.NodeSettings node) =>
         DeliverySettingsReader.Read(settings, node);
 }

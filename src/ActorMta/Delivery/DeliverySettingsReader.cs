@@ -18,7 +18,7 @@ namespace ActorMta.Delivery;
 /// defaults), egress sources, the smarthost, DNS, timeouts and the delivery log. Every error
 /// names the full setting path, e.g. actormta.delivery.domains."example.com".max-connections.
 /// </summary>
-internal static class DeliverySettingsReader
+internal static partial class DeliverySettingsReader
 {
     private const string Root = "actormta.delivery";
 
@@ -42,15 +42,19 @@ internal static class DeliverySettingsReader
         ["ipv6-only"] = AddressFamilyPreference.IPv6Only,
     };
 
-    private sealed record Context(IReadOnlyDictionary<string, EgressSource> Sources, int MxPort, Config Smarthost, string DataDirectory);
+    private sealed record Context(IReadOnlyDictionary<string, EgressSource> Sources, int MxPort, Config Smarthost, string DataDirectory)
+    {
+        public IReadOnlyDictionary<string, EgressPool> Pools { get; init; } = new Dictionary<string, EgressPool>();
+    }
 
     public static DeliverySettings Read(SettingsReader settings, NodeSettings node)
     {
+        var sources = ReadSources(settings, node);
         var context = new Context(
-            ReadSources(settings, node),
+            sources,
             settings.Port($"{Root}.mx-port"),
             settings.Root.GetConfig($"{Root}.smarthost") ?? Config.Empty,
-            node.DataDirectory);
+            node.DataDirectory) { Pools = ReadPools(settings, sources) };
         var defaults = settings.Root.GetConfig($"{Root}.defaults") ?? throw new SettingException($"{Root}.defaults", null, "an object of route and limit settings");
         var entries = new List<DomainPolicy>();
         foreach (var (key, value) in Objects(settings.Root, $"{Root}.domains"))
@@ -73,7 +77,8 @@ internal static class DeliverySettingsReader
             settings.Int($"{Root}.shards", 1, 10_000),
             settings.Duration($"{Root}.max-backlog-wait", TimeSpan.FromMilliseconds(100)),
             ReadDestinations(settings),
-            Sts.MtaStsSettings.From(settings, node.DataDirectory));
+            Sts.MtaStsSettings.From(settings, node.DataDirectory),
+            new EgressPools([.. sources.Values], context.Pools, ReadWarmUp(settings, node, sources)));
     }
 
     private static DestinationSettings ReadDestinations(SettingsReader settings)
@@ -95,12 +100,7 @@ internal static class DeliverySettingsReader
             policy.Read(r => r.Int("max-messages-per-connection", 1)),
             policy.Read(r => r.Int("max-recipients-per-transaction", 1, 10_000)),
             policy.Read(r => r.Duration("idle-timeout", TimeSpan.FromMilliseconds(100))));
-        var egress = policy.Read(r => r.List("egress"));
-        if (egress.Count == 0) throw policy.Error("egress", "a non-empty list of egress source names");
-        var sources = egress.Select(name => context.Sources.TryGetValue(name, out var source)
-            ? source
-            : throw policy.Error("egress", $"names of sources defined in {Root}.egress-sources ({string.Join(", ", context.Sources.Keys)})")).ToArray();
-        return new DomainPolicy(pattern, route, limits, sources, ReadBackoff(policy));
+        return new DomainPolicy(pattern, route, limits, ReadEgress(policy, entry, context), ReadBackoff(policy));
     }
 
     private static DeliveryRoute ReadRoute(Scoped policy, Config entry, Context context)

@@ -17,7 +17,7 @@ public static class DeliveryStage
     /// <summary>
     /// Registers the region as <see cref="DomainDelivery"/> in the actor registry. Call it before
     /// WithQueue: partitions look the region up when they start. Reports go to the queue's region.
-    /// <paramref name="ownListeners"/> are this node's SMTP endpoints: an MX pointing at one is a mail loop.
+    /// <paramref name="ownListeners"/> are this node's SMTP endpoints: an MX pointing at one is a mail loop; <paramref name="warmUp"/>: this node's warm-up caps and counts.
     /// </summary>
     public static AkkaConfigurationBuilder WithDelivery(
         this AkkaConfigurationBuilder akka,
@@ -27,9 +27,10 @@ public static class DeliveryStage
         DeliveryLog log,
         TimeProvider clock,
         IReadOnlyList<IPEndPoint> ownListeners,
-        Sts.MtaStsPolicies? mtaSts = null)
+        Sts.MtaStsPolicies? mtaSts = null,
+        Egress.WarmUp? warmUp = null)
     {
-        var context = new DeliveryContext(settings, bodies, new MailExchangerResolver(settings.Dns, clock), log, clock, partitions, ownListeners, mtaSts);
+        var context = new DeliveryContext(settings, bodies, new MailExchangerResolver(settings.Dns, clock), log, clock, partitions, ownListeners, mtaSts, warmUp);
         return akka.WithShardRegion<DomainDelivery>(RegionName,
             (_, registry) => domain => DomainDelivery.Props(domain, context, registry.Get<QueueRegion>()),
             new DomainMessageExtractor(settings.Shards),

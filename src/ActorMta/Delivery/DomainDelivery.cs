@@ -77,7 +77,7 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
         _reports = reports;
         _backoff = new DomainBackoff(_policy.Backoff);
         _connectionFactory = RouteConnections.For(_policy, context);
-        _pool = new ConnectionPool<IActorRef>(_policy.Egress, (source, hops) => Context.Watch(Context.ActorOf(_connectionFactory(hops, source.Source))));
+        _pool = new ConnectionPool<IActorRef>(_policy.Egress, context.WarmUp, (source, hops) => Context.Watch(Context.ActorOf(_connectionFactory(hops, source.Source))));
         // A request still waiting then is answered "deferred" (the queue retries it); checked at start-up against the lease.
         _maxWait = context.Settings.MaxBacklogWait;
         _lastActivity = Now;
@@ -196,6 +196,7 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
         // Right after a failure, no new attempt at once: a domain that keeps failing fast would otherwise spin.
         if (_backlog.Count > _pool.OpeningCount && now < _openNotBefore) return _openNotBefore;
         var opening = _pool.OpenFor(_backlog.Count, now, limits, hops);
+        if (opening.Capped is { } capped) WaitForWarmUp(capped);
         if (opening.NeedsRoute)
         {
             _resolving = true;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ActorMta;
 using ActorMta.Host;
 using ActorMta.IntegrationTests.Infrastructure;
 using ActorMta.Queue;
@@ -20,20 +21,25 @@ internal sealed class DeliveryNode : IAsyncDisposable
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(15) };
     private readonly TempDirectory _data;
+    private readonly ActorMtaSettings _settings;
+    private readonly TimeProvider? _warmUpClock;
 
-    private DeliveryNode(ActorMtaNode node, TempDirectory data)
+    private DeliveryNode(ActorMtaNode node, TempDirectory data, ActorMtaSettings settings, TimeProvider? warmUpClock)
     {
         Node = node;
         _data = data;
+        _settings = settings;
+        _warmUpClock = warmUpClock;
     }
 
-    public ActorMtaNode Node { get; }
+    public ActorMtaNode Node { get; private set; }
     public string DataDirectory => _data.Path;
 
     /// <summary>The relay listener's port (trusted: 127.0.0.1 may relay anywhere).</summary>
     public int RelayPort => Node.Settings.Config.GetInt("actormta.smtp.listeners.relay.port");
 
-    public static async Task<DeliveryNode> StartAsync(string hocon, IDictionary<string, string>? environment = null)
+    /// <param name="warmUpClock">Whose "today" the warm-up caps count (a fixed day: no test fails at midnight).</param>
+    public static async Task<DeliveryNode> StartAsync(string hocon, IDictionary<string, string>? environment = null, TimeProvider? warmUpClock = null)
     {
         var data = new TempDirectory();
         var variables = TestNode.IsolatedEnvironment(data.Path);
@@ -48,8 +54,17 @@ internal sealed class DeliveryNode : IAsyncDisposable
             actormta.delivery.dns { retries = 0, query-timeout = 2s }
             {{hocon}}
             """);
-        var node = await ActorMtaNode.StartAsync(TestNode.Settings(variables, file), CancellationToken.None);
-        return new DeliveryNode(node, data);
+        var settings = TestNode.Settings(variables, file);
+        var node = await ActorMtaNode.StartAsync(settings, CancellationToken.None, warmUpClock);
+        return new DeliveryNode(node, data, settings, warmUpClock);
+    }
+
+    /// <summary>Stops the node cleanly and starts it again on the same data directory and settings (same relay port).</summary>
+    public async Task RestartAsync()
+    {
+        await Node.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Node = await ActorMtaNode.StartAsync(_settings, CancellationToken.None, _warmUpClock);
     }
 
     /// <summary>Queues a message as a session does after DATA; returns its queue id once it is durable.</summary>

@@ -29,7 +29,7 @@ public sealed class DeliverySettingsTests : IDisposable
         var route = Assert.IsType<DeliveryRoute.Mx>(policy.Route);
         Assert.Equal((25, TlsPolicy.Opportunistic, false), (route.Port, route.Tls, route.VerifyCertificate));
         Assert.Equal(new DomainLimits(10, 0, 0, 100, 100, TimeSpan.FromSeconds(5)), policy.Limits);
-        var source = Assert.Single(policy.Egress);
+        var source = Assert.Single(policy.Egress.Sources).Source;
         Assert.Equal(("default", null, "localhost"), (source.Name, source.Address, source.EhloName));
         Assert.Equal((3, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(30)), (policy.Backoff.SuspendAfterConnectionFailures, policy.Backoff.SuspendFor, policy.Backoff.MaxSuspend));
         Assert.Empty(policy.Backoff.ReplyPatterns);
@@ -138,10 +138,10 @@ public sealed class DeliverySettingsTests : IDisposable
             }
             """);
 
-        Assert.Equal(["a"], settings.Domains.For("x.example").Egress.Select(s => s.Name));
+        Assert.Equal(["a"], settings.Domains.For("x.example").Egress.Sources.Select(s => s.Source.Name));
         var big = settings.Domains.For("big.example");
         Assert.Equal([("a", "127.0.0.2", "mta-a.example"), ("b", "127.0.0.3", "localhost")],
-            big.Egress.Select(s => (s.Name, s.Address!.ToString(), s.EhloName)));
+            big.Egress.Sources.Select(s => (s.Source.Name, s.Source.Address!.ToString(), s.Source.EhloName)));
         Assert.Equal([(BackoffAction.Suspend, TimeSpan.FromSeconds(2), 0.5), (BackoffAction.Throttle, TimeSpan.FromMinutes(10), 0.25)],
             big.Backoff.ReplyPatterns.Select(p => (p.Action, p.For, p.Factor)));
         Assert.Matches(big.Backoff.ReplyPatterns[0].Match, "421 4.7.0 RATE limited");

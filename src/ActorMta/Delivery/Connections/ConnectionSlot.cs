@@ -7,9 +7,13 @@ namespace ActorMta.Delivery.Connections;
 public enum ConnectionState { Opening, Idle, Busy, Closing }
 
 /// <summary>One egress source's share of a domain: its connections and its two rate limiters.</summary>
-internal sealed class SourceSlot(EgressSource source)
+internal sealed class SourceSlot(EgressSource source, int weight = 1)
 {
     public EgressSource Source { get; } = source;
+    public int Weight { get; } = weight;
+
+    /// <summary>Smooth weighted rotation (as nginx's upstreams): grows by the weight at each opening, less the total when chosen.</summary>
+    public long Credit { get; set; }
     public RateLimiter Messages { get; } = new();
     public RateLimiter NewConnections { get; } = new();
 

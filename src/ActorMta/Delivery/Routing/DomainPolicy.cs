@@ -3,11 +3,11 @@ using ActorMta.Delivery.Limits;
 
 namespace ActorMta.Delivery.Routing;
 
-/// <summary>Everything that decides how one destination domain is delivered to: route, limits, egress sources, backoff.</summary>
+/// <summary>Everything that decides how one destination domain is delivered to: route, limits, egress pool, backoff.</summary>
 /// <param name="Pattern">The configured entry this came from; null for the defaults.</param>
 /// <param name="Path">The entry's setting path (actormta.delivery.domains."example.com"), or the defaults'.</param>
 /// <param name="Keys">The keys the entry sets itself; the others come from the defaults.</param>
-public sealed record DomainPolicy(DomainPattern? Pattern, DeliveryRoute Route, DomainLimits Limits, IReadOnlyList<EgressSource> Egress, BackoffSettings Backoff,
+public sealed record DomainPolicy(DomainPattern? Pattern, DeliveryRoute Route, DomainLimits Limits, EgressPool Egress, BackoffSettings Backoff,
     string Path = DomainPolicy.DefaultsPath, IReadOnlySet<string>? Keys = null)
 {
     public const string DefaultsPath = "actormta.delivery.defaults";
