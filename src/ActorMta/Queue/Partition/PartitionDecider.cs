@@ -195,8 +195,15 @@ public sealed partial class PartitionDecider
             var recipient = message.Recipients[i];
             if (recipient.IsFinal) continue;
             if (recipient.DueAt < next && !(recipient.IsWaiting && blocked)) next = recipient.DueAt;
-            if (WantsDelayDsn(message, i) && message.AcceptedAt + _settings.DelayDsnAfter < next) next = message.AcceptedAt + _settings.DelayDsnAfter;
+            if (WantsDelayDsn(message, i) && DelayDsnDue(message) < next) next = DelayDsnDue(message);
         }
         return next;
+    }
+
+    /// <summary>When the delay DSN is due; once asked for, not again until its answer is overdue (else each turn would look at it again at once).</summary>
+    private DateTimeOffset DelayDsnDue(QueuedMessage message)
+    {
+        var due = message.AcceptedAt + _settings.DelayDsnAfter;
+        return _dsnRequested.TryGetValue((message.QueueId, DsnKind.Delay), out var asked) && asked + DsnAnswerTimeout > due ? asked + DsnAnswerTimeout : due;
     }
 }
