@@ -9,41 +9,42 @@ namespace ActorMta.Queue.Partition;
 /// </summary>
 public sealed class PartitionDecision(DateTimeOffset now)
 {
-    private readonly List<IQueueEvent> _events = [];
-    private readonly List<DeliveryRequest> _deliveries = [];
-    private readonly List<DsnRequest> _dsns = [];
-    private readonly List<PartitionReply> _replies = [];
-    private readonly List<PartitionRefusal> _refusals = [];
-    private readonly List<TimeSpan> _deliveredAfter = [];
-    private readonly List<AdminBounceLine> _adminBounces = [];
-    private readonly List<string> _completed = [];
+    // Created when first needed: most turns fill two or three of these.
+    private List<IQueueEvent>? _events;
+    private List<DeliveryRequest>? _deliveries;
+    private List<DsnRequest>? _dsns;
+    private List<PartitionReply>? _replies;
+    private List<PartitionRefusal>? _refusals;
+    private List<TimeSpan>? _deliveredAfter;
+    private List<AdminBounceLine>? _adminBounces;
+    private List<string>? _completed;
 
     /// <summary>The turn's time: every event of the turn carries it.</summary>
     public DateTimeOffset Now { get; } = now;
 
     /// <summary>The journal write of this turn (one group commit).</summary>
-    public IReadOnlyList<IQueueEvent> Events => _events;
+    public IReadOnlyList<IQueueEvent> Events => (IReadOnlyList<IQueueEvent>?)_events ?? [];
 
     /// <summary>New dispatches to their domains' delivery actors (after the write).</summary>
-    public IReadOnlyList<DeliveryRequest> Deliveries => _deliveries;
+    public IReadOnlyList<DeliveryRequest> Deliveries => (IReadOnlyList<DeliveryRequest>?)_deliveries ?? [];
 
     /// <summary>DSNs to ask the bounce stage for (after the write; asking emits no event).</summary>
-    public IReadOnlyList<DsnRequest> Dsns => _dsns;
+    public IReadOnlyList<DsnRequest> Dsns => (IReadOnlyList<DsnRequest>?)_dsns ?? [];
 
     /// <summary>Answers to whoever sent a command (after the write): the intake, an operator.</summary>
-    public IReadOnlyList<PartitionReply> Replies => _replies;
+    public IReadOnlyList<PartitionReply> Replies => (IReadOnlyList<PartitionReply>?)_replies ?? [];
 
     /// <summary>Answers that replace <see cref="Replies"/> if the write fails (accepts refused).</summary>
-    public IReadOnlyList<PartitionRefusal> RefusalsIfNotDurable => _refusals;
+    public IReadOnlyList<PartitionRefusal> RefusalsIfNotDurable => (IReadOnlyList<PartitionRefusal>?)_refusals ?? [];
 
     /// <summary>For the time-to-delivery histogram, once durable: how long each delivered recipient was queued.</summary>
-    public IReadOnlyList<TimeSpan> DeliveredAfter => _deliveredAfter;
+    public IReadOnlyList<TimeSpan> DeliveredAfter => (IReadOnlyList<TimeSpan>?)_deliveredAfter ?? [];
 
     /// <summary>Delivery-log lines for an operator's bounce of single messages (after the write).</summary>
-    public IReadOnlyList<AdminBounceLine> AdminBounces => _adminBounces;
+    public IReadOnlyList<AdminBounceLine> AdminBounces => (IReadOnlyList<AdminBounceLine>?)_adminBounces ?? [];
 
     /// <summary>Messages that left the queue: their bodies can go (after the write).</summary>
-    public IReadOnlyList<string> CompletedMessages => _completed;
+    public IReadOnlyList<string> CompletedMessages => (IReadOnlyList<string>?)_completed ?? [];
 
     /// <summary>Counted at once: dispatches whose lease ran out (possible duplicates).</summary>
     public int LeasesExpired { get; internal set; }
@@ -51,14 +52,14 @@ public sealed class PartitionDecision(DateTimeOffset now)
     /// <summary>Counted at once: deliveries reported for attempts already given up on (duplicates).</summary>
     public int LateReports { get; internal set; }
 
-    internal void Event(IQueueEvent e) => _events.Add(e);
-    internal void Deliver(DeliveryRequest request) => _deliveries.Add(request);
-    internal void AskDsn(DsnRequest request) => _dsns.Add(request);
-    internal void Reply(object to, object message) => _replies.Add(new PartitionReply(to, message));
-    internal void RefuseIfNotDurable(object to, IReadOnlyList<string> queueIds) => _refusals.Add(new PartitionRefusal(to, queueIds));
-    internal void Delivered(TimeSpan inQueue) => _deliveredAfter.Add(inQueue);
-    internal void AdminBounced(AdminBounceLine line) => _adminBounces.Add(line);
-    internal void Completed(string queueId) => _completed.Add(queueId);
+    internal void Event(IQueueEvent e) => (_events ??= []).Add(e);
+    internal void Deliver(DeliveryRequest request) => (_deliveries ??= []).Add(request);
+    internal void AskDsn(DsnRequest request) => (_dsns ??= []).Add(request);
+    internal void Reply(object to, object message) => (_replies ??= []).Add(new PartitionReply(to, message));
+    internal void RefuseIfNotDurable(object to, IReadOnlyList<string> queueIds) => (_refusals ??= []).Add(new PartitionRefusal(to, queueIds));
+    internal void Delivered(TimeSpan inQueue) => (_deliveredAfter ??= []).Add(inQueue);
+    internal void AdminBounced(AdminBounceLine line) => (_adminBounces ??= []).Add(line);
+    internal void Completed(string queueId) => (_completed ??= []).Add(queueId);
 }
 
 /// <param name="To">Whoever sent the command, as the caller handed it to the decider (an actor ref, in the actor).</param>
