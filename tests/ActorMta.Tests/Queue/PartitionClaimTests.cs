@@ -9,9 +9,10 @@ using ActorMta.Contracts;
 namespace ActorMta.Tests.Queue;
 
 /// <summary>
-/// In-flight work follows the delivery actor: claimed dispatches go out again when their holder is
-/// lost or the partition restarts, never only after the lease (10 minutes here); returned work is
-/// not an attempt; a domain that is ready again gets its waiting mail at once.
+/// In-flight work follows the delivery actor, through the actor and its journal: claimed dispatches go
+/// out again when their holder stops (the partition watches it) or the partition restarts, never only
+/// after the lease (10 minutes here); a domain ready again is remembered across a restart. The decisions
+/// themselves are tested without a journal in <see cref="Decider.ClaimDecisionTests"/>.
 /// </summary>
 public sealed class PartitionClaimTests : QueueTestKit
 {
@@ -78,52 +79,6 @@ public sealed class PartitionClaimTests : QueueTestKit
 
         var again = _delivery.ExpectMsg<DeliveryRequest>(TimeSpan.FromSeconds(10));
         Assert.Equal((first.DispatchId, true), (again.DispatchId, again.Redispatch));
-    }
-
-    [Fact]
-    public void A_request_nobody_claims_is_sent_again()
-    {
-        var partition = StartPartition(Settings(lease: LongLease));
-        Accept(partition, "bob@dest.example");
-        var first = _delivery.ExpectMsg<DeliveryRequest>();
-
-        var again = _delivery.ExpectMsg<DeliveryRequest>(TimeSpan.FromSeconds(15));
-        Assert.Equal(first.DispatchId, again.DispatchId);
-    }
-
-    [Fact]
-    public void Returned_work_goes_out_again_as_the_same_attempt_without_the_retry_delay()
-    {
-        var partition = StartPartition(Settings(lease: LongLease, retryInitial: TimeSpan.FromHours(1)));
-        var queueId = Accept(partition, "bob@dest.example");
-        var first = _delivery.ExpectMsg<DeliveryRequest>();
-        ClaimedBy(partition, first);
-
-        partition.Tell(Report(first, DeliveryOutcome.Returned));
-
-        var again = _delivery.ExpectMsg<DeliveryRequest>(TimeSpan.FromSeconds(10));
-        Assert.Equal((first.DispatchId, 1), (again.DispatchId, again.Recipients.Single().Attempt));
-        partition.Tell(new QueuePartition.GetMessage(0, queueId), TestActor);
-        var recipient = ExpectMsg<QueuePartition.MessageDetails>().Recipients.Single();
-        Assert.Equal(("in-flight", 1), (recipient.Status, recipient.Attempts));
-    }
-
-    [Fact]
-    public void A_domain_ready_again_gets_its_deferred_mail_at_once()
-    {
-        var partition = StartPartition(Settings(lease: LongLease, retryInitial: TimeSpan.FromHours(1)));
-        Accept(partition, "bob@dest.example", "carol@other.example");
-        var requests = new[] { _delivery.ExpectMsg<DeliveryRequest>(), _delivery.ExpectMsg<DeliveryRequest>() };
-        foreach (var request in requests)
-        {
-            ClaimedBy(partition, request);
-            partition.Tell(Report(request, DeliveryOutcome.Deferred));
-        }
-
-        partition.Tell(new DomainReady(0, "dest.example"));
-
-        var again = _delivery.ExpectMsg<DeliveryRequest>(TimeSpan.FromSeconds(10));
-        Assert.Equal(("dest.example", 2), (again.Domain, again.Recipients.Single().Attempt));
     }
 
     [Fact]

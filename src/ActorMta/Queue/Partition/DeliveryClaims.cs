@@ -1,5 +1,3 @@
-using Akka.Actor;
-
 namespace ActorMta.Queue.Partition;
 
 /// <summary>
@@ -9,6 +7,7 @@ namespace ActorMta.Queue.Partition;
 /// travelling, or was lost on the way to a dead node) is sent again every <see cref="ClaimTimeout"/>;
 /// requests are idempotent by dispatch id, so sending one twice never delivers twice.
 /// Derived, never persisted: after recovery every in-flight dispatch starts unclaimed.
+/// A holder is opaque here (the actor passes the delivery actor's ref; tests pass anything).
 /// </summary>
 internal sealed class DeliveryClaims
 {
@@ -17,8 +16,8 @@ internal sealed class DeliveryClaims
     /// <summary>After a holder is lost, a short pause so the shard regions learn where the domain lives now.</summary>
     public static readonly TimeSpan AfterLoss = TimeSpan.FromSeconds(1);
 
-    private readonly Dictionary<long, IActorRef> _holderOf = [];
-    private readonly Dictionary<IActorRef, HashSet<long>> _heldBy = [];
+    private readonly Dictionary<long, object> _holderOf = [];
+    private readonly Dictionary<object, HashSet<long>> _heldBy = [];
     private readonly Dictionary<long, DateTimeOffset> _unclaimed = [];
 
     public int Unclaimed => _unclaimed.Count;
@@ -30,7 +29,7 @@ internal sealed class DeliveryClaims
     public void Recovered(long dispatchId) => _unclaimed[dispatchId] = DateTimeOffset.MinValue;
 
     /// <summary>The holder claimed the dispatch; true when the holder is new here (the caller watches it).</summary>
-    public bool Claimed(long dispatchId, IActorRef holder)
+    public bool Claimed(long dispatchId, object holder)
     {
         if (!_unclaimed.Remove(dispatchId) && !_holderOf.ContainsKey(dispatchId)) return false; // answered already
         Forget(dispatchId);
@@ -45,7 +44,7 @@ internal sealed class DeliveryClaims
     }
 
     /// <summary>The holder stopped or its node is gone: what it held is due again shortly. Returns how many.</summary>
-    public int Lost(IActorRef holder, DateTimeOffset now)
+    public int Lost(object holder, DateTimeOffset now)
     {
         if (!_heldBy.Remove(holder, out var held)) return 0;
         foreach (var dispatchId in held)

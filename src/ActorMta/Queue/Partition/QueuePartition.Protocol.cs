@@ -60,4 +60,14 @@ public sealed partial class QueuePartition
 
     /// <param name="Recipients">Recipients of queued messages by status (pending, in-flight, deferred, and final ones awaiting a DSN).</param>
     public sealed record PartitionCounts(int Partition, int Messages, IReadOnlyDictionary<string, int> Recipients, IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> ByDomain) : IActorMtaSerializable;
+
+    /// <summary>
+    /// An operator's admin bounce of one message: its waiting recipients fail now with <paramref name="Reason"/>.
+    /// Answered with <see cref="MessageBounced"/> once recorded, or <see cref="MessageNotFound"/>.
+    /// </summary>
+    public sealed record BounceMessage(int Partition, string QueueId, string Reason) : IWithPartition;
+
+    /// <param name="Bounced">The recipients failed now.</param>
+    /// <param name="InFlight">Recipients being attempted right now, not bounced.</param>
+    public sealed record MessageBounced(string QueueId, IReadOnlyList<string> Bounced, IReadOnlyList<string> InFlight) : IActorMtaSerializable;
 }

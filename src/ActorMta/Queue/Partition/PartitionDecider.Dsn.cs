@@ -1,33 +1,40 @@
-using ActorMta.Bounces;
-using ActorMta.Smtp;
-using Akka.Actor;
 using ActorMta.Contracts;
+using ActorMta.Smtp;
 
 namespace ActorMta.Queue.Partition;
 
 /// <summary>Which DSNs a message owes (RFC 3461 NOTIFY), and asking the bounce stage for them.</summary>
-public sealed partial class QueuePartition
+public sealed partial class PartitionDecider
 {
     /// <param name="owed">What <see cref="OwedKinds"/> found for the message in this turn.</param>
     private void RequestDsns(QueuedMessage message, DsnKinds owed, Turn turn)
     {
+        if (owed == DsnKinds.None) return;
         // Failures of one attempt round go out together: wait until nothing is in flight.
-        if (owed.HasFlag(DsnKinds.Failure) && !message.Recipients.Any(r => r.Status == RecipientStatus.InFlight))
-            RequestDsn(message, DsnKind.Failure, OwedFailure(message), turn);
+        if (owed.HasFlag(DsnKinds.Failure) && !AnyInFlight(message))
+            RequestDsn(message, DsnKind.Failure, static (m, i) => IsOwedFailure(m, i), turn);
         if (owed.HasFlag(DsnKinds.Success))
-            RequestDsn(message, DsnKind.Success, OwedSuccess(message), turn);
+            RequestDsn(message, DsnKind.Success, static (m, i) => IsOwedSuccess(m, i), turn);
         if (owed.HasFlag(DsnKinds.Delay))
-            RequestDsn(message, DsnKind.Delay, Enumerable.Range(0, message.Recipients.Length).Where(i => IsOwedDelay(message, i)), turn);
+            RequestDsn(message, DsnKind.Delay, static (m, i) => IsOwedDelay(m, i), turn);
     }
 
-    private void RequestDsn(QueuedMessage message, DsnKind kind, IEnumerable<int> indexes, Turn turn)
+    private void RequestDsn(QueuedMessage message, DsnKind kind, Func<QueuedMessage, int, bool> owes, Turn turn)
     {
         if (_dsnRequested.TryGetValue((message.QueueId, kind), out var asked) && turn.Now - asked < DsnAnswerTimeout) return;
-        var recipients = indexes.Select(i => ToDsnRecipient(message, i, turn.Now)).ToArray();
-        if (recipients.Length == 0) return;
+        var recipients = new List<DsnRecipient>();
+        for (var i = 0; i < message.Recipients.Length; i++)
+            if (owes(message, i)) recipients.Add(ToDsnRecipient(message, i, turn.Now));
+        if (recipients.Count == 0) return;
         _dsnRequested[(message.QueueId, kind)] = turn.Now;
-        var request = new DsnRequest(_partition, message.QueueId, kind, message.Envelope, message.Size, message.AcceptedAt, recipients);
-        turn.AfterCommit(() => _bounces.Tell(request));
+        turn.Decision.AskDsn(new DsnRequest(_partition, message.QueueId, kind, message.Envelope, message.Size, message.AcceptedAt, [.. recipients]));
+    }
+
+    private static bool AnyInFlight(QueuedMessage message)
+    {
+        foreach (var recipient in message.Recipients)
+            if (recipient.Status == RecipientStatus.InFlight) return true;
+        return false;
     }
 
     private static DsnRecipient ToDsnRecipient(QueuedMessage message, int index, DateTimeOffset now)
@@ -53,12 +60,6 @@ public sealed partial class QueuePartition
         }
         return owed;
     }
-
-    private static IEnumerable<int> OwedFailure(QueuedMessage message) =>
-        Enumerable.Range(0, message.Recipients.Length).Where(i => IsOwedFailure(message, i));
-
-    private static IEnumerable<int> OwedSuccess(QueuedMessage message) =>
-        Enumerable.Range(0, message.Recipients.Length).Where(i => IsOwedSuccess(message, i));
 
     private static bool IsOwedFailure(QueuedMessage message, int i) =>
         message.Recipients[i].Status is RecipientStatus.Failed or RecipientStatus.Expired

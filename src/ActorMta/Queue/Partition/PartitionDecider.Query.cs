@@ -2,13 +2,14 @@ using ActorMta.Contracts;
 namespace ActorMta.Queue.Partition;
 
 /// <summary>Read-only answers for the queue API: one message, and counts.</summary>
-public sealed partial class QueuePartition
+public sealed partial class PartitionDecider
 {
-    private object Describe(string queueId)
+    /// <summary>A <see cref="QueuePartition.MessageDetails"/> or <see cref="QueuePartition.MessageNotFound"/>.</summary>
+    public object Describe(string queueId)
     {
-        if (_state.Messages.TryGetValue(queueId, out var message))
+        if (State.Messages.TryGetValue(queueId, out var message))
         {
-            var recipients = message.Recipients.Select((r, i) => new RecipientView(
+            var recipients = message.Recipients.Select((r, i) => new QueuePartition.RecipientView(
                 message.Envelope.Recipients[i].Address,
                 message.Envelope.Recipients[i].Domain,
                 StatusName(r.Status),
@@ -16,20 +17,20 @@ public sealed partial class QueuePartition
                 r.IsWaiting ? r.DueAt : null,
                 r.LastReply?.ToString(),
                 r.LastRemoteHost)).ToArray();
-            return new MessageDetails(message.QueueId, "queued", message.Envelope, message.Size, message.AcceptedAt, message.ExpiresAt, recipients, PartitionState.HistoryOf(message));
+            return new QueuePartition.MessageDetails(message.QueueId, "queued", message.Envelope, message.Size, message.AcceptedAt, message.ExpiresAt, recipients, PartitionState.HistoryOf(message));
         }
-        var completed = _state.RecentlyCompleted.FirstOrDefault(c => c.QueueId == queueId);
-        if (completed is null) return new MessageNotFound(queueId);
-        var outcomes = completed.RecipientOutcomes.Select((outcome, i) => new RecipientView(
+        var completed = State.RecentlyCompleted.FirstOrDefault(c => c.QueueId == queueId);
+        if (completed is null) return new QueuePartition.MessageNotFound(queueId);
+        var outcomes = completed.RecipientOutcomes.Select((outcome, i) => new QueuePartition.RecipientView(
             completed.Envelope.Recipients[i].Address, completed.Envelope.Recipients[i].Domain, outcome[(outcome.LastIndexOf(": ", StringComparison.Ordinal) + 2)..], 0, null, null, null)).ToArray();
-        return new MessageDetails(completed.QueueId, "completed", completed.Envelope, null, null, null, outcomes, completed.History);
+        return new QueuePartition.MessageDetails(completed.QueueId, "completed", completed.Envelope, null, null, null, outcomes, completed.History);
     }
 
-    private PartitionCounts Count()
+    public QueuePartition.PartitionCounts Count()
     {
         var byStatus = new Dictionary<string, int>(StringComparer.Ordinal);
         var byDomain = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
-        foreach (var message in _state.Messages.Values)
+        foreach (var message in State.Messages.Values)
         {
             for (var i = 0; i < message.Recipients.Length; i++)
             {
@@ -40,7 +41,7 @@ public sealed partial class QueuePartition
                 counts[status] = counts.GetValueOrDefault(status) + 1;
             }
         }
-        return new PartitionCounts(_partition, _state.Messages.Count, byStatus,
+        return new QueuePartition.PartitionCounts(_partition, State.Messages.Count, byStatus,
             byDomain.ToDictionary(d => d.Key, d => (IReadOnlyDictionary<string, int>)d.Value, StringComparer.Ordinal));
     }
 

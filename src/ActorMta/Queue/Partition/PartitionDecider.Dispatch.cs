@@ -1,14 +1,13 @@
-using ActorMta.Delivery;
 using ActorMta.Contracts;
 
 namespace ActorMta.Queue.Partition;
 
 /// <summary>Handing due recipients to their domains' delivery actors (one request per message and domain) and taking their reports.</summary>
-public sealed partial class QueuePartition
+public sealed partial class PartitionDecider
 {
     private void Dispatch(QueuedMessage message, Turn turn)
     {
-        var due = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var due = _dueByDomain;
         for (var i = 0; i < message.Recipients.Length; i++)
         {
             var recipient = message.Recipients[i];
@@ -17,6 +16,7 @@ public sealed partial class QueuePartition
             if (!due.TryGetValue(domain, out var indexes)) due[domain] = indexes = [];
             indexes.Add(i);
         }
+        if (due.Count == 0) return;
         foreach (var (domain, indexes) in due)
         {
             if (_dispatches.InFlight(domain) >= _settings.MaxInFlightPerDomain)
@@ -24,19 +24,23 @@ public sealed partial class QueuePartition
                 _dispatches.WaitForSlot(domain, message.QueueId);
                 continue;
             }
-            var dispatchId = _state.LastDispatchId + 1;
+            var dispatchId = State.LastDispatchId + 1;
             turn.Emit(new AttemptStarted(message.QueueId, dispatchId, indexes, turn.Now));
             _dispatches.Dispatched(dispatchId, message.QueueId, domain);
-            var request = RequestFor(message, domain, dispatchId, indexes, redispatch: false);
-            turn.AfterCommit(() => Send(request));
+            turn.Decision.Deliver(RequestFor(message, domain, dispatchId, indexes, redispatch: false));
         }
+        // The index lists went into the events; only the dictionary is kept for the next message.
+        due.Clear();
     }
 
-    private DeliveryRequest RequestFor(QueuedMessage message, string domain, long dispatchId, IEnumerable<int> indexes, bool redispatch) =>
-        new(domain, _partition, message.QueueId, dispatchId, message.Envelope.ReversePath,
-            indexes.Select(i => ToDeliveryRecipient(message, i)).ToArray(),
+    private DeliveryRequest RequestFor(QueuedMessage message, string domain, long dispatchId, IReadOnlyList<int> indexes, bool redispatch)
+    {
+        var recipients = new DeliveryRecipient[indexes.Count];
+        for (var i = 0; i < recipients.Length; i++) recipients[i] = ToDeliveryRecipient(message, indexes[i]);
+        return new(domain, _partition, message.QueueId, dispatchId, message.Envelope.ReversePath, recipients,
             message.Envelope.BodyType, message.Envelope.SmtpUtf8, message.Size, message.AcceptedAt, message.ExpiresAt,
             message.Envelope.Ret, message.Envelope.EnvelopeId, redispatch);
+    }
 
     private static DeliveryRecipient ToDeliveryRecipient(QueuedMessage message, int index)
     {
@@ -46,12 +50,12 @@ public sealed partial class QueuePartition
 
     private void HandleReport(DeliveryReport report, Turn turn)
     {
-        if (!_state.Messages.TryGetValue(report.QueueId, out var message))
+        if (!State.Messages.TryGetValue(report.QueueId, out var message))
         {
-            if (!report.Repeat && report.Results.Any(r => r.Outcome == DeliveryOutcome.Delivered)) QueueMetrics.LateReports.Add(1);
+            if (!report.Repeat && AnyDelivered(report)) turn.Decision.LateReports++;
             return;
         }
-        if (report.Results.All(r => r.Outcome == DeliveryOutcome.Returned))
+        if (AllReturned(report))
         {
             // Never attempted: the same dispatch goes out again, to wherever the domain's actor runs next.
             _claims.Returned(report.DispatchId, turn.Now);
@@ -66,27 +70,51 @@ public sealed partial class QueuePartition
             {
                 // A report for an attempt the partition already gave up on (lease ran out): the retry may deliver twice.
                 // A repeat of a report already handled is not a second delivery.
-                if (result.Outcome == DeliveryOutcome.Delivered && !report.Repeat) QueueMetrics.LateReports.Add(1);
+                if (result.Outcome == DeliveryOutcome.Delivered && !report.Repeat) turn.Decision.LateReports++;
                 continue;
             }
             switch (result.Outcome)
             {
                 case DeliveryOutcome.Delivered:
                     turn.Emit(new RecipientDelivered(report.QueueId, result.Index, result.Reply, result.RemoteHost, turn.Now));
-                    var inQueue = turn.Now - message.AcceptedAt;
-                    turn.AfterCommit(() => QueueMetrics.Delivered(inQueue));
+                    turn.Decision.Delivered(turn.Now - message.AcceptedAt);
                     break;
                 case DeliveryOutcome.Failed:
                     turn.Emit(new RecipientFailed(report.QueueId, result.Index, result.Reply, result.RemoteHost, turn.Now));
                     break;
                 default:
-                    var retryAt = turn.Now + _settings.Retry.After(recipient.Attempts, _random);
-                    if (result.RetryNotBefore is { } notBefore && notBefore > retryAt) retryAt = notBefore;
-                    if (retryAt > message.ExpiresAt) retryAt = message.ExpiresAt;
-                    turn.Emit(new RecipientDeferred(report.QueueId, result.Index, result.Reply, result.RemoteHost, retryAt, turn.Now));
+                    turn.Emit(new RecipientDeferred(report.QueueId, result.Index, result.Reply, result.RemoteHost, RetryAt(message, recipient, result, turn.Now), turn.Now));
                     break;
             }
         }
         turn.Touch(report.QueueId);
+    }
+
+    /// <summary>The schedule's next slot (with jitter), no earlier than the domain allows, no later than the message's expiry.</summary>
+    private DateTimeOffset RetryAt(QueuedMessage message, RecipientState recipient, RecipientResult result, DateTimeOffset now)
+    {
+        var retryAt = now + _settings.Retry.After(recipient.Attempts, _random);
+        if (result.RetryNotBefore is { } notBefore && notBefore > retryAt) retryAt = notBefore;
+        return retryAt > message.ExpiresAt ? message.ExpiresAt : retryAt;
+    }
+
+    private static bool AnyDelivered(DeliveryReport report)
+    {
+        foreach (var result in report.Results)
+            if (result.Outcome == DeliveryOutcome.Delivered) return true;
+        return false;
+    }
+
+    private static bool AllReturned(DeliveryReport report)
+    {
+        foreach (var result in report.Results)
+            if (result.Outcome != DeliveryOutcome.Returned) return false;
+        return true;
+    }
+
+    private void ReleaseDispatch(long dispatchId, Turn turn)
+    {
+        _dispatches.Release(dispatchId, turn);
+        _claims.Done(dispatchId);
     }
 }
