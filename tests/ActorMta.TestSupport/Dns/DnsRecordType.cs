@@ -8,5 +8,6 @@ public enum DnsRecordType
     Mx,
     Cname,
     Soa,
+    Txt,
     Other,
 }

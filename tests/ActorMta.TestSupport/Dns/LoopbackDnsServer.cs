@@ -100,6 +100,10 @@ public sealed class LoopbackDnsServer : IAsyncDisposable, IDisposable
     public LoopbackDnsServer Cname(string name, string target, int ttl = DefaultTtl) =>
         Add(name, new ZoneRecord(DnsRecordType.Cname, ttl, InMemoryZone.Normalize(target)));
 
+    /// <summary>Adds a TXT record (e.g. a DKIM key: "v=DKIM1; k=rsa; p=..."); text over 255 octets is served as several strings.</summary>
+    public LoopbackDnsServer Txt(string name, string text, int ttl = DefaultTtl) =>
+        Add(name, new ZoneRecord(DnsRecordType.Txt, ttl, text));
+
     /// <summary>Answers SERVFAIL for <paramref name="name"/> (for one <paramref name="type"/>, or all types).</summary>
     public LoopbackDnsServer ServerFailure(string name, DnsRecordType? type = null) => Fault(name, type, DnsFault.ServerFailure);
 
