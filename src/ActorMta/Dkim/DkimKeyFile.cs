@@ -83,7 +83,7 @@ public sealed class DkimKeyFile(DkimSelector selector, Action<string>? reloadFai
             (DkimAlgorithm.RsaSha256, RsaKeyParameters rsa) when rsa.Modulus.BitLength < MinRsaBits =>
                 throw new InvalidDataException($"an RSA key of {rsa.Modulus.BitLength} bits; rsa-sha256 needs at least {MinRsaBits}"),
             (DkimAlgorithm.RsaSha256, RsaKeyParameters) or (DkimAlgorithm.Ed25519Sha256, Ed25519PrivateKeyParameters) => key,
-            _ => throw new InvalidDataException($"a {Describe(key)} key does not match algorithm {Name(selector.Algorithm)}"),
+            _ => throw new InvalidDataException($"the file holds an {Describe(key)} key, not one for {Name(selector.Algorithm)}"),
         };
     }
 

@@ -41,6 +41,7 @@ public sealed class DkimNode : IAsyncLifetime
             actormta.delivery { mx-port = {{Sink.Port}}, allow-private-destinations = on }
             actormta.delivery.domains { "seven.test" { route = static, hosts = ["127.0.0.1:{{SevenBitSink.Port}}"], tls = none } }
             actormta.smtp.spool-threshold = 64KiB
+            actormta.queue.accept-timeout = 60s
             actormta.dkim.domains {
               "rsa.test" { selectors { s2048 { key-file = {{Hocon("rsa.test.s2048.pem")}}, algorithm = rsa-sha256 } } }
               "ed.test" { selectors { e1 { key-file = {{Hocon("ed.test.e1.pem")}}, algorithm = ed25519-sha256 } } }
@@ -51,6 +52,9 @@ public sealed class DkimNode : IAsyncLifetime
                 ["ACTORMTA_DNS_SERVERS"] = _dns.EndPoint.ToString(),
                 ["ACTORMTA_MANAGEMENT_INJECT_TOKENS"] = TestTokens.Inject,
             });
+        // The tests start once the node takes mail (its partitions may still be starting on a loaded machine).
+        await Eventually.Returns(() => SubmitAsync("warm-up@other.test", "warm-up@example.test", Message("warm-up@other.test", "warm-up@example.test", "warm-up", "x")),
+            r => r.Code == 250, TimeSpan.FromSeconds(120), "the node accepts mail");
     }
 
     private string Hocon(string file) => ActorMta.Configuration.Hocon.Quote(Path.Combine(_keys.Path, file));
