@@ -175,7 +175,7 @@ public sealed class ActorMtaNode : IAsyncDisposable
             // Delivery and bounces before the queue: partitions look them up when they start.
             .WithDelivery(settings.Delivery, settings.Queue.Partitions, bodies, deliveryLog, TimeProvider.System, [.. ingress.EndPoints.Values], mtaSts, warmUp)
             .WithBounces(settings.Bounces, settings.Queue, bodies, TimeProvider.System)
-            .WithQueue(settings.Queue, bodies, TimeProvider.System, registry => registry.Get<DomainDelivery>(), registry => registry.Get<Bouncer>(), deliveryLog)
+            .WithQueue(settings.Queue, bodies, TimeProvider.System, registry => registry.Get<DomainDelivery>(), registry => registry.Get<Bouncer>(), deliveryLog, settings.Dkim)
             .WithIngress(ingress, settings.Queue.AcceptTimeout, TimeProvider.System, registry => registry.Get<QueueIntake>());
     }
 

@@ -11,7 +11,7 @@ namespace ActorMta.Host.Cli;
 public static class CliApp
 {
     public static readonly IReadOnlySet<string> Commands = new HashSet<string>(StringComparer.Ordinal)
-        { "queue", "domains", "egress", "suspend", "resume", "bounce", "retry", "message", "cluster", "inject", "probe" };
+        { "queue", "domains", "egress", "suspend", "resume", "bounce", "retry", "message", "cluster", "inject", "probe", "dkim" };
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CliIo io)
     {
@@ -26,6 +26,7 @@ public static class CliApp
             return parsed.Words[0] switch
             {
                 "probe" => await SmtpProbe.RunAsync(parsed, io),
+                "dkim" => DkimCommands.Run(parsed, io),
                 _ => await ManagementCommands.RunAsync(parsed, io),
             };
         }

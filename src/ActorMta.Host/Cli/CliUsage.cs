@@ -42,5 +42,9 @@ public static class CliUsage
 
         SMTP:
           probe HOST[:PORT] ...                    test SMTP settings step by step (actormta probe --help)
+
+        DKIM (local, no node needed):
+          dkim keygen DOMAIN SELECTOR [--algorithm rsa-sha256|ed25519-sha256] [--bits 2048] [--out DIR]
+                                                   write DIR/DOMAIN.SELECTOR.pem (0600) and print its DNS TXT record
         """;
 }

@@ -4,6 +4,7 @@ using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
 using ActorMta.Contracts;
+using ActorMta.Dkim;
 
 namespace ActorMta.Queue;
 
@@ -22,7 +23,7 @@ namespace ActorMta.Queue;
 /// lost until that node is downed, so its clients would hear 451 from a node that is fine. Accepts
 /// also stay off the network.
 /// </summary>
-public sealed class QueueIntake : ReceiveActor, IWithTimers
+public sealed partial class QueueIntake : ReceiveActor, IWithTimers
 {
     /// <param name="Body">The message as it will be relayed: the trace header the session added, then the data.</param>
     /// <param name="Spooled">Instead of <paramref name="Body"/>, a large message in a spool file, which the intake owns from here on (the body writer deletes it).</param>
@@ -74,9 +75,10 @@ public sealed class QueueIntake : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public QueueIntake(QueueSettings settings, MessageBodyStore bodies, IActorRef partitions, TimeProvider clock)
+    public QueueIntake(QueueSettings settings, MessageBodyStore bodies, IActorRef partitions, TimeProvider clock, DkimSettings? dkim = null)
     {
         _settings = settings;
+        _signer = dkim is { Enabled: true } ? new DkimMessageSigner(dkim, problem => _log.Warning("{0}", problem)) : null;
         _bodies = bodies;
         _partitions = partitions;
         _clock = clock;
@@ -85,9 +87,11 @@ public sealed class QueueIntake : ReceiveActor, IWithTimers
 
         Receive<Enqueue>(enqueue =>
         {
-            _arrived.Add(new Arrived(enqueue.Envelope, enqueue.Body, enqueue.Spooled, Sender, _clock.GetUtcNow() + _settings.AcceptTimeout));
-            if (!_writing) StoreArrived();
+            var arrived = new Arrived(enqueue.Envelope, enqueue.Body, enqueue.Spooled, Sender, _clock.GetUtcNow() + _settings.AcceptTimeout);
+            if (_signer is null) Store(arrived);
+            else SignThenStore(arrived, _signer);
         });
+        Receive<Arrived>(Store);
         Receive<BodiesStored>(stored =>
         {
             _writing = false;
@@ -126,6 +130,12 @@ public sealed class QueueIntake : ReceiveActor, IWithTimers
                 pending.ReplyTo.Tell(new NotEnqueued($"queue partition did not confirm within {_settings.AcceptTimeout.TotalSeconds:0}s"));
             }
         });
+    }
+
+    private void Store(Arrived arrived)
+    {
+        _arrived.Add(arrived);
+        if (!_writing) StoreArrived();
     }
 
     protected override void PreStart()
@@ -178,6 +188,6 @@ public sealed class QueueIntake : ReceiveActor, IWithTimers
         await _bodies.StoreAsync(batch.Select(p => new StoredBody(p.QueueId, partition, p.Message.Body, p.Message.Spooled)).ToArray(), _clock.GetUtcNow(), timeout.Token);
     }
 
-    public static Props Props(QueueSettings settings, MessageBodyStore bodies, IActorRef partitions, TimeProvider clock) =>
-        Akka.Actor.Props.Create(() => new QueueIntake(settings, bodies, partitions, clock));
+    public static Props Props(QueueSettings settings, MessageBodyStore bodies, IActorRef partitions, TimeProvider clock, DkimSettings? dkim = null) =>
+        Akka.Actor.Props.Create(() => new QueueIntake(settings, bodies, partitions, clock, dkim));
 }

@@ -17,6 +17,7 @@ public static class QueueStage
     /// <param name="delivery">Where partitions send <see cref="Contracts.DeliveryRequest"/>s (resolved when a partition starts).</param>
     /// <param name="bounces">Where partitions send <see cref="Bounces.DsnRequest"/>s.</param>
     /// <param name="log">The node's delivery log (a partition logs the recipients of a message an operator bounces).</param>
+    /// <param name="dkim">Which accepted messages the intake signs, and with which keys.</param>
     public static AkkaConfigurationBuilder WithQueue(
         this AkkaConfigurationBuilder akka,
         QueueSettings settings,
@@ -24,7 +25,8 @@ public static class QueueStage
         TimeProvider clock,
         Func<IActorRegistry, IActorRef> delivery,
         Func<IActorRegistry, IActorRef> bounces,
-        IAdminBounceLog? log = null)
+        IAdminBounceLog? log = null,
+        Dkim.DkimSettings? dkim = null)
     {
         return akka
             .WithShardRegion<QueueRegion>(RegionName,
@@ -45,7 +47,7 @@ public static class QueueStage
             .WithActors((system, registry) =>
             {
                 var partitions = registry.Get<QueueRegion>();
-                registry.Register<QueueIntake>(system.ActorOf(QueueIntake.Props(settings, bodies, partitions, clock), "queue-intake"));
+                registry.Register<QueueIntake>(system.ActorOf(QueueIntake.Props(settings, bodies, partitions, clock, dkim), "queue-intake"));
                 // Belt and braces beside remember-entities: every partition runs from the first start on.
                 for (var partition = 0; partition < settings.Partitions; partition++)
                     partitions.Tell(new QueuePartition.Wake(partition));

@@ -209,6 +209,7 @@ internal sealed class InMemoryZone
             DnsRecordType.Aaaa => new AaaaRecord(name, record.TimeToLive, IPAddress.Parse(record.Data)),
             DnsRecordType.Mx => new MxRecord(name, record.TimeToLive, record.Preference, NameOf(record.Data)),
             DnsRecordType.Cname => new CNameRecord(name, record.TimeToLive, NameOf(record.Data)),
+            // One record, its text in strings of at most 255 octets (RFC 1035 3.3.14), as a zone file would split it.
             DnsRecordType.Txt => new TxtRecord(name, record.TimeToLive, [.. record.Data.Chunk(255).Select(c => new string(c))]),
             _ => throw new InvalidOperationException($"Record type {record.Type} is not served."),
         };

@@ -100,7 +100,7 @@ public sealed class LoopbackDnsServer : IAsyncDisposable, IDisposable
     public LoopbackDnsServer Cname(string name, string target, int ttl = DefaultTtl) =>
         Add(name, new ZoneRecord(DnsRecordType.Cname, ttl, InMemoryZone.Normalize(target)));
 
-    /// <summary>Adds a TXT record (one string; longer than 255 bytes it is split into several, as DNS requires).</summary>
+    /// <summary>Adds a TXT record (e.g. a DKIM key: "v=DKIM1; k=rsa; p=..."); text over 255 octets is served as several strings.</summary>
     public LoopbackDnsServer Txt(string name, string text, int ttl = DefaultTtl) =>
         Add(name, new ZoneRecord(DnsRecordType.Txt, ttl, text));
 

@@ -13,8 +13,8 @@ namespace ActorMta.Delivery.Content;
 /// needs SMTPUTF8 (RFC 6532) or is broken, and a message/global part is refused too.
 /// </summary>
 /// <remarks>
-/// Changing the content breaks a DKIM signature made over the 8-bit original: a signer must sign
-/// what goes on the wire, i.e. after this conversion (or convert before signing).
+/// Changing the content breaks a DKIM signature made over the 8-bit original: the signer
+/// (ActorMta.Dkim) converts with <see cref="ConvertInPlace"/> before it signs, so a signed body is 7-bit here.
 /// </remarks>
 public static class SevenBitConversion
 {
@@ -48,10 +48,7 @@ public static class SevenBitConversion
         using var input = new MemoryStream(body, writable: false);
         message = new MimeParser(input, MimeFormat.Entity, persistent: true).ParseMessage();
 
-        if (Has8Bit(message.Headers))
-            return HeadersNeedUtf8(smtpUtf8);
-        if (Convert(message.Body) is { } refusal) return refusal;
-        if (!message.Headers.Contains(HeaderId.MimeVersion)) message.MimeVersion = new Version(1, 0);
+        if (ConvertInPlace(message, smtpUtf8) is { } refusal) return refusal;
 
         using var output = new MemoryStream(body.Length + body.Length / 3);
         message.WriteTo(Wire, output);
@@ -60,6 +57,30 @@ public static class SevenBitConversion
         return Has8Bit(converted)
             ? Cannot("8-bit text outside any MIME part (a multipart preamble or epilogue)")
             : new Outcome.Converted(converted);
+    }
+
+    /// <summary>
+    /// Converts the 8-bit parts of a parsed message in place (its parts re-encode when it is written); the reply
+    /// when it cannot be. The DKIM signer converts with this before it signs, so delivery never changes signed content.
+    /// </summary>
+    public static Outcome.Impossible? ConvertInPlace(MimeMessage message, bool smtpUtf8)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (Has8Bit(message.Headers))
+            return HeadersNeedUtf8(smtpUtf8);
+        if (Convert(message.Body) is { } refusal) return refusal;
+        if (!message.Headers.Contains(HeaderId.MimeVersion)) message.MimeVersion = new Version(1, 0);
+        return null;
+    }
+
+    /// <summary>Whether <paramref name="content"/> (read from where it is to its end) has an octet over 127.</summary>
+    public static bool Has8Bit(Stream content)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var buffer = new byte[16 * 1024];
+        for (int read; (read = content.Read(buffer, 0, buffer.Length)) > 0;)
+            if (Has8Bit(buffer.AsSpan(0, read))) return true;
+        return false;
     }
 
     /// <summary>Converts the 8-bit leaves under <paramref name="entity"/> in place; the reply when one cannot be.</summary>
@@ -104,11 +125,8 @@ public static class SevenBitConversion
 
     private static bool Has8Bit(IMimeContent content)
     {
-        var buffer = new byte[16 * 1024];
         using var raw = content.Open();
-        for (int read; (read = raw.Read(buffer, 0, buffer.Length)) > 0;)
-            if (Has8Bit(buffer.AsSpan(0, read))) return true;
-        return false;
+        return Has8Bit(raw);
     }
 
     private static bool IsUtf8(IMimeContent content)
