@@ -31,6 +31,9 @@ public sealed record ActorMtaSettings(
     /// <summary>actormta.inject: the HTTP injection API.</summary>
     public InjectSettings Inject { get; init; } = InjectSettings.Default;
 
+    /// <summary>actormta.suppression: the fleet-wide suppression list.</summary>
+    public Suppression.SuppressionSettings Suppression { get; init; } = ActorMta.Suppression.SuppressionSettings.Default;
+
     public static ActorMtaSettings From(Config config)
     {
         var reader = new SettingsReader(config);
@@ -48,6 +51,7 @@ public sealed record ActorMtaSettings(
             LoggingSettings.From(reader))
         {
             Inject = InjectSettings.From(reader),
+            Suppression = ActorMta.Suppression.SuppressionSettings.From(reader),
         };
         // Settings that are each valid but conflict with one another.
         DeliveryLeaseCheck.Check(reader, settings.Queue, settings.Delivery);
