@@ -8,6 +8,9 @@ using ActorMta.Delivery.Log;
 using ActorMta.Fleet;
 using ActorMta.Ingress;
 using ActorMta.Ingress.Http;
+using ActorMta.Ingress.Policy;
+using ActorMta.Contracts;
+using ActorMta.Suppression;
 using ActorMta.Ingress.Tls;
 using ActorMta.Management;
 using ActorMta.Management.Access;
@@ -105,7 +108,9 @@ public sealed class ActorMtaNode : IAsyncDisposable
         builder.Services.AddSingleton(new ManagementAccess(tokens, settings.Management.BeyondLoopback));
         builder.Services.AddSingleton(bodies);
         builder.Services.AddSingleton(classifier);
-        builder.Services.AddSingleton(services => new DeliveryLog(settings.Delivery.Log, services.GetRequiredService<ILoggerFactory>(), classifier));
+        var hardBounces = new HardBounceFeed(settings.Suppression.AddOnBounce, settings.Suppression.Shards, settings.Suppression.BounceExpiry);
+        builder.Services.AddSingleton(services => new DeliveryLog(settings.Delivery.Log, services.GetRequiredService<ILoggerFactory>(), classifier) { HardBounces = hardBounces });
+        builder.Services.AddSingleton(services => Suppression(services.GetRequiredService<ActorSystem>(), services.GetRequiredService<ActorRegistry>(), settings));
         DeliveryMetrics.Domains.Top = settings.Management.MetricsTopDomains;
         builder.Services.AddNodeMetrics();
         // MTA-STS policies and TLS-RPT counts (node-wide; the management API reads the counts).
@@ -114,7 +119,7 @@ public sealed class ActorMtaNode : IAsyncDisposable
             settings.Delivery.Dns, settings.Delivery.Destinations, services.GetRequiredService<ActorMta.Delivery.Sts.TlsReportBook>(), TimeProvider.System,
             services.GetRequiredService<ILoggerFactory>().CreateLogger("ActorMta.Delivery.MtaSts")));
         builder.Services.AddAkka(FleetSettings.SystemName, (akka, services) => ConfigureAkka(akka, settings, journal, bodies, ingress, fleetCertificate, services.GetRequiredService<DeliveryLog>(),
-            services.GetRequiredService<ActorMta.Delivery.Sts.MtaStsPolicies>(), warmUp));
+            services.GetRequiredService<ActorMta.Delivery.Sts.MtaStsPolicies>(), warmUp, hardBounces));
 
         var app = builder.Build();
         if (adminTokenFile is not null)
@@ -133,6 +138,7 @@ public sealed class ActorMtaNode : IAsyncDisposable
         app.MapInspectMessageApi(settings.Queue);
         app.MapTlsReportApi(settings.Node.Hostname);
         app.MapEgressApi(settings.Delivery, warmUp);
+        app.MapSuppressionApi(settings.Suppression);
         app.MapInjectApi(Injector.For(settings.Ingress, settings.Inject, settings.Node.Hostname, settings.Queue.AcceptTimeout, TimeProvider.System),
             settings.Inject, TimeProvider.System);
         await app.StartAsync(cancellation);
@@ -140,7 +146,7 @@ public sealed class ActorMtaNode : IAsyncDisposable
     }
 
     private static void ConfigureAkka(AkkaConfigurationBuilder akka, ActorMtaSettings settings, JournalDatabase journal, MessageBodyStore bodies,
-        IngressStage ingress, FleetCertificate? fleetCertificate, DeliveryLog deliveryLog, ActorMta.Delivery.Sts.MtaStsPolicies mtaSts, WarmUp warmUp)
+        IngressStage ingress, FleetCertificate? fleetCertificate, DeliveryLog deliveryLog, ActorMta.Delivery.Sts.MtaStsPolicies mtaSts, WarmUp warmUp, HardBounceFeed hardBounces)
     {
         var cluster = settings.Fleet;
         // The operator's akka.* settings win over the ones derived from actormta.journal.
@@ -172,12 +178,20 @@ public sealed class ActorMtaNode : IAsyncDisposable
                 var probeId = $"journal-probe-{self.SelfAddress.Host}-{self.SelfAddress.Port}";
                 registry.Register<JournalWriteProbe>(system.ActorOf(JournalWriteProbe.SupervisedProps(probeId), "journal-probe"));
             })
+            // The suppression list before ingress (the RCPT check) and delivery (hard bounces feed it).
+            .WithSuppression(settings.Suppression, TimeProvider.System)
+            .WithActors((_, registry) => hardBounces.Connect(registry.Get<SuppressionRegion>()))
             // Delivery and bounces before the queue: partitions look them up when they start.
             .WithDelivery(settings.Delivery, settings.Queue.Partitions, bodies, deliveryLog, TimeProvider.System, [.. ingress.EndPoints.Values], mtaSts, warmUp)
             .WithBounces(settings.Bounces, settings.Queue, bodies, TimeProvider.System)
             .WithQueue(settings.Queue, bodies, TimeProvider.System, registry => registry.Get<DomainDelivery>(), registry => registry.Get<Bouncer>(), deliveryLog, settings.Dkim)
-            .WithIngress(ingress, settings.Queue.AcceptTimeout, TimeProvider.System, registry => registry.Get<QueueIntake>());
+            .WithIngress(ingress, settings.Queue.AcceptTimeout, TimeProvider.System, registry => registry.Get<QueueIntake>(),
+                (system, registry) => Suppression(system, registry, settings));
     }
+
+    private static RecipientSuppression Suppression(ActorSystem system, IActorRegistry registry, ActorMtaSettings settings) =>
+        new(registry.Get<SuppressionRegion>(), settings.Suppression.Shards, settings.Suppression.CheckTimeout,
+            Akka.Event.Logging.GetLogger(system, "ActorMta.Suppression"));
 
     /// <summary>Mutual TLS with the fleet's certificate when there is one; plain TCP only where FleetTlsSettings allowed it.</summary>
     private static RemoteOptions RemoteOptions(FleetSettings cluster, FleetCertificate? certificate) => new()

@@ -33,6 +33,8 @@ public sealed record ActorMtaSettings(
 
     /// <summary>actormta.dkim: signing accepted mail.</summary>
     public Dkim.DkimSettings Dkim { get; init; } = ActorMta.Dkim.DkimSettings.None;
+    /// <summary>actormta.suppression: the fleet-wide suppression list.</summary>
+    public Suppression.SuppressionSettings Suppression { get; init; } = ActorMta.Suppression.SuppressionSettings.Default;
 
     public static ActorMtaSettings From(Config config)
     {
@@ -52,6 +54,7 @@ public sealed record ActorMtaSettings(
         {
             Inject = InjectSettings.From(reader),
             Dkim = ActorMta.Dkim.DkimSettings.From(reader, node),
+            Suppression = ActorMta.Suppression.SuppressionSettings.From(reader),
         };
         // Settings that are each valid but conflict with one another.
         DeliveryLeaseCheck.Check(reader, settings.Queue, settings.Delivery);

@@ -11,7 +11,7 @@ namespace ActorMta.Host.Cli;
 public static class CliApp
 {
     public static readonly IReadOnlySet<string> Commands = new HashSet<string>(StringComparer.Ordinal)
-        { "queue", "domains", "egress", "suspend", "resume", "bounce", "retry", "message", "cluster", "inject", "probe", "dkim" };
+        { "queue", "domains", "egress", "suspend", "resume", "bounce", "retry", "message", "cluster", "inject", "probe", "dkim", "suppression" };
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CliIo io)
     {
@@ -123,6 +123,8 @@ public static class ManagementCommands
             case "cluster" when args.Words is [_, "leave", ..]:
                 args.Allow(3);
                 return client.PostAsync($"/cluster/members/{Escape(args.Word(2, "ADDRESS"))}/leave", null);
+            case "suppression":
+                return SuppressionCommands.SendAsync(args, client);
             case "message":
                 throw new CliFailure(CliExitCodes.Usage, "usage: message show ID");
             case "cluster":
@@ -152,6 +154,9 @@ public static class ManagementCommands
                 break;
             case "suspend" or "resume":
                 console.Write(CliTables.Domains([json]));
+                break;
+            case "suppression":
+                SuppressionCommands.Render(args, json, io);
                 break;
             case "cluster" when args.Words[1] == "members":
                 console.Write(CliTables.Members(json));

@@ -25,6 +25,13 @@ public static class CliUsage
           message show ID                          a message's envelope and event timeline
           inject FILE --from S --to R[,R...]       queue FILE (a whole RFC 5322 message) through the injection API
                                                    (needs an inject token: --token-file or ACTORMTA_TOKEN)
+          suppression add ADDRESS [--scope S] [--reason R] [--duration 30d]
+                                                   refuse mail to ADDRESS (scope: global, domain:D, user:U)
+          suppression remove ADDRESS [--scope S]   take ADDRESS off the list (every scope unless --scope)
+          suppression check ADDRESS [--sender A] [--user U]
+                                                   is ADDRESS suppressed for mail from A (by user U)
+          suppression list [--scope S] [--limit N] [--cursor C] | suppression summary
+                                                   the entries a page at a time; counts by source and scope
           cluster members                          the fleet's members and their status
           cluster leave ADDRESS                    a member leaves gracefully (host:port or akka.tcp://actormta@host:port)
 

@@ -25,6 +25,10 @@ public static class IngressMetrics
 
     public static readonly MetricCount SessionsCapped = new(Meter, "actormta_ingress_sessions_capped", "Sessions ended at max-session-duration or max-commands-per-session");
 
+    public static readonly MetricCount RecipientsSuppressed = new(Meter, "actormta_ingress_recipients_suppressed", "Recipients refused at RCPT or in the injection API because they are on the suppression list");
+
+    public static readonly MetricCount SuppressionUnanswered = new(Meter, "actormta_ingress_suppression_unanswered", "Recipients accepted unchecked because the suppression list did not answer within actormta.suppression.check-timeout");
+
     private static int _sessionsOpen;
 
     private static readonly Histogram<double> AcceptDuration = Meter.CreateHistogram<double>("actormta_ingress_accept_duration", "s",

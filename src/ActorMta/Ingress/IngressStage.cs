@@ -86,21 +86,24 @@ public sealed class IngressStage : IDisposable
     }
 
     /// <summary>The session setups the listeners share, one per listener.</summary>
-    public IReadOnlyList<(SessionSetup Setup, Socket Socket)> Setups(TimeSpan acceptTimeout, TimeProvider clock)
+    public IReadOnlyList<(SessionSetup Setup, Socket Socket)> Setups(TimeSpan acceptTimeout, TimeProvider clock, RecipientSuppression? suppression = null)
     {
         var authFailures = new AuthFailures(Settings.Auth.MaxFailures, Settings.Auth.PenaltyTime, Settings.Auth.TrackedClients, Settings.ClientGroups, clock);
-        return _bound.Select(b => (new SessionSetup(Hostname, b.Listener, Settings, Policy, Certificate, Credentials, authFailures, acceptTimeout, clock), b.Socket))
+        return _bound.Select(b => (new SessionSetup(Hostname, b.Listener, Settings, Policy, Certificate, Credentials, authFailures, acceptTimeout, clock)
+            {
+                Suppression = suppression,
+            }, b.Socket))
             .ToArray();
     }
 
     /// <summary>Hands the bound sockets to the actor system; from here the listeners own them.</summary>
-    public IActorRef Start(ActorSystem system, IActorRef queueIntake, TimeSpan acceptTimeout, TimeProvider clock)
+    public IActorRef Start(ActorSystem system, IActorRef queueIntake, TimeSpan acceptTimeout, TimeProvider clock, RecipientSuppression? suppression = null)
     {
         _started = true;
         WatchCertificate(system);
         IngressMetrics.Publish();
         var limiter = new ConnectionLimiter(Settings.MaxConnections, Settings.MaxConnectionsPerClient, Settings.ClientGroups, Settings.ReservedForTrusted);
-        var ingress = system.ActorOf(SmtpIngress.Props(Setups(acceptTimeout, clock), limiter, new TurnAway(Settings.TurnAway), queueIntake), "smtp-ingress");
+        var ingress = system.ActorOf(SmtpIngress.Props(Setups(acceptTimeout, clock, suppression), limiter, new TurnAway(Settings.TurnAway), queueIntake), "smtp-ingress");
         var shutdown = CoordinatedShutdown.Get(system);
         var phases = system.Settings.Config.GetConfig("akka.coordinated-shutdown.phases");
         shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "smtp-stop-accepting",
@@ -171,9 +174,10 @@ public sealed class IngressStage : IDisposable
 public static class IngressHosting
 {
     /// <param name="queueIntake">Where sessions hand messages in (the node's <c>QueueIntake</c>).</param>
+    /// <param name="suppression">The RCPT check against the suppression list; null: none.</param>
     public static AkkaConfigurationBuilder WithIngress(this AkkaConfigurationBuilder akka, IngressStage stage, TimeSpan acceptTimeout,
-        TimeProvider clock, Func<IActorRegistry, IActorRef> queueIntake) =>
+        TimeProvider clock, Func<IActorRegistry, IActorRef> queueIntake, Func<ActorSystem, IActorRegistry, RecipientSuppression>? suppression = null) =>
         akka.AddHocon(SessionMailbox.Hocon, HoconAddMode.Append)
             .WithActors((system, registry) =>
-                registry.Register<SmtpIngress>(stage.Start(system, queueIntake(registry), acceptTimeout, clock)));
+                registry.Register<SmtpIngress>(stage.Start(system, queueIntake(registry), acceptTimeout, clock, suppression?.Invoke(system, registry))));
 }

@@ -92,6 +92,7 @@ public static class WireTypes
         ("domain-cancel-bounce", WireJsonContext.Default.CancelBounce),
         ("partition-bounce-message", WireJsonContext.Default.BounceMessage),
         ("message-bounced", WireJsonContext.Default.MessageBounced),
+        .. ActorMta.Suppression.SuppressionWire.Types,
     ];
 }
 

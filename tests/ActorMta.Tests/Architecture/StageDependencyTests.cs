@@ -13,7 +13,7 @@ public sealed class StageDependencyTests
     private static readonly Assembly App = typeof(ActorMta.Queue.QueueSettings).Assembly;
 
     private static readonly string[] Stages =
-        ["Ingress", "Queue", "Delivery", "Bounces", "Management", "Fleet", "Configuration", "Serialization", "Telemetry", "Contracts", "Dkim"];
+        ["Ingress", "Queue", "Delivery", "Bounces", "Management", "Fleet", "Configuration", "Serialization", "Telemetry", "Contracts", "Dkim", "Suppression"];
 
     [Fact]
     public void No_dependency_between_stages_closes_a_cycle()

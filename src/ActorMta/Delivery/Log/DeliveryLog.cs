@@ -42,6 +42,9 @@ public sealed class DeliveryLog : IAsyncDisposable, IAdminBounceLog
     /// <summary>A log that writes nowhere (tests of other things, or both outputs off).</summary>
     public static DeliveryLog None() => new(new DeliveryLogSettings(null, false), null);
 
+    /// <summary>Where permanent failures go with their class (the suppression list's automatic adds); null: nowhere.</summary>
+    public HardBounceFeed? HardBounces { get; init; }
+
     public void Write(DeliveryLogEntry entry) => _entries.Writer.TryWrite(entry);
 
     /// <summary>An operator's bounce of a waiting recipient: a failed line, class AdminBounce, no attempt made ("admin" as the host).</summary>
@@ -59,6 +62,7 @@ public sealed class DeliveryLog : IAsyncDisposable, IAdminBounceLog
             {
                 var bounceClass = entry.BounceClass ?? (entry.Outcome is DeliveryOutcome.Deferred or DeliveryOutcome.Failed ? _classifier.Classify(entry.Reply) : null);
                 if (entry.Outcome != DeliveryOutcome.Returned) DeliveryMetrics.Attempted(OutcomeName(entry.Outcome), bounceClass ?? "");
+                if (entry.Outcome == DeliveryOutcome.Failed) HardBounces?.Failed(entry, bounceClass);
                 if (_file is null && _logger is null) continue;
                 var start = buffer.WrittenCount;
                 json.Reset(buffer);

@@ -28,7 +28,7 @@ public static class InjectApi
             {
                 var (request, refusal) = Parse<InjectRequest>(body);
                 if (refusal is not null) return refusal;
-                return await injector.InjectAsync(request!, await registry.GetAsync<QueueIntake>(cancellation), Client(http));
+                return await injector.InjectAsync(request!, await registry.GetAsync<QueueIntake>(cancellation), Client(http), Suppression(http));
             }));
         routes.MapPost("/api/inject/v1/batch", (HttpContext http, ActorRegistry registry) =>
             Handle(http, settings, memory, "batch:", async (body, cancellation) =>
@@ -44,7 +44,7 @@ public static class InjectApi
                     return Error(422, $"{recipients} recipients in the batch; at most {injector.Rules.MaxRecipients} per request (actormta.inject.max-recipients)");
                 var parsed = messages.Select(ParseMessage).ToArray();
                 var requests = parsed.Where(p => p.Request is not null).Select(p => p.Request!).ToArray();
-                var answers = new Queue<InjectAnswer>(await injector.InjectAsync(requests, await registry.GetAsync<QueueIntake>(cancellation), Client(http)));
+                var answers = new Queue<InjectAnswer>(await injector.InjectAsync(requests, await registry.GetAsync<QueueIntake>(cancellation), Client(http), Suppression(http)));
                 var results = parsed.Select(p => p.Refusal ?? answers.Dequeue()).ToArray();
                 // Each message's own answer (its status and KumoMTA's fields, or an error) in request order.
                 return new InjectAnswer(200, new { results = results.Select(r => new BatchResult(r.Status, r.Body)) });
@@ -117,6 +117,10 @@ public static class InjectApi
             return (null, Error(400, $"not the JSON expected for this request: {e.Message}"));
         }
     }
+
+    /// <summary>The node's suppression check, when it has one (registered with the suppression list).</summary>
+    private static Policy.RecipientSuppression? Suppression(HttpContext http) =>
+        (Policy.RecipientSuppression?)http.RequestServices.GetService(typeof(Policy.RecipientSuppression));
 
     private static IPAddress Client(HttpContext http) => http.Connection.RemoteIpAddress ?? IPAddress.Loopback;
 

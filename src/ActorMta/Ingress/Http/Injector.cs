@@ -1,4 +1,5 @@
 using System.Net;
+using ActorMta.Ingress.Policy;
 using ActorMta.Ingress.Trace;
 using ActorMta.Queue;
 using ActorMta.Smtp;
@@ -27,23 +28,44 @@ public sealed class Injector(InjectRules rules, TimeSpan acceptTimeout, TimeProv
             MaxGeneratedSize = inject.MaxGeneratedSize,
         }, acceptTimeout, clock);
 
-    public async Task<InjectAnswer> InjectAsync(InjectRequest request, IActorRef intake, IPAddress client) =>
-        (await InjectAsync([request], intake, client))[0];
+    public async Task<InjectAnswer> InjectAsync(InjectRequest request, IActorRef intake, IPAddress client, RecipientSuppression? suppression = null) =>
+        (await InjectAsync([request], intake, client, suppression))[0];
 
     /// <summary>
     /// Several requests (a batch), answered each as if alone. All are planned first, one after the other,
     /// against one <see cref="GenerationBudget"/>, so a batch holds no more generated mail than a request may;
     /// then every message is handed to the intake at once, so they share its durable writes.
     /// </summary>
-    public async Task<IReadOnlyList<InjectAnswer>> InjectAsync(IReadOnlyList<InjectRequest> requests, IActorRef intake, IPAddress client)
+    /// <param name="suppression">The suppression list: a suppressed recipient fails in the answer and is not queued; null: not checked.</param>
+    public async Task<IReadOnlyList<InjectAnswer>> InjectAsync(IReadOnlyList<InjectRequest> requests, IActorRef intake, IPAddress client,
+        RecipientSuppression? suppression = null)
     {
         var now = clock.GetUtcNow();
         var budget = new GenerationBudget(rules.MaxGeneratedSize);
-        var plans = requests.Select(request => InjectPlanner.Plan(request, rules, now, budget)).ToArray();
+        var plans = await Task.WhenAll(requests.Select(request => WithoutSuppressed(InjectPlanner.Plan(request, rules, now, budget), suppression)));
         var requestId = Guid.NewGuid().ToString("N")[..16];
         var outcomes = await Task.WhenAll(plans.Select((plan, p) =>
             Task.WhenAll(plan.Messages.Select((message, m) => EnqueueAsync(message, $"{requestId}-{p + 1}.{m + 1}", intake, client)))));
         return [.. plans.Select((plan, p) => Answer(plan.Messages, plan.Failed, plan.Refusal, outcomes[p]))];
+    }
+
+    /// <summary>The plan with the suppressed recipients taken out of its messages and failed (a message left with none is dropped).</summary>
+    private static async Task<(IReadOnlyList<PlannedMessage> Messages, IReadOnlyList<FailedRecipient> Failed, InjectRefusal? Refusal)> WithoutSuppressed(
+        (IReadOnlyList<PlannedMessage> Messages, IReadOnlyList<FailedRecipient> Failed, InjectRefusal? Refusal) plan, RecipientSuppression? suppression)
+    {
+        if (suppression is null || plan.Refusal is not null || plan.Messages.Count == 0) return plan;
+        var matches = await Task.WhenAll(plan.Messages.Select(m => Task.WhenAll(m.Recipients.Select(r => suppression.FindAsync(r, m.ReversePath, null)))));
+        var (messages, failed) = (new List<PlannedMessage>(), new List<FailedRecipient>(plan.Failed));
+        for (var i = 0; i < plan.Messages.Count; i++)
+        {
+            var message = plan.Messages[i];
+            var kept = message.Recipients.Where((_, r) => matches[i][r] is null).ToArray();
+            failed.AddRange(message.Recipients.Select((recipient, r) => (recipient, Match: matches[i][r])).Where(p => p.Match is not null)
+                .Select(p => new FailedRecipient(p.recipient, $"recipient '{p.recipient}': 550 5.1.1 recipient is suppressed ({RecipientSuppression.Shown(p.Match!)})")));
+            if (kept.Length == message.Recipients.Count) messages.Add(message);
+            else if (kept.Length > 0) messages.Add(message with { Recipients = kept });
+        }
+        return (messages, failed, null);
     }
 
     private static InjectAnswer Answer(IReadOnlyList<PlannedMessage> messages, IReadOnlyList<FailedRecipient> failed, InjectRefusal? refusal,

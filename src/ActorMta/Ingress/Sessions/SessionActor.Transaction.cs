@@ -42,45 +42,6 @@ public sealed partial class SessionActor
         Reply(SmtpReplies.SenderOk);
     }
 
-    private void Recipient(SmtpCommand command)
-    {
-        var transaction = _transaction!;
-        if (transaction.Recipients.Count >= _setup.Limits.MaxRecipients)
-        {
-            // Not an error: RFC 5321 4.5.3.1.10, the client sends the rest in another transaction.
-            Reply(SessionReplies.TooManyRecipients);
-            return;
-        }
-        var path = command.ToForwardPath();
-        switch (_setup.Policy.Check(path, MayRelay))
-        {
-            case RelayVerdict.RelayDenied:
-                Refuse(SessionReplies.RelayDenied);
-                return;
-            case RelayVerdict.RoutingDenied:
-                Refuse(SessionReplies.RoutingDenied);
-                return;
-        }
-        if (path.Mailbox is { } mailbox && _setup.RecipientValidation.IsUnknown(mailbox))
-        {
-            Refuse(SessionReplies.UnknownRecipient(mailbox));
-            return;
-        }
-        var address = path.Mailbox?.ToString() ?? $"postmaster@{_setup.Hostname}";
-        var original = command.ToOriginalRecipient();
-        transaction.Add(new EnvelopeRecipient(address, HonouredNotify(command.RecipientParameters.Notify),
-            original is null ? null : $"{original.AddressType};{original.Address}"));
-        Advance(SmtpVerb.Rcpt);
-        Reply(SmtpReplies.RecipientOk);
-    }
-
-    /// <summary>
-    /// Backscatter: success and delay DSNs go to the reverse-path, which an untrusted, unauthenticated
-    /// client may have forged. Only trusted or authenticated clients get them; others get failure DSNs at most.
-    /// </summary>
-    private DsnNotify HonouredNotify(DsnNotify notify) =>
-        MayRelay || (notify & (DsnNotify.Success | DsnNotify.Delay)) == 0 ? notify : DsnNotify.Failure;
-
     private void Data()
     {
         _bodyVerb = SmtpVerb.Data;

@@ -26,7 +26,7 @@ public sealed partial class SessionActor : UntypedActor
         public static readonly EndSession Instance = new();
     }
 
-    private enum Phase { Starting, Command, AuthExchange, Verifying, Data, Chunk, SkipChunk, Tls, Queue, Closing }
+    private enum Phase { Starting, Command, AuthExchange, Verifying, CheckingRecipient, Data, Chunk, SkipChunk, Tls, Queue, Closing }
 
     private readonly SessionSetup _setup;
     private readonly IActorRef _queue;
@@ -121,6 +121,9 @@ public sealed partial class SessionActor : UntypedActor
                 break;
             case AuthChecked check:
                 OnAuthChecked(check);
+                break;
+            case RecipientChecked check:
+                OnRecipientChecked(check);
                 break;
             case AuthRefusedLate:
                 Refuse(SessionReplies.AuthPenalised);

@@ -21,6 +21,9 @@ public sealed class SessionReplies(string hostname, string greeting)
     /// <summary>A recipient of an accepted domain that validates its users and does not know this one (Postfix's wording).</summary>
     public static SmtpReply UnknownRecipient(Mailbox recipient) => new(550, $"5.1.1 <{recipient}>: Recipient address rejected: User unknown");
 
+    /// <summary>A recipient on the suppression list (a hard bounce before, or an operator's entry), with its reason.</summary>
+    public static SmtpReply Suppressed(string recipient, string reason) => new(550, $"5.1.1 <{recipient}>: recipient is suppressed ({reason})");
+
     // Limits.
     public static readonly SmtpReply TooManyRecipients = new(452, "4.5.3 Error: too many recipients");
     public static readonly SmtpReply MailLoop = new(554, "5.4.6 Too many Received headers: mail forwarding loop");

@@ -72,6 +72,9 @@ public sealed class SessionSetup
     /// <summary>Where bodies past <see cref="SessionLimits.SpoolThreshold"/> go while they arrive; null: nowhere, they stay in memory.</summary>
     public BodySpool? Spool { get; }
 
+    /// <summary>The suppression list's RCPT check; null: none (recipients are not checked).</summary>
+    public RecipientSuppression? Suppression { get; init; }
+
     /// <summary>How long closing may take to deliver our last reply.</summary>
     public TimeSpan CloseTimeout => Timeouts.Command < TimeSpan.FromSeconds(10) ? Timeouts.Command : TimeSpan.FromSeconds(10);
 
