@@ -1,5 +1,6 @@
 using System.Net;
 using Akka.Configuration;
+using Akka.Configuration.Hocon;
 
 namespace ActorMta.Configuration;
 
@@ -49,6 +50,19 @@ public sealed class SettingsReader(Config root)
     }
 
     public int Port(string path, bool allowZero = false) => Int(path, allowZero ? 0 : 1, 65535);
+
+    /// <summary>The entries of an object setting (e.g. per-domain entries); none when the path is absent.</summary>
+    public static IEnumerable<KeyValuePair<string, HoconValue>> Objects(Config root, string path)
+    {
+        if (!root.HasPath(path)) return [];
+        var value = root.GetValue(path);
+        if (!value.IsObject()) throw new SettingException(path, value.ToString(), "an object");
+        return value.GetObject().Items;
+    }
+
+    /// <summary>One entry of <see cref="Objects"/> as a config of its own, read with relative keys.</summary>
+    public static Config ObjectConfig(HoconValue value, string path) =>
+        value.IsObject() ? new Config(new HoconRoot(value)) : throw new SettingException(path, value.ToString(), "an object");
 
     public long Size(string path, long min = 0)
     {

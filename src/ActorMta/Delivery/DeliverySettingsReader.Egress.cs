@@ -2,6 +2,7 @@ using ActorMta.Configuration;
 using ActorMta.Delivery.Egress;
 using ActorMta.Delivery.Routing;
 using Akka.Configuration;
+using static ActorMta.Configuration.SettingsReader;
 
 namespace ActorMta.Delivery;
 

@@ -10,6 +10,7 @@ using ActorMta.Delivery.Routing;
 using ActorMta.Smtp.Client;
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
+using static ActorMta.Configuration.SettingsReader;
 
 namespace ActorMta.Delivery;
 
@@ -241,17 +242,6 @@ internal static partial class DeliverySettingsReader
             settings.Bool($"{Root}.log.logger"),
             Classification.BounceClassificationSettings.From(settings, node.DataDirectory));
     }
-
-    private static IEnumerable<KeyValuePair<string, HoconValue>> Objects(Config root, string path)
-    {
-        if (!root.HasPath(path)) return [];
-        var value = root.GetValue(path);
-        if (!value.IsObject()) throw new SettingException(path, value.ToString(), "an object");
-        return value.GetObject().Items;
-    }
-
-    private static Config ObjectConfig(HoconValue value, string path) =>
-        value.IsObject() ? new Config(new HoconRoot(value)) : throw new SettingException(path, value.ToString(), "an object");
 
     /// <summary>Settings below one path, read with relative keys; errors name the full path.</summary>
     private sealed record Scoped(Config Config, string Path)

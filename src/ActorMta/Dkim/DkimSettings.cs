@@ -1,6 +1,7 @@
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
 using ActorMta.Configuration;
+using static ActorMta.Configuration.SettingsReader;
 
 namespace ActorMta.Dkim;
 
@@ -92,15 +93,4 @@ public sealed record DkimSettings(IReadOnlyDictionary<string, DkimDomain> Domain
             throw SettingException.Conflict(path, raw, $"\"{bad}\" is not a header field a signer may sign (RFC 6376 5.4)");
         return headers;
     }
-
-    private static IEnumerable<KeyValuePair<string, HoconValue>> Objects(Config root, string path)
-    {
-        if (!root.HasPath(path)) return [];
-        var value = root.GetValue(path);
-        if (!value.IsObject()) throw new SettingException(path, value.ToString(), "an object");
-        return value.GetObject().Items;
-    }
-
-    private static Config ObjectConfig(HoconValue value, string path) =>
-        value.IsObject() ? new Config(new HoconRoot(value)) : throw new SettingException(path, value.ToString(), "an object");
 }
