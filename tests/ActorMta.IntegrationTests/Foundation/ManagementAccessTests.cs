@@ -127,6 +127,21 @@ public sealed class ManagementAccessTests
         Assert.Equal(HttpStatusCode.Forbidden, (await Send(HttpMethod.Get, baseUri, inspect, TestTokens.Inject)).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await Send(HttpMethod.Get, baseUri, inspect, TestTokens.Read)).Status);
         Assert.Equal(HttpStatusCode.Unauthorized, (await Send(HttpMethod.Get, baseUri, "/cluster/shards/queue")).Status);
+        // Issue 13's routes: the suppression list changes state (admin); the TLS-RPT report and egress usage read.
+        const string suppression = "/api/admin/suppression/v1";
+        var entry = Json(new { recipient = "someone@example.test", reason = "r" });
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Send(HttpMethod.Post, baseUri, suppression, content: entry)).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Send(HttpMethod.Post, baseUri, suppression, TestTokens.Read, Json(new { recipient = "someone@example.test" }))).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Send(HttpMethod.Post, baseUri, suppression + "/bulk", TestTokens.Inject, Json(new { entries = new[] { "a@example.test" } }))).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Send(HttpMethod.Delete, baseUri, suppression, TestTokens.Inject, Json(new { recipient = "someone@example.test" }))).Status);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await Send(HttpMethod.Post, baseUri, suppression, TestTokens.Admin,
+            new StringContent("recipient=someone%40example.test", Encoding.ASCII, "application/x-www-form-urlencoded"))).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Send(HttpMethod.Get, baseUri, suppression + "/check?recipient=someone@example.test")).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Send(HttpMethod.Get, baseUri, "/api/admin/tls-rpt/v1?domain=example.test")).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Send(HttpMethod.Get, baseUri, "/api/admin/tls-rpt/v1?domain=example.test", TestTokens.Inject)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await Send(HttpMethod.Get, baseUri, "/api/admin/tls-rpt/v1?domain=example.test", TestTokens.Read)).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Send(HttpMethod.Get, baseUri, "/api/admin/egress/v1")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Send(HttpMethod.Get, baseUri, "/api/admin/egress/v1", TestTokens.Read)).Status);
         const string leave = "/cluster/members/akka.tcp%3A%2F%2Factormta%40127.0.0.1%3A1/leave";
         Assert.Equal(HttpStatusCode.Unauthorized, (await Send(HttpMethod.Post, baseUri, leave)).Status);
         Assert.Equal(HttpStatusCode.Forbidden, (await Send(HttpMethod.Post, baseUri, leave, TestTokens.Read)).Status);
