@@ -178,6 +178,7 @@ public static class IngressHosting
     public static AkkaConfigurationBuilder WithIngress(this AkkaConfigurationBuilder akka, IngressStage stage, TimeSpan acceptTimeout,
         TimeProvider clock, Func<IActorRegistry, IActorRef> queueIntake, Func<ActorSystem, IActorRegistry, RecipientSuppression>? suppression = null) =>
         akka.AddHocon(SessionMailbox.Hocon, HoconAddMode.Append)
+            .AddHocon(SessionDispatcher.Hocon, HoconAddMode.Append)
             .WithActors((system, registry) =>
                 registry.Register<SmtpIngress>(stage.Start(system, queueIntake(registry), acceptTimeout, clock, suppression?.Invoke(system, registry))));
 }

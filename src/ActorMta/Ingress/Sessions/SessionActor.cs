@@ -70,11 +70,11 @@ public sealed partial class SessionActor : UntypedActor
         IngressMetrics.SessionOpened(); // closed in PostStop, which runs for every actor that was constructed
     }
 
-    /// <param name="mailbox">Null: the actor system's default (tests that do not configure <see cref="SessionMailbox"/>).</param>
+    /// <param name="mailbox">Null: the actor system's default mailbox and dispatcher (tests that configure neither <see cref="SessionMailbox"/> nor <see cref="SessionDispatcher"/>).</param>
     public static Props Props(SessionSetup setup, Socket socket, IActorRef queue, string sessionId, ILoggingAdapter log, string? mailbox = SessionMailbox.ConfigPath)
     {
         var props = Akka.Actor.Props.Create(() => new SessionActor(setup, socket, queue, sessionId, log));
-        return mailbox is null ? props : props.WithMailbox(mailbox);
+        return mailbox is null ? props : props.WithMailbox(mailbox).WithDispatcher(SessionDispatcher.ConfigPath);
     }
 
     protected override void OnReceive(object message)
