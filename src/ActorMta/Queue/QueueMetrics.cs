@@ -84,6 +84,7 @@ public static class QueueMetrics
                 _ => null,
             };
             count?.Add(1);
+            if (e is Partition.ICompletingEvent { Completes: true }) MessagesCompleted.Add(1);
         }
     }
 

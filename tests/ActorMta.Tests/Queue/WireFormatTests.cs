@@ -31,6 +31,10 @@ public sealed class WireFormatTests : Akka.TestKit.Xunit2.TestKit
         new RecipientExpired("Q1", 1, DateTimeOffset.UnixEpoch),
         new DsnQueued("Q1", DsnKind.Failure, [1], "Q2", DateTimeOffset.UnixEpoch),
         new MessageCompleted("Q1", DateTimeOffset.UnixEpoch),
+        new RecipientDelivered("Q1", 0, new RemoteReply(250, "2.0.0", "ok"), "mx.dest.example", DateTimeOffset.UnixEpoch, Completes: true),
+        new RecipientFailed("Q1", 1, new RemoteReply(550, "5.1.1", "unknown"), "mx", DateTimeOffset.UnixEpoch, Completes: true),
+        new RecipientExpired("Q1", 1, DateTimeOffset.UnixEpoch, Completes: true),
+        new DsnQueued("Q1", DsnKind.Failure, [1], "Q2", DateTimeOffset.UnixEpoch, Completes: true),
         new QueuePartition.Wake(3),
         new QueuePartition.GetCounts(3),
         new QueuePartition.GetMessage(3, "Q1"),
@@ -72,6 +76,22 @@ public sealed class WireFormatTests : Akka.TestKit.Xunit2.TestKit
 
         var report = new DeliveryReport(2, "Q1", 9, [new RecipientResult(0, DeliveryOutcome.Deferred, new RemoteReply(421, "4.7.0", "slow down"), "mx", "127.0.0.1", true, DateTimeOffset.UnixEpoch)]);
         Assert.Equal(report.Results, RoundTrip(report).Results);
+    }
+
+    [Fact]
+    public void A_completion_folded_into_an_event_is_written_only_when_set_and_old_events_read_without_it()
+    {
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(new MessageCompleted("Q1", DateTimeOffset.UnixEpoch));
+        var plain = new RecipientDelivered("Q1", 0, new RemoteReply(250, "2.0.0", "ok"), "mx", DateTimeOffset.UnixEpoch);
+        var plainJson = System.Text.Encoding.UTF8.GetString(serializer.ToBinary(plain));
+        // Events written before the fold existed are byte for byte what is written now when it is not set.
+        Assert.DoesNotContain("ompletes", plainJson);
+        var old = (RecipientDelivered)serializer.FromBinary(System.Text.Encoding.UTF8.GetBytes(plainJson), serializer.Manifest(plain));
+        Assert.False(old.Completes);
+
+        var folded = plain with { Completes = true };
+        Assert.Equal(serializer.Manifest(plain), serializer.Manifest(folded));
+        Assert.True(((RecipientDelivered)serializer.FromBinary(serializer.ToBinary(folded), serializer.Manifest(folded))).Completes);
     }
 
     [Fact]

@@ -165,7 +165,7 @@ public sealed partial class PartitionDecider
         var owesDsn = (owed & (DsnKinds.Failure | DsnKinds.Success)) != 0;
         if (AllFinal(message) && !owesDsn)
         {
-            turn.Emit(new MessageCompleted(message.QueueId, now));
+            turn.Complete(message.QueueId);
             turn.Decision.Completed(message.QueueId);
             return;
         }

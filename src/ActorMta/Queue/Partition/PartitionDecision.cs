@@ -53,6 +53,7 @@ public sealed class PartitionDecision(DateTimeOffset now)
     public int LateReports { get; internal set; }
 
     internal void Event(IQueueEvent e) => (_events ??= []).Add(e);
+    internal void ReplaceEvent(int index, IQueueEvent e) => _events![index] = e;
     internal void Deliver(DeliveryRequest request) => (_deliveries ??= []).Add(request);
     internal void AskDsn(DsnRequest request) => (_dsns ??= []).Add(request);
     internal void Reply(object to, object message) => (_replies ??= []).Add(new PartitionReply(to, message));

@@ -72,13 +72,21 @@ public sealed class PartitionState
                 foreach (var index in dsn.Recipients) message.Recipients[index].DsnQueued |= ToFlag(dsn.Kind);
                 Record(message, dsn.At, "dsn", $"{dsn.Kind.ToString().ToLowerInvariant()} DSN queued as {dsn.DsnQueueId} for recipients {string.Join(",", dsn.Recipients)}");
                 break;
-            case MessageCompleted completed when Messages.Remove(completed.QueueId, out var message):
-                Record(message, completed.At, "completed", "");
-                RecentlyCompleted.AddFirst(new CompletedMessage(message.QueueId, completed.At, message.Envelope,
-                    message.Recipients.Select((r, i) => $"{Address(message, i)}: {r.Status.ToString().ToLowerInvariant()}").ToArray(), HistoryOf(message)));
-                while (RecentlyCompleted.Count > RecentlyCompletedLimit) RecentlyCompleted.RemoveLast();
+            case MessageCompleted completed:
+                Complete(completed.QueueId, completed.At);
                 break;
         }
+        if (e is ICompletingEvent { Completes: true }) Complete(e.QueueId, e.At);
+    }
+
+    /// <summary>The message leaves the queue; it is kept, summarised, among the recently completed.</summary>
+    internal void Complete(string queueId, DateTimeOffset at)
+    {
+        if (!Messages.Remove(queueId, out var message)) return;
+        Record(message, at, "completed", "");
+        RecentlyCompleted.AddFirst(new CompletedMessage(message.QueueId, at, message.Envelope,
+            message.Recipients.Select((r, i) => $"{Address(message, i)}: {r.Status.ToString().ToLowerInvariant()}").ToArray(), HistoryOf(message)));
+        while (RecentlyCompleted.Count > RecentlyCompletedLimit) RecentlyCompleted.RemoveLast();
     }
 
     /// <summary>A snapshot restores the messages as they were; the derived indexes are rebuilt by the caller.</summary>

@@ -22,6 +22,7 @@ internal sealed class DeciderHarness
     {
         Settings = settings;
         var state = new PartitionState { DeliveryLease = settings.DeliveryLease, RecentlyCompletedLimit = settings.RecentlyCompleted };
+        _replayed = new PartitionState { DeliveryLease = settings.DeliveryLease, RecentlyCompletedLimit = settings.RecentlyCompleted };
         Decider = new PartitionDecider(0, settings, state, random ?? new FixedRandom(0.5));
         Decider.Recovered();
     }
@@ -40,7 +41,35 @@ internal sealed class DeciderHarness
     {
         var decision = Decider.Decide(commands.Select(c => c as PartitionCommand? ?? new PartitionCommand(c, Intake)).ToArray(), Now);
         Decider.Sent(decision, Now);
+        AssertReplayAgrees(decision);
         return decision;
+    }
+
+    /// <summary>Events read back from a journal (written by an earlier build, say), then recovery.</summary>
+    public void Recover(params IQueueEvent[] journal)
+    {
+        foreach (var e in journal)
+        {
+            State.Apply(e);
+            _replayed.Apply(e);
+        }
+        Decider.Recovered();
+    }
+
+    /// <summary>A state rebuilt from the written events alone, as recovery rebuilds it.</summary>
+    private readonly PartitionState _replayed;
+
+    /// <summary>
+    /// Every turn: replaying its events (as recovery would) gives the state the decider holds: the same messages,
+    /// each recipient in the same status with the same attempts. Folded completions must remove what the decider removed.
+    /// </summary>
+    private void AssertReplayAgrees(PartitionDecision decision)
+    {
+        foreach (var e in decision.Events) _replayed.Apply(e);
+        Assert.Equal(State.Messages.Keys.Order(), _replayed.Messages.Keys.Order());
+        foreach (var (queueId, message) in State.Messages)
+            Assert.Equal(message.Recipients.Select(r => (r.Status, r.Attempts, r.DueAt)), _replayed.Messages[queueId].Recipients.Select(r => (r.Status, r.Attempts, r.DueAt)));
+        Assert.Equal(State.RecentlyCompleted.Select(c => c.QueueId).Order(), _replayed.RecentlyCompleted.Select(c => c.QueueId).Order());
     }
 
     /// <summary>A turn with no command: what is due now.</summary>
@@ -74,7 +103,9 @@ internal sealed class DeciderHarness
 
     public static DeliveryReport Failed(DeliveryRequest request) => Report(request, DeliveryOutcome.Failed, 550, "5.1.1", "no such user");
 
-    public static string[] Kinds(PartitionDecision decision) => [.. decision.Events.Select(e => e.GetType().Name)];
+    /// <summary>The events' types in order; one that also completes its message shows as "Type+Completed".</summary>
+    public static string[] Kinds(PartitionDecision decision) =>
+        [.. decision.Events.Select(e => e.GetType().Name + (e is ICompletingEvent { Completes: true } ? "+Completed" : ""))];
 }
 
 /// <summary>A random source that always draws the same number: jitter becomes exact.</summary>

@@ -46,7 +46,7 @@ public sealed class DispatchDecisionTests
 
         var last = harness.Decide(Report(accepted.Deliveries[1], DeliveryOutcome.Delivered));
 
-        Assert.Equal(["RecipientDelivered", "MessageCompleted"], Kinds(last));
+        Assert.Equal(["RecipientDelivered+Completed"], Kinds(last));
         Assert.Equal([queueId], last.CompletedMessages);
         Assert.Equal([TimeSpan.FromSeconds(3)], last.DeliveredAfter);
         Assert.Empty(last.Dsns);
@@ -54,6 +54,40 @@ public sealed class DispatchDecisionTests
         var details = Assert.IsType<QueuePartition.MessageDetails>(harness.Decider.Describe(queueId));
         Assert.Equal("completed", details.State);
         Assert.Equal(["accepted", "attempt", "attempt", "delivered", "delivered", "completed"], details.History.Select(h => h.Event));
+    }
+
+    [Fact]
+    public void Reports_for_several_messages_in_one_turn_each_fold_the_completion_into_the_message_s_last_event()
+    {
+        var harness = new DeciderHarness(QueueTestKit.Settings());
+        var (first, firstAccepted) = harness.Accept(Mail("alice@src.example", "bob@dest.example"));
+        var (second, secondAccepted) = harness.Accept(Mail("alice@src.example", "carol@dest.example"));
+
+        // One turn, the two reports interleaved with nothing else: each message's delivery is its last event of the turn.
+        var turn = harness.Decide(Report(firstAccepted.Deliveries[0], DeliveryOutcome.Delivered), Report(secondAccepted.Deliveries[0], DeliveryOutcome.Delivered));
+
+        Assert.Equal(["RecipientDelivered+Completed", "RecipientDelivered+Completed"], Kinds(turn));
+        Assert.Equal([first, second], turn.Events.Select(e => e.QueueId));
+        Assert.Equal([first, second], turn.CompletedMessages);
+        Assert.Empty(harness.State.Messages);
+    }
+
+    [Fact]
+    public void A_message_found_final_at_recovery_without_its_completion_gets_a_MessageCompleted()
+    {
+        // A journal written before completions were folded can end a message's events with its last delivery.
+        var harness = new DeciderHarness(QueueTestKit.Settings());
+        var envelope = Mail("alice@src.example", "bob@dest.example");
+        harness.Recover(
+            new MessageAccepted("Q-OLD", envelope, 10, Start, Start.AddDays(5)),
+            new AttemptStarted("Q-OLD", 1, [0], Start),
+            new RecipientDelivered("Q-OLD", 0, new RemoteReply(250, "2.0.0", "ok"), "mx", Start));
+
+        var turn = harness.Tick();
+
+        Assert.Equal(["MessageCompleted"], Kinds(turn));
+        Assert.Equal(["Q-OLD"], turn.CompletedMessages);
+        Assert.Empty(harness.State.Messages);
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public sealed class DsnDecisionTests
 
         var queued = harness.Decide(new DsnEnqueued(0, queueId, DsnKind.Failure, [0], "DSNQUEUEID0000000000"));
 
-        Assert.Equal(["DsnQueued", "MessageCompleted"], Kinds(queued));
+        Assert.Equal(["DsnQueued+Completed"], Kinds(queued));
         Assert.Equal([queueId], queued.CompletedMessages);
     }
 
@@ -60,7 +60,7 @@ public sealed class DsnDecisionTests
         var decision = harness.Decide(Failed(accepted.Deliveries.Single()));
 
         Assert.Empty(decision.Dsns);
-        Assert.Equal(["RecipientFailed", "MessageCompleted"], Kinds(decision));
+        Assert.Equal(["RecipientFailed+Completed"], Kinds(decision));
         Assert.Equal([queueId], decision.CompletedMessages);
     }
 
@@ -78,7 +78,7 @@ public sealed class DsnDecisionTests
 
         var dsn = Assert.Single(decision.Dsns);
         Assert.Equal((DsnKind.Success, "success@dest.example"), (dsn.Kind, Assert.Single(dsn.Recipients).Recipient.Address));
-        Assert.Equal(["DsnQueued", "MessageCompleted"], Kinds(harness.Decide(new DsnEnqueued(0, queueId, DsnKind.Success, [1], "DSN1"))));
+        Assert.Equal(["DsnQueued+Completed"], Kinds(harness.Decide(new DsnEnqueued(0, queueId, DsnKind.Success, [1], "DSN1"))));
     }
 
     [Fact]
