@@ -125,6 +125,12 @@ public sealed class ActorMtaNode : IAsyncDisposable
         if (adminTokenFile is not null)
             app.Logger.LogInformation("No admin token configured: the management endpoint's admin token is in {File}", adminTokenFile);
         classificationLog = app.Logger;
+        if (settings.Journal.Provider == JournalProvider.Sqlite)
+        {
+            var checkpointer = new SqliteCheckpointer([settings.Journal.ConnectionString, settings.Journal.BodiesConnectionString], settings.Journal.SqliteCheckpointEvery,
+                (file, e) => app.Logger.LogWarning("SQLite checkpoint of {File} failed (SQLite checkpoints by itself meanwhile): {Error}", file, e.Message));
+            app.Lifetime.ApplicationStopped.Register(checkpointer.Dispose);
+        }
         app.Lifetime.ApplicationStopped.Register(classifier.Dispose);
         app.UseMiddleware<ManagementAccess>();
         app.MapManagementEndpoints();
