@@ -12,13 +12,22 @@ public sealed record ConfigSource(string? OperatorFile, IDictionary Environment,
     public Config Load() => ActorMtaConfig.Load(OperatorFile, Environment, DefaultsPath);
 }
 
-/// <summary>A file's last write time and size: a cheap way to tell it was replaced without reading it.</summary>
-public readonly record struct FileStamp(DateTime Written, long Length)
+/// <summary>
+/// What a small file (a key) holds, as a SHA-256: tells a replaced file without parsing it. Its content, not its write
+/// time and size: a key replaced by one of the same size within the file system's clock tick would look unchanged.
+/// </summary>
+public readonly record struct FileStamp(string Sha256)
 {
-    /// <summary>The stamp now; default when the file does not exist.</summary>
+    /// <summary>The stamp now; empty when the file does not exist or cannot be read (reading it will say why).</summary>
     public static FileStamp Of(string path)
     {
-        var file = new FileInfo(path);
-        return file.Exists ? new FileStamp(file.LastWriteTimeUtc, file.Length) : default;
+        try
+        {
+            return new FileStamp(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path))));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new FileStamp("");
+        }
     }
 }

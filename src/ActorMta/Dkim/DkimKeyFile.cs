@@ -6,7 +6,7 @@ using ActorMta.Configuration;
 namespace ActorMta.Dkim;
 
 /// <summary>
-/// A selector's private key as read from its PEM file, with the file's stamp (write time, size) when it was read:
+/// A selector's private key as read from its PEM file, with a stamp of the file's content when it was read:
 /// a key is rotated by replacing the file, without a restart. <see cref="DkimSigning.Load"/> reads a file again
 /// only when its stamp changed, off the signing path (when the watcher of the key folders calls it).
 /// </summary>
