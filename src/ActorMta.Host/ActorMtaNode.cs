@@ -96,6 +96,10 @@ public sealed class ActorMtaNode : IAsyncDisposable
         ILogger? classificationLog = null;
         var classifier = new BounceClassifier(settings.Delivery.Log.Classification!,
             error => classificationLog?.LogError("Bounce classification rules changed but were not taken (the previous rules stay): {Error}", error));
+        ILogger? dkimLog = null;
+        var dkim = settings.Dkim.Enabled || settings.Source?.OperatorFile is not null
+            ? ActorMta.Dkim.DkimReloader.Start(settings.Dkim, settings.Source, settings.Node, line => dkimLog?.LogInformation("{Change}", line), line => dkimLog?.LogWarning("{Problem}", line))
+            : null;
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         ConfigureLogging(builder.Logging, settings.Logging);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(settings.Management.Address, settings.Management.Port));
@@ -119,7 +123,7 @@ public sealed class ActorMtaNode : IAsyncDisposable
             settings.Delivery.Dns, settings.Delivery.Destinations, services.GetRequiredService<ActorMta.Delivery.Sts.TlsReportBook>(), TimeProvider.System,
             services.GetRequiredService<ILoggerFactory>().CreateLogger("ActorMta.Delivery.MtaSts")));
         builder.Services.AddAkka(FleetSettings.SystemName, (akka, services) => ConfigureAkka(akka, settings, journal, bodies, ingress, fleetCertificate, services.GetRequiredService<DeliveryLog>(),
-            services.GetRequiredService<ActorMta.Delivery.Sts.MtaStsPolicies>(), warmUp, hardBounces));
+            services.GetRequiredService<ActorMta.Delivery.Sts.MtaStsPolicies>(), warmUp, hardBounces, dkim?.Signer));
 
         var app = builder.Build();
         if (adminTokenFile is not null)
@@ -132,6 +136,8 @@ public sealed class ActorMtaNode : IAsyncDisposable
             app.Lifetime.ApplicationStopped.Register(checkpointer.Dispose);
         }
         app.Lifetime.ApplicationStopped.Register(classifier.Dispose);
+        dkimLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ActorMta.Dkim");
+        if (dkim is not null) app.Lifetime.ApplicationStopped.Register(dkim.Dispose);
         app.UseMiddleware<ManagementAccess>();
         app.MapManagementEndpoints();
         app.MapDashboard(settings.Management.Dashboard);
@@ -152,7 +158,8 @@ public sealed class ActorMtaNode : IAsyncDisposable
     }
 
     private static void ConfigureAkka(AkkaConfigurationBuilder akka, ActorMtaSettings settings, JournalDatabase journal, MessageBodyStore bodies,
-        IngressStage ingress, FleetCertificate? fleetCertificate, DeliveryLog deliveryLog, ActorMta.Delivery.Sts.MtaStsPolicies mtaSts, WarmUp warmUp, HardBounceFeed hardBounces)
+        IngressStage ingress, FleetCertificate? fleetCertificate, DeliveryLog deliveryLog, ActorMta.Delivery.Sts.MtaStsPolicies mtaSts, WarmUp warmUp, HardBounceFeed hardBounces,
+        ActorMta.Dkim.DkimMessageSigner? dkim)
     {
         var cluster = settings.Fleet;
         // The operator's akka.* settings win over the ones derived from actormta.journal.
@@ -190,7 +197,7 @@ public sealed class ActorMtaNode : IAsyncDisposable
             // Delivery and bounces before the queue: partitions look them up when they start.
             .WithDelivery(settings.Delivery, settings.Queue.Partitions, bodies, deliveryLog, TimeProvider.System, [.. ingress.EndPoints.Values], mtaSts, warmUp)
             .WithBounces(settings.Bounces, settings.Queue, bodies, TimeProvider.System)
-            .WithQueue(settings.Queue, bodies, TimeProvider.System, registry => registry.Get<DomainDelivery>(), registry => registry.Get<Bouncer>(), deliveryLog, settings.Dkim)
+            .WithQueue(settings.Queue, bodies, TimeProvider.System, registry => registry.Get<DomainDelivery>(), registry => registry.Get<Bouncer>(), deliveryLog, dkim)
             .WithIngress(ingress, settings.Queue.AcceptTimeout, TimeProvider.System, registry => registry.Get<QueueIntake>(),
                 (system, registry) => Suppression(system, registry, settings));
     }

@@ -20,7 +20,7 @@ internal static class NodeMetrics
         // target_info{service_name="actormta"}: the scrape job and instance labels tell the nodes apart.
         services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("actormta")).WithMetrics(metrics =>
         {
-            metrics.AddMeter(QueueMetrics.Meter.Name, DeliveryMetrics.Meter.Name, IngressMetrics.Meter.Name, "System.Runtime", "Microsoft.AspNetCore.Server.Kestrel");
+            metrics.AddMeter(QueueMetrics.Meter.Name, DeliveryMetrics.Meter.Name, IngressMetrics.Meter.Name, ActorMta.Dkim.DkimMetrics.Meter.Name, "System.Runtime", "Microsoft.AspNetCore.Server.Kestrel");
             foreach (var (instrument, boundaries) in QueueMetrics.Views.Concat(DeliveryMetrics.Views).Concat(IngressMetrics.Views))
                 metrics.AddView(instrument, new ExplicitBucketHistogramConfiguration { Boundaries = boundaries });
             metrics.AddPrometheusExporter();

@@ -19,8 +19,7 @@ try
     }
     if (commandLine.ProbeUrl is { } probeUrl)
         return await HealthProbe.RunAsync(probeUrl);
-    var config = ActorMtaConfig.Load(commandLine.ConfigFile, Environment.GetEnvironmentVariables());
-    var settings = ActorMtaSettings.From(config);
+    var settings = ActorMtaSettings.Load(new ConfigSource(commandLine.ConfigFile, Environment.GetEnvironmentVariables()));
     if (commandLine.AddUser is { } user)
         return AddUser.Run(user, settings);
     await using var node = await ActorMtaNode.StartAsync(settings, CancellationToken.None);

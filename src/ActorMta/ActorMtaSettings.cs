@@ -36,6 +36,12 @@ public sealed record ActorMtaSettings(
     /// <summary>actormta.suppression: the fleet-wide suppression list.</summary>
     public Suppression.SuppressionSettings Suppression { get; init; } = ActorMta.Suppression.SuppressionSettings.Default;
 
+    /// <summary>Where the settings were read from (null when built from a Config alone): DKIM reads it again when it changes.</summary>
+    public ConfigSource? Source { get; init; }
+
+    /// <summary>Reads and checks the layered configuration, remembering where it came from.</summary>
+    public static ActorMtaSettings Load(ConfigSource source) => From(source.Load()) with { Source = source };
+
     public static ActorMtaSettings From(Config config)
     {
         var reader = new SettingsReader(config);

@@ -4,7 +4,9 @@ namespace ActorMta.Configuration;
 /// Calls back when files an operator may replace at run time change (certificates, rules, lists): a file
 /// system watcher on their folders (whole folders, since Kubernetes swaps a mounted Secret or ConfigMap
 /// through a symlinked directory), and a periodic call besides, for file systems that raise no events.
-/// Bursts of events are settled into one call; the callback decides whether anything really changed.
+/// Bursts of events are settled into one call, made a settling time after the first event of the burst (not the
+/// last: a folder that never goes quiet, such as a config file beside the journal, must not put the call off for
+/// ever); an event during the call brings another. The callback decides whether anything really changed.
 /// </summary>
 public sealed class WatchedFiles : IDisposable
 {
@@ -15,6 +17,8 @@ public sealed class WatchedFiles : IDisposable
     private readonly TimeSpan _checkEvery;
     private readonly List<FileSystemWatcher> _watchers = [];
     private readonly Timer _timer;
+    private readonly Lock _gate = new();
+    private bool _settling;
 
     /// <param name="checkEvery">Zero: on events only.</param>
     public WatchedFiles(IEnumerable<string> files, TimeSpan checkEvery, Action check)
@@ -38,12 +42,23 @@ public sealed class WatchedFiles : IDisposable
         Schedule(checkEvery);
     }
 
-    private void Soon() => Schedule(Settle);
+    private void Soon()
+    {
+        lock (_gate)
+        {
+            if (_settling) return;
+            _settling = true;
+            Schedule(Settle);
+        }
+    }
 
     private void Tick()
     {
+        lock (_gate) _settling = false;
         _check();
-        Schedule(_checkEvery);
+        // An event during the call has scheduled the next one already.
+        lock (_gate)
+            if (!_settling) Schedule(_checkEvery);
     }
 
     private void Schedule(TimeSpan after)

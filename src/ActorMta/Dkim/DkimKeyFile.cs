@@ -6,45 +6,25 @@ using ActorMta.Configuration;
 namespace ActorMta.Dkim;
 
 /// <summary>
-/// A selector's private key, read from its PEM file and read again when the file changes (its last
-/// write time or size), so a key is rotated by replacing the file, without a restart. The check is one
-/// stat per signature, on a pool thread; the file is parsed only when it changed. A changed file that
-/// does not load keeps the last good key (and is reported once), so a half-written file never stops signing.
+/// A selector's private key as read from its PEM file, with a stamp of the file's content when it was read:
+/// a key is rotated by replacing the file, without a restart. <see cref="DkimSigning.Load"/> reads a file again
+/// only when its stamp changed, off the signing path (when the watcher of the key folders calls it).
 /// </summary>
-public sealed class DkimKeyFile(DkimSelector selector, Action<string>? reloadFailed = null)
+public sealed record DkimKeyFile(DkimSelector Selector, AsymmetricKeyParameter Key, FileStamp Stamp)
 {
     /// <summary>RFC 8301 3.2: signers MUST use RSA keys of at least 1024 bits.</summary>
     public const int MinRsaBits = 1024;
 
-    private readonly Lock _lock = new();
-    private (DateTime Written, long Length) _stamp;
-    private AsymmetricKeyParameter? _key;
-    private string? _lastError;
-
-    public DkimSelector Selector { get; } = selector;
-
-    /// <summary>The key to sign with now.</summary>
-    public AsymmetricKeyParameter Current()
+    /// <summary>Reads the selector's key now, with the file's stamp (taken first: a file replaced meanwhile is read again next time).</summary>
+    /// <exception cref="InvalidDataException">Not a PEM private key, or not one for the selector's algorithm.</exception>
+    public static DkimKeyFile Read(DkimSelector selector)
     {
-        var file = new FileInfo(Selector.KeyFile);
-        var stamp = file.Exists ? (file.LastWriteTimeUtc, file.Length) : default;
-        lock (_lock)
-        {
-            if (_key is not null && stamp == _stamp) return _key;
-            try
-            {
-                _key = Load(Selector);
-                _stamp = stamp;
-                _lastError = null;
-            }
-            catch (Exception e) when (_key is not null && e is InvalidDataException or IOException or UnauthorizedAccessException)
-            {
-                if (e.Message != _lastError) reloadFailed?.Invoke($"DKIM key {Selector.KeyFile} ({Selector.Path}) changed but does not load, still signing with the previous key: {e.Message}");
-                _lastError = e.Message;
-            }
-            return _key;
-        }
+        var stamp = FileStamp.Of(selector.KeyFile);
+        return new DkimKeyFile(selector, Load(selector), stamp);
     }
+
+    /// <summary>Reading a key file failed in a way an operator can fix (a bad, missing or unreadable file).</summary>
+    public static bool IsKeyProblem(Exception e) => e is InvalidDataException or IOException or UnauthorizedAccessException;
 
     /// <summary>The start-up check: the key loads and is of the selector's algorithm; else a setting error naming the domain, selector and file.</summary>
     public static void Check(DkimSelector selector)
@@ -53,7 +33,7 @@ public sealed class DkimKeyFile(DkimSelector selector, Action<string>? reloadFai
         {
             _ = Load(selector);
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (IsKeyProblem(e))
         {
             throw SettingException.Conflict($"{selector.Path}.key-file", selector.KeyFile, e.Message);
         }

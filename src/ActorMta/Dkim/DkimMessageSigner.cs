@@ -8,7 +8,8 @@ namespace ActorMta.Dkim;
 /// <summary>
 /// Signs accepted messages with DKIM (RFC 6376; ed25519-sha256 per RFC 8463), with MimeKit's
 /// <see cref="DkimSigner"/>, relaxed/relaxed. The key is the active selector's of the From header's
-/// domain (exactly; else the default entry's); mail from other domains is not signed.
+/// domain (exactly; else the default entry's); mail from other domains is not signed. Settings and keys
+/// come from <see cref="DkimReloader"/>, which swaps them when the files change.
 ///
 /// A message with 8-bit content is converted to 7-bit (<see cref="SevenBitConversion"/>) before it
 /// is signed: a next hop without 8BITMIME would otherwise get converted content whose signature no
@@ -16,7 +17,7 @@ namespace ActorMta.Dkim;
 /// (parts are ranges of the input, not copies), the body hash is computed by streaming the parts, and
 /// <see cref="Signed.WriteTo"/> streams the result; only the headers are held in memory. A converted
 /// 8-bit part is re-encoded while it is hashed and again while it is written, never held whole.
-/// Blocking (file reads, hashing): call it on a pool thread, never on an actor's.
+/// Blocking (parsing, hashing): call it on a pool thread, never on an actor's.
 /// </summary>
 public sealed class DkimMessageSigner
 {
@@ -29,15 +30,20 @@ public sealed class DkimMessageSigner
 
     private static readonly IdnMapping Idn = new();
 
-    private readonly DkimSettings _settings;
-    private readonly Dictionary<DkimSelector, DkimKeyFile> _keys;
+    private readonly Func<DkimSigning> _current;
 
-    /// <param name="reloadFailed">Told when a changed key file does not load (signing goes on with the previous key).</param>
-    public DkimMessageSigner(DkimSettings settings, Action<string>? reloadFailed = null)
+    /// <param name="current">The settings and keys to sign with, read once per message (<see cref="DkimReloader.Current"/>).</param>
+    public DkimMessageSigner(Func<DkimSigning> current) => _current = current;
+
+    /// <summary>Signs with fixed settings, their keys read now.</summary>
+    public DkimMessageSigner(DkimSettings settings)
     {
-        _settings = settings;
-        _keys = settings.Domains.Values.Select(d => d.Active).Distinct().ToDictionary(s => s, s => new DkimKeyFile(s, reloadFailed));
+        var signing = DkimSigning.Load(settings);
+        _current = () => signing;
     }
+
+    /// <summary>Any domain is signed now (else the intake stores mail without parsing it).</summary>
+    public bool Enabled => _current().Settings.Enabled;
 
     /// <summary>A signed message, still reading from the input it was parsed from: write it before that is closed.</summary>
     public sealed record Signed(MimeMessage Message, string Domain, string Selector, bool ConvertedToSevenBit)
@@ -57,12 +63,14 @@ public sealed class DkimMessageSigner
         var eightBit = SevenBitConversion.Has8Bit(input);
         input.Position = start;
         var message = new MimeParser(input, MimeFormat.Entity, persistent: true).ParseMessage();
-        if (FromDomain(message) is not { } fromDomain || _settings.For(fromDomain) is not { } entry) return null;
+        // One snapshot for the whole message: a reload meanwhile does not mix settings and keys.
+        var signing = _current();
+        if (FromDomain(message) is not { } fromDomain || signing.Settings.For(fromDomain) is not { } entry) return null;
 
         // Not convertible (8-bit headers, message/global): signed as it is; such mail goes only to hops that take it as it is.
         var converted = eightBit && SevenBitConversion.ConvertInPlace(message, smtpUtf8) is null;
         var selector = entry.Active;
-        var signer = new DkimSigner(_keys[selector].Current(), entry.Domain, selector.Name,
+        var signer = new DkimSigner(signing.Keys[selector].Key, entry.Domain, selector.Name,
             selector.Algorithm == DkimAlgorithm.Ed25519Sha256 ? DkimSignatureAlgorithm.Ed25519Sha256 : DkimSignatureAlgorithm.RsaSha256)
         {
             HeaderCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,

@@ -31,10 +31,22 @@ public sealed record DkimSettings(IReadOnlyDictionary<string, DkimDomain> Domain
 
     public bool Enabled => Domains.Count > 0;
 
+    /// <summary>Besides change events, the config and key files are checked this often (mounts that raise no events); read at start-up only.</summary>
+    public TimeSpan ReloadCheckEvery { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>The entry that signs mail from <paramref name="fromDomain"/> (exact, case-insensitive), else the default, else null.</summary>
     public DkimDomain? For(string fromDomain) => Domains.GetValueOrDefault(fromDomain.TrimEnd('.').ToLowerInvariant()) ?? Default;
 
+    /// <summary>The start-up read: <see cref="Read"/>, and every key must load now, not at the first message (a bad file stops the start, exit 2, naming it).</summary>
     public static DkimSettings From(SettingsReader settings, NodeSettings node)
+    {
+        var dkim = Read(settings, node);
+        foreach (var selector in dkim.Domains.Values.SelectMany(d => d.Selectors)) DkimKeyFile.Check(selector);
+        return dkim;
+    }
+
+    /// <summary>The settings, checked, without reading the key files (<see cref="DkimSigning.Load"/> reads them).</summary>
+    public static DkimSettings Read(SettingsReader settings, NodeSettings node)
     {
         var headers = settings.List($"{Root}.headers");
         var overSign = settings.List($"{Root}.over-sign");
@@ -63,10 +75,7 @@ public sealed record DkimSettings(IReadOnlyDictionary<string, DkimDomain> Domain
         DkimDomain? fallback = null;
         if (defaultName.Length > 0 && !domains.TryGetValue(defaultName, out fallback))
             throw new SettingException($"{Root}.default-domain", defaultName, "\"\" or one of the domains under actormta.dkim.domains");
-        var dkim = new DkimSettings(domains, fallback);
-        // Every key must load now, not at the first message: a bad file stops the start (exit 2), naming it.
-        foreach (var selector in domains.Values.SelectMany(d => d.Selectors)) DkimKeyFile.Check(selector);
-        return dkim;
+        return new DkimSettings(domains, fallback) { ReloadCheckEvery = settings.Duration($"{Root}.reload-check-every") };
     }
 
     private static DkimSelector ReadSelector(string name, SettingsReader selector, string path, NodeSettings node)

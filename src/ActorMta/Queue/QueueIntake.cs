@@ -75,10 +75,10 @@ public sealed partial class QueueIntake : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public QueueIntake(QueueSettings settings, MessageBodyStore bodies, IActorRef partitions, TimeProvider clock, DkimSettings? dkim = null)
+    public QueueIntake(QueueSettings settings, MessageBodyStore bodies, IActorRef partitions, TimeProvider clock, DkimMessageSigner? signer = null)
     {
         _settings = settings;
-        _signer = dkim is { Enabled: true } ? new DkimMessageSigner(dkim, problem => _log.Warning("{0}", problem)) : null;
+        _signer = signer;
         _bodies = bodies;
         _partitions = partitions;
         _clock = clock;
@@ -88,8 +88,8 @@ public sealed partial class QueueIntake : ReceiveActor, IWithTimers
         Receive<Enqueue>(enqueue =>
         {
             var arrived = new Arrived(enqueue.Envelope, enqueue.Body, enqueue.Spooled, Sender, _clock.GetUtcNow() + _settings.AcceptTimeout);
-            if (_signer is null) Store(arrived);
-            else SignThenStore(arrived, _signer);
+            if (_signer is { Enabled: true }) SignThenStore(arrived, _signer);
+            else Store(arrived);
         });
         Receive<Arrived>(Store);
         Receive<BodiesStored>(stored =>
@@ -188,6 +188,6 @@ public sealed partial class QueueIntake : ReceiveActor, IWithTimers
         await _bodies.StoreAsync(batch.Select(p => new StoredBody(p.QueueId, partition, p.Message.Body, p.Message.Spooled)).ToArray(), _clock.GetUtcNow(), timeout.Token);
     }
 
-    public static Props Props(QueueSettings settings, MessageBodyStore bodies, IActorRef partitions, TimeProvider clock, DkimSettings? dkim = null) =>
-        Akka.Actor.Props.Create(() => new QueueIntake(settings, bodies, partitions, clock, dkim));
+    public static Props Props(QueueSettings settings, MessageBodyStore bodies, IActorRef partitions, TimeProvider clock, DkimMessageSigner? signer = null) =>
+        Akka.Actor.Props.Create(() => new QueueIntake(settings, bodies, partitions, clock, signer));
 }

@@ -17,7 +17,7 @@ public static class QueueStage
     /// <param name="delivery">Where partitions send <see cref="Contracts.DeliveryRequest"/>s (resolved when a partition starts).</param>
     /// <param name="bounces">Where partitions send <see cref="Bounces.DsnRequest"/>s.</param>
     /// <param name="log">The node's delivery log (a partition logs the recipients of a message an operator bounces).</param>
-    /// <param name="dkim">Which accepted messages the intake signs, and with which keys.</param>
+    /// <param name="dkim">Signs accepted messages (its settings and keys may change while the node runs).</param>
     public static AkkaConfigurationBuilder WithQueue(
         this AkkaConfigurationBuilder akka,
         QueueSettings settings,
@@ -26,7 +26,7 @@ public static class QueueStage
         Func<IActorRegistry, IActorRef> delivery,
         Func<IActorRegistry, IActorRef> bounces,
         IAdminBounceLog? log = null,
-        Dkim.DkimSettings? dkim = null)
+        Dkim.DkimMessageSigner? dkim = null)
     {
         return akka
             .WithShardRegion<QueueRegion>(RegionName,

@@ -14,7 +14,7 @@ using MimeKit.Cryptography;
 namespace ActorMta.IntegrationTests.Dkim;
 
 /// <summary>
-/// One node that signs for rsa.test (rsa-sha256), ed.test (ed25519-sha256) and rotate.test (two selectors), with keys
+/// One node that signs for rsa.test (rsa-sha256), ed.test (ed25519-sha256), rotate.test and switch.test (two selectors), with keys
 /// made by `actormta dkim keygen` and their TXT records served by the loopback DNS server. example.test's MX is a sink
 /// that offers 8BITMIME; seven.test routes to one that does not.
 /// </summary>
@@ -33,10 +33,12 @@ public sealed class DkimNode : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _dns.Zone("example.test").Mx("example.test", 10, "mx.example.test").A("mx.example.test", "127.0.0.1");
-        foreach (var zone in new[] { "rsa.test", "ed.test", "rotate.test" }) _dns.Zone(zone);
+        foreach (var zone in new[] { "rsa.test", "ed.test", "rotate.test", "switch.test" }) _dns.Zone(zone);
         await KeygenAsync("rsa.test", "s2048", "rsa-sha256");
         await KeygenAsync("ed.test", "e1", "ed25519-sha256");
         await KeygenAsync("rotate.test", "old", "ed25519-sha256");
+        await KeygenAsync("switch.test", "s1", "ed25519-sha256");
+        await KeygenAsync("switch.test", "s2", "rsa-sha256");
         _node = await DeliveryNode.StartAsync($$"""
             actormta.delivery { mx-port = {{Sink.Port}}, allow-private-destinations = on }
             actormta.delivery.domains { "seven.test" { route = static, hosts = ["127.0.0.1:{{SevenBitSink.Port}}"], tls = none } }
@@ -46,6 +48,9 @@ public sealed class DkimNode : IAsyncLifetime
               "rsa.test" { selectors { s2048 { key-file = {{Hocon("rsa.test.s2048.pem")}}, algorithm = rsa-sha256 } } }
               "ed.test" { selectors { e1 { key-file = {{Hocon("ed.test.e1.pem")}}, algorithm = ed25519-sha256 } } }
               "rotate.test" { active = old, selectors { old { key-file = {{Hocon("rotate.test.old.pem")}}, algorithm = ed25519-sha256 } } }
+              "switch.test" { active = s1, selectors {
+                s1 { key-file = {{Hocon("switch.test.s1.pem")}}, algorithm = ed25519-sha256 }
+                s2 { key-file = {{Hocon("switch.test.s2.pem")}}, algorithm = rsa-sha256 } } }
             }
             """, new Dictionary<string, string>
             {
@@ -55,6 +60,16 @@ public sealed class DkimNode : IAsyncLifetime
         // The tests start once the node takes mail (its partitions may still be starting on a loaded machine).
         await Eventually.Returns(() => SubmitAsync("warm-up@other.test", "warm-up@example.test", Message("warm-up@other.test", "warm-up@example.test", "warm-up", "x")),
             r => r.Code == 250, TimeSpan.FromSeconds(120), "the node accepts mail");
+    }
+
+    /// <summary>Edits the node's --config file as an operator's tool would: a new file moved over the old one.</summary>
+    public void RewriteConfig(string from, string to)
+    {
+        var file = Path.Combine(Node.DataDirectory, "node.conf");
+        var text = File.ReadAllText(file);
+        Assert.Contains(from, text);
+        File.WriteAllText(file + ".new", text.Replace(from, to, StringComparison.Ordinal));
+        File.Move(file + ".new", file, overwrite: true);
     }
 
     private string Hocon(string file) => ActorMta.Configuration.Hocon.Quote(Path.Combine(_keys.Path, file));

@@ -8,7 +8,7 @@ namespace ActorMta.IntegrationTests.Dkim;
 /// <summary>
 /// Mail signed at accept (SMTP and the injection API) reaches real sinks and verifies with MimeKit's DkimVerifier,
 /// the key found in the loopback DNS as `actormta dkim keygen` printed it: rsa-sha256 and ed25519-sha256, 8-bit
-/// content through a next hop without 8BITMIME, a spooled (large) message, a key rotated without a restart.
+/// content through a next hop without 8BITMIME, a spooled (large) message, a key rotated and a selector switched without a restart.
 /// </summary>
 public sealed class DkimSigningTests(DkimNode fixture) : IClassFixture<DkimNode>
 {
@@ -115,15 +115,61 @@ public sealed class DkimSigningTests(DkimNode fixture) : IClassFixture<DkimNode>
         await fixture.KeygenAsync("rotate.test", "old", "ed25519-sha256", staging.Path);
         File.Move(Path.Combine(staging.Path, "rotate.test.old.pem"), Path.Combine(fixture.KeyDirectory, "rotate.test.old.pem"), overwrite: true);
 
-        var after = await SendAsync("rotate-after@example.test");
+        // Taken when the watcher of the key folder sees it (off the signing path): mail until one is signed with the new key.
+        var after = await SendUntilAsync("rotate.test", "rotate-after", received => fixture.VerifyAsync(received.Body));
         Assert.True(await fixture.VerifyAsync(after.Body));
         // The first message was signed with the old key, which DNS no longer has.
         Assert.False(await fixture.VerifyAsync(before.Body));
     }
 
-    private async Task<TestSupport.Smtp.ReceivedMessage> SendAsync(string recipient)
+    [Fact]
+    public async Task Switching_the_active_selector_in_the_config_file_takes_effect_without_a_restart_and_an_invalid_switch_is_not_taken()
     {
-        Assert.Equal(250, (await fixture.SubmitAsync("app@rotate.test", recipient, DkimNode.Message("app@rotate.test", recipient, "Rotation", "x"))).Code);
+        var before = await SendAsync("switch-before@example.test", "switch.test");
+        Assert.Contains("s=s1;", Signature(before));
+
+        fixture.RewriteConfig("active = s1", "active = s2");
+        var after = await SendUntilAsync("switch.test", "switch-after", received => Task.FromResult(Signature(received).Contains("s=s2;", StringComparison.Ordinal)));
+        Assert.True(await fixture.VerifyAsync(before.Body));
+        Assert.True(await fixture.VerifyAsync(after.Body));
+        Assert.Equal(1, await fixture.Node.GetLabelledMetricAsync("actormta_dkim_active_selector", ("domain", "switch.test"), ("selector", "s2")));
+
+        var rejected = await fixture.Node.GetMetricAsync("actormta_dkim_reloads_rejected_total") ?? 0;
+        try
+        {
+            fixture.RewriteConfig("active = s2", "active = nosuch");
+            await Eventually.True(async () => await fixture.Node.GetMetricAsync("actormta_dkim_reloads_rejected_total") > rejected,
+                TimeSpan.FromSeconds(30), "the invalid switch is refused");
+            var still = await SendAsync("switch-still@example.test", "switch.test");
+            Assert.Contains("s=s2;", Signature(still));
+            Assert.True(await fixture.VerifyAsync(still.Body));
+        }
+        finally
+        {
+            // Valid again, for the other tests of the fixture (a key file change is taken only with valid settings).
+            fixture.RewriteConfig("active = nosuch", "active = s1");
+        }
+    }
+
+    private static string Signature(TestSupport.Smtp.ReceivedMessage received) =>
+        MimeMessage.Load(new MemoryStream(received.Body)).Headers[HeaderId.DkimSignature] ?? "";
+
+    private async Task<TestSupport.Smtp.ReceivedMessage> SendAsync(string recipient, string domain = "rotate.test")
+    {
+        Assert.Equal(250, (await fixture.SubmitAsync($"app@{domain}", recipient, DkimNode.Message($"app@{domain}", recipient, "Rotation", "x"))).Code);
         return await fixture.WaitForAsync(fixture.Sink, recipient);
+    }
+
+    /// <summary>Sends mail from <paramref name="domain"/> until one arrives that <paramref name="done"/> accepts (a change is taken a moment after the file's).</summary>
+    private async Task<TestSupport.Smtp.ReceivedMessage> SendUntilAsync(string domain, string prefix, Func<TestSupport.Smtp.ReceivedMessage, Task<bool>> done)
+    {
+        var attempt = 0;
+        TestSupport.Smtp.ReceivedMessage? last = null;
+        await Eventually.True(async () =>
+        {
+            last = await SendAsync($"{prefix}-{++attempt}@example.test", domain);
+            return await done(last);
+        }, TimeSpan.FromSeconds(60), $"mail from {domain} signed as expected");
+        return last!;
     }
 }

@@ -21,7 +21,7 @@ public static class TestNode
     };
 
     public static ActorMtaSettings Settings(IDictionary<string, string> environment, string? operatorFile = null) =>
-        ActorMtaSettings.From(ActorMtaConfig.Load(operatorFile, new System.Collections.Hashtable(environment.ToDictionary(e => (object)e.Key, e => (object?)e.Value)), Repository.DefaultsFile));
+        ActorMtaSettings.Load(new ConfigSource(operatorFile, new System.Collections.Hashtable(environment.ToDictionary(e => (object)e.Key, e => (object?)e.Value)), Repository.DefaultsFile));
 
     public static Task<ActorMtaNode> StartAsync(IDictionary<string, string> environment) =>
         ActorMtaNode.StartAsync(Settings(environment), CancellationToken.None);
