@@ -52,8 +52,9 @@ public abstract class QueueTestKit : Akka.TestKit.Xunit2.TestKit
             akka.loglevel = WARNING
             akka.stdout-loglevel = WARNING
             akka.actor.provider = local
-            # The first write creates the journal tables; on a busy 2-core machine that can take seconds.
-            akka.test.single-expect-default = 10s
+            # The first write creates the journal tables, and every write fsyncs: on a 2-core machine busy with
+            # other builds and tests that took over 10s once (A_completed_message_s_body_is_deleted). A wait, not a sleep.
+            akka.test.single-expect-default = 30s
             akka.persistence.journal.sql.circuit-breaker.reset-timeout = 1s
             """).WithFallback(journal.PersistenceConfig());
 
