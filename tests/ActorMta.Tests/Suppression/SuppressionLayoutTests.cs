@@ -2,18 +2,18 @@ using ActorMta.Configuration;
 using ActorMta.Queue.Journal;
 using ActorMta.Suppression;
 using ActorMta.Tests.Queue;
-using ActorMta.TestSupport;
 
 namespace ActorMta.Tests.Suppression;
 
 /// <summary>The suppression list's shard count is recorded once in the journal's database, beside (not in) the queue's partition count.</summary>
 public sealed class SuppressionLayoutTests
 {
-    [Fact]
-    public async Task The_first_shard_count_is_recorded_and_another_one_is_refused_naming_both()
+    [Theory]
+    [MemberData(nameof(QueueLayoutTests.Providers), MemberType = typeof(QueueLayoutTests))]
+    public async Task The_first_shard_count_is_recorded_and_another_one_is_refused_naming_both(string provider)
     {
-        using var directory = new TempDirectory();
-        var journal = QueueTestKit.SqliteJournal(directory);
+        var (journal, directory) = await QueueLayoutTests.Database(provider);
+        using var _ = directory;
         await QueueLayout.CheckPartitionsAsync(journal, 16, CancellationToken.None);
 
         await SuppressionLayout.CheckShardsAsync(journal, 32, CancellationToken.None);
