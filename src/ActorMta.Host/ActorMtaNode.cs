@@ -71,6 +71,7 @@ public sealed class ActorMtaNode : IAsyncDisposable
         Directory.CreateDirectory(settings.Node.DataDirectory);
         await journal.PrepareAsync(cancellation);
         await QueueLayout.CheckPartitionsAsync(journal, settings.Queue.Partitions, cancellation);
+        await SuppressionLayout.CheckShardsAsync(journal, settings.Suppression.Shards, cancellation);
         var bodies = new MessageBodyStore(journal, settings.Queue.RecentBodiesBytes);
         await bodies.CreateTableAsync(cancellation);
         // Certificates, credentials and listening sockets before the actor system: a bad one stops the start here.

@@ -3,7 +3,7 @@ using ActorMta.Configuration;
 namespace ActorMta.Suppression;
 
 /// <summary>actormta.suppression: the fleet-wide list of recipients mail is refused for.</summary>
-/// <param name="Shards">Sharded entities holding the list (a hash of the recipient picks one); fixed once entries exist.</param>
+/// <param name="Shards">Sharded entities holding the list (a hash of the recipient picks one); fixed at the first start (<see cref="SuppressionLayout"/>).</param>
 /// <param name="CheckTimeout">How long RCPT (and the injection API) waits for a shard; past it the recipient is accepted.</param>
 /// <param name="SnapshotEvery">Entries added or removed in a shard between snapshots.</param>
 /// <param name="AddOnBounce">Bounce classes of permanent failures that add the recipient (empty: none).</param>

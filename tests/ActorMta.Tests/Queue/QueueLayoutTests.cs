@@ -9,7 +9,8 @@ public sealed class QueueLayoutTests
 {
     public static TheoryData<string> Providers => new() { "sqlite", "postgresql" };
 
-    private static async Task<(JournalDatabase Journal, TempDirectory Directory)> Database(string provider)
+    /// <summary>An empty journal database of <paramref name="provider"/> (sqlite or postgresql).</summary>
+    internal static async Task<(JournalDatabase Journal, TempDirectory Directory)> Database(string provider)
     {
         var directory = new TempDirectory();
         if (provider == "sqlite") return (QueueTestKit.SqliteJournal(directory), directory);
