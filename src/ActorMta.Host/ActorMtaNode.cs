@@ -119,8 +119,13 @@ public sealed class ActorMtaNode : IAsyncDisposable
         DeliveryMetrics.Domains.Top = settings.Management.MetricsTopDomains;
         builder.Services.AddNodeMetrics();
         // MTA-STS policies and TLS-RPT counts (node-wide; the management API reads the counts).
-        builder.Services.AddSingleton(new ActorMta.Delivery.Sts.TlsReportBook());
-        builder.Services.AddSingleton(services => new ActorMta.Delivery.Sts.MtaStsPolicies(settings.Delivery.MtaSts ?? ActorMta.Delivery.Sts.MtaStsSettings.Disabled,
+        var mtaStsSettings = settings.Delivery.MtaSts ?? ActorMta.Delivery.Sts.MtaStsSettings.Disabled;
+        // A broken TLS-RPT state file stops the start (exit 2), as a broken warm-up file does.
+        ILogger? reportLog = null;
+        var tlsReports = new ActorMta.Delivery.Sts.TlsReportBook(mtaStsSettings.ReportFile, mtaStsSettings.ReportDays, TimeProvider.System, TimeSpan.FromSeconds(5),
+            e => reportLog?.LogWarning("TLS-RPT counts not written to {File} (the next change tries again): {Error}", mtaStsSettings.ReportFile, e.Message));
+        builder.Services.AddSingleton(tlsReports);
+        builder.Services.AddSingleton(services => new ActorMta.Delivery.Sts.MtaStsPolicies(mtaStsSettings,
             settings.Delivery.Dns, settings.Delivery.Destinations, services.GetRequiredService<ActorMta.Delivery.Sts.TlsReportBook>(), TimeProvider.System,
             services.GetRequiredService<ILoggerFactory>().CreateLogger("ActorMta.Delivery.MtaSts")));
         builder.Services.AddAkka(FleetSettings.SystemName, (akka, services) => ConfigureAkka(akka, settings, journal, bodies, ingress, fleetCertificate, services.GetRequiredService<DeliveryLog>(),
@@ -130,6 +135,9 @@ public sealed class ActorMtaNode : IAsyncDisposable
         if (adminTokenFile is not null)
             app.Logger.LogInformation("No admin token configured: the management endpoint's admin token is in {File}", adminTokenFile);
         classificationLog = app.Logger;
+        reportLog = app.Logger;
+        // After the actor system (and delivery) has stopped: the last counts are on disk.
+        app.Lifetime.ApplicationStopped.Register(tlsReports.Dispose);
         if (settings.Journal.Provider == JournalProvider.Sqlite)
         {
             var checkpointer = new SqliteCheckpointer([settings.Journal.ConnectionString, settings.Journal.BodiesConnectionString], settings.Journal.SqliteCheckpointEvery,
@@ -149,7 +157,7 @@ public sealed class ActorMtaNode : IAsyncDisposable
         app.MapBounceApi(settings.Queue);
         app.MapReadyQueueStatesApi(settings.Queue, settings.Delivery);
         app.MapInspectMessageApi(settings.Queue);
-        app.MapTlsReportApi(settings.Node.Hostname);
+        app.MapTlsReportApi(settings.Node.Hostname, mtaStsSettings.ReportAskTimeout);
         app.MapEgressApi(settings.Delivery, warmUp);
         app.MapSuppressionApi(settings.Suppression);
         app.MapInjectApi(Injector.For(settings.Ingress, settings.Inject, settings.Node.Hostname, settings.Queue.AcceptTimeout, TimeProvider.System),
@@ -189,6 +197,7 @@ public sealed class ActorMtaNode : IAsyncDisposable
                 var self = Cluster.Get(system);
                 if (cluster.SeedNodes.Count == 0) self.Join(self.SelfAddress);
                 registry.Register<ClusterMembersView>(system.ActorOf(ClusterMembersView.Props(), "cluster-members"));
+                system.ActorOf(ActorMta.Delivery.Sts.TlsReportCounts.Props(mtaSts.Reports), ActorMta.Delivery.Sts.TlsReportCounts.Name);
                 var probeId = $"journal-probe-{self.SelfAddress.Host}-{self.SelfAddress.Port}";
                 registry.Register<JournalWriteProbe>(system.ActorOf(JournalWriteProbe.SupervisedProps(probeId), "journal-probe"));
             })

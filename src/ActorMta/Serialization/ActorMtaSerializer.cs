@@ -93,6 +93,7 @@ public static class WireTypes
         ("partition-bounce-message", WireJsonContext.Default.BounceMessage),
         ("message-bounced", WireJsonContext.Default.MessageBounced),
         .. ActorMta.Suppression.SuppressionWire.Types,
+        .. ActorMta.Delivery.Sts.TlsReportWire.Types,
     ];
 }
 

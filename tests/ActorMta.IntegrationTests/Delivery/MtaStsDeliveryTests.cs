@@ -28,13 +28,13 @@ public sealed class MtaStsDeliveryTests(MtaStsDeliveryTests.Fleet fleet) : IClas
 
         public async Task InitializeAsync()
         {
-            var mx = Authority.Issue("policy mx", "mx1.enforce.test", "mx1.cached.test");
+            var mx = Authority.Issue("policy mx", "mx1.enforce.test", "mx1.cached.test", "mx1.kept.test");
             PolicyMx = TestSmtpSink.Start(new TestSmtpSinkOptions { Address = IPAddress.Parse("127.0.0.2"), Certificate = mx.Certificate });
             RogueMx = TestSmtpSink.Start(new TestSmtpSinkOptions { Address = IPAddress.Parse("127.0.0.3"), Port = PolicyMx.Port });
             Policies = TestHttpsServer.Start(Authority.Issue("policy hosts", "mta-sts.enforce.test", "mta-sts.norogue.test", "mta-sts.testing.test",
-                "mta-sts.badcert.test", "mta-sts.fetchfail.test", "mta-sts.cached.test").Certificate);
+                "mta-sts.badcert.test", "mta-sts.fetchfail.test", "mta-sts.cached.test", "mta-sts.kept.test").Certificate);
             Dns.Zone("rogue.example").A("mx.rogue.example", "127.0.0.3");
-            foreach (var domain in new[] { "enforce.test", "norogue.test", "testing.test", "badcert.test", "fetchfail.test", "cached.test" })
+            foreach (var domain in new[] { "enforce.test", "norogue.test", "testing.test", "badcert.test", "fetchfail.test", "cached.test", "kept.test" })
                 Dns.Zone(domain).A($"mta-sts.{domain}", "127.0.0.1").Mx(domain, 10, "mx.rogue.example");
             Node = await DeliveryNode.StartAsync($$"""
                 actormta.delivery {
@@ -223,5 +223,28 @@ public sealed class MtaStsDeliveryTests(MtaStsDeliveryTests.Fleet fleet) : IClas
         var none = await http.GetAsync("/api/admin/tls-rpt/v1?domain=never.test");
         Assert.Equal(HttpStatusCode.NotFound, none.StatusCode);
         Assert.Contains("no TLS sessions", await none.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_report_is_asked_of_every_member_through_the_cluster_and_its_counts_survive_a_restart()
+    {
+        fleet.Publish("kept.test", "enforce");
+        var subject = await fleet.SendAsync("rcpt@kept.test", "kept: counted");
+        await fleet.PolicyMx.WaitUntilAsync(s => Received(s, subject), Deadline, "the message at the policy's MX");
+        await fleet.LogLinesAsync("rcpt@kept.test", l => l.Length > 0, "the delivery log line");
+
+        async Task<(long, long)> CountsAsync()
+        {
+            using var http = new HttpClient { BaseAddress = fleet.Node.Node.ManagementUri };
+            using var response = await http.GetAsync($"/api/admin/tls-rpt/v1?domain=kept.test&date={DateTime.UtcNow:yyyy-MM-dd}");
+            // The node answers for itself through its cluster path, as every Up member would.
+            Assert.Equal(("1", false), (string.Join(",", response.Headers.GetValues("ActorMta-Nodes-Answered")), response.Headers.Contains("ActorMta-Nodes-Missing")));
+            var policy = OnlyPolicy(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement, "sts");
+            return (Count(policy, "total-successful-session-count"), Count(policy, "total-failure-session-count"));
+        }
+
+        Assert.Equal((1, 0), await CountsAsync());
+        await fleet.Node.RestartAsync();
+        Assert.Equal((1, 0), await CountsAsync());
     }
 }

@@ -76,6 +76,12 @@ public sealed class FleetAdminBounceTests(ITestOutputHelper output)
             Assert.Equal(HttpStatusCode.OK, (await operatorNode.PostAsync("/api/admin/retry/v1", new { domain = TestFleet.Domain })).Status);
             Assert.Single(await recipients.WaitForMessagesAsync(1, Deadline));
             Assert.Equal(Messages + 1, senders.Messages.Count);
+
+            // Issue 13, while two members are up: the TLS-RPT report asks both over the cluster (nothing counted here: static route).
+            using var http = new HttpClient();
+            using var report = await http.GetAsync(new Uri(operatorNode.Management, $"/api/admin/tls-rpt/v1?domain={TestFleet.Domain}"));
+            Assert.Equal((HttpStatusCode.NotFound, "2", false), (report.StatusCode, string.Join(",", report.Headers.GetValues("ActorMta-Nodes-Answered")),
+                report.Headers.Contains("ActorMta-Nodes-Missing")));
         });
     }
 

@@ -40,6 +40,9 @@ public sealed class WireFormatTests : Akka.TestKit.Xunit2.TestKit
         new QueuePartition.GetMessage(3, "Q1"),
         new QueuePartition.MessageNotFound("Q1"),
         new DsnNotEnqueued(3, "Q1", DsnKind.Delay, "store down"),
+        new ActorMta.Delivery.Sts.TlsReportCounts.GetCounts("dest.example", new DateOnly(2030, 1, 10)),
+        new ActorMta.Delivery.Sts.TlsReportCounts.Counts([new ActorMta.Delivery.Sts.TlsPolicyCounts(new DateOnly(2030, 1, 10), "dest.example",
+            "version: STSv1\r\nmode: enforce", ["*.dest.example"], 3, [new ActorMta.Delivery.Sts.TlsFailureCount("certificate-expired", null, "mx1.dest.example", "192.0.2.1", null, 2)])]),
     };
 
     [Theory]

@@ -22,6 +22,15 @@ public sealed record MtaStsSettings(
     /// <summary>RFC 8461 3.3: a policy larger than this is not a policy.</summary>
     public const int MaxPolicySize = 64 * 1024;
 
+    /// <summary>Where this node's TLS-RPT counts are kept across restarts (in the data directory); null: memory only.</summary>
+    public string? ReportFile { get; init; }
+
+    /// <summary>Days before today whose TLS-RPT counts are kept (a report can be asked for today and these).</summary>
+    public int ReportDays { get; init; } = TlsReportBook.DefaultDaysKept;
+
+    /// <summary>How long the TLS-RPT API waits for each fleet member's counts.</summary>
+    public TimeSpan ReportAskTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
     public static readonly MtaStsSettings Disabled = new(false, TimeSpan.FromSeconds(10), TimeSpan.FromDays(7), TimeSpan.FromHours(1), 443, [], 10_000);
 
     public static MtaStsSettings From(SettingsReader settings, string dataDirectory)
@@ -49,6 +58,11 @@ public sealed record MtaStsSettings(
             settings.Duration($"{root}.recheck-after", TimeSpan.FromSeconds(1)),
             settings.Port($"{root}.policy-port"),
             authorities,
-            settings.Int($"{root}.cache-size", 1));
+            settings.Int($"{root}.cache-size", 1))
+        {
+            ReportFile = settings.String($"{root}.report-file") is { Length: > 0 } report ? Path.GetFullPath(Path.Combine(dataDirectory, report)) : null,
+            ReportDays = settings.Int($"{root}.report-days", 0, 366),
+            ReportAskTimeout = settings.Duration($"{root}.report-ask-timeout", TimeSpan.FromMilliseconds(100)),
+        };
     }
 }

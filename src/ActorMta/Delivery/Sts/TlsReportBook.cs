@@ -1,115 +1,125 @@
-using System.Text.Json.Serialization;
+using ActorMta.Delivery.State;
 
 namespace ActorMta.Delivery.Sts;
 
 /// <summary>
-/// TLS-RPT counts (RFC 8460) per destination domain per UTC day, on this node, in memory: successful sessions and
-/// failures by result type, per policy applied. Days older than <see cref="DaysKept"/> are dropped. Thread-safe.
+/// TLS-RPT counts (RFC 8460) per destination domain per UTC day, on this node: successful sessions and failures by
+/// result type, per policy applied. Only today and the <see cref="DaysKept"/> days before it are kept. With a file
+/// (<see cref="TlsReportFile"/>) the counts survive a restart: read at start, written at most once per few seconds
+/// and at a clean stop. Thread-safe.
 /// </summary>
-public sealed class TlsReportBook
+public sealed class TlsReportBook : IDisposable
 {
-    public const int DaysKept = 8;
+    public const int DefaultDaysKept = 8;
 
-    /// <summary>What one failure row groups by (RFC 8460 4.4).</summary>
-    private sealed record FailureKey(string ResultType, string? SendingMtaIp, string? ReceivingMxHostname, string? ReceivingIp, string? FailureReasonCode);
-
-    private sealed class PolicyCounts(MtaStsPolicy? policy)
+    private sealed class PolicyCounts(string? text, IReadOnlyList<string> mxHosts)
     {
-        public MtaStsPolicy? Policy { get; } = policy;
+        public string? Text { get; } = text;
+        public IReadOnlyList<string> MxHosts { get; } = mxHosts;
         public long Successes;
-        public readonly Dictionary<FailureKey, long> Failures = [];
+        public readonly Dictionary<(string, string?, string?, string?, string?), long> Failures = [];
     }
 
     private readonly Lock _gate = new();
     private readonly Dictionary<(DateOnly Day, string Domain), Dictionary<string, PolicyCounts>> _days = [];
+    private readonly TimeProvider _clock;
+    private readonly TlsReportFile? _file;
+    private readonly CoalescedWrites? _writes;
+
+    /// <summary>In memory only (tests).</summary>
+    public TlsReportBook() : this(null, DefaultDaysKept, TimeProvider.System, TimeSpan.Zero) { }
+
+    /// <param name="file">The state file (null: memory only); a file that cannot be read throws SettingException.</param>
+    /// <param name="writeEvery">At most one write of the file per this interval.</param>
+    public TlsReportBook(string? file, int daysKept, TimeProvider clock, TimeSpan writeEvery, Action<Exception>? writeFailed = null)
+    {
+        DaysKept = daysKept;
+        _clock = clock;
+        if (file is null) return;
+        _file = new TlsReportFile(file);
+        foreach (var counts in _file.Load()) Add(counts);
+        Prune(Today);
+        _writes = new CoalescedWrites(() => _file.Save(All()), writeEvery, clock, writeFailed);
+    }
+
+    public int DaysKept { get; }
+
+    private DateOnly Today => DateOnly.FromDateTime(_clock.GetUtcNow().UtcDateTime);
 
     public void Succeeded(DateTimeOffset at, string domain, MtaStsPolicy? policy)
     {
-        lock (_gate) CountsFor(at, domain, policy).Successes++;
+        lock (_gate) CountsFor(DateOnly.FromDateTime(at.UtcDateTime), MxPattern.Normalize(domain), policy?.Text, policy is null ? [] : [.. policy.MxPatterns]).Successes++;
+        _writes?.Changed();
     }
 
     /// <param name="resultType">RFC 8460 4.3: starttls-not-supported, certificate-host-mismatch, sts-policy-fetch-error, ...</param>
     public void Failed(DateTimeOffset at, string domain, MtaStsPolicy? policy, string resultType,
         string? mxHost = null, string? receivingIp = null, string? sendingIp = null, string? reasonCode = null)
     {
-        var key = new FailureKey(resultType, sendingIp, mxHost, receivingIp, reasonCode);
+        var key = (resultType, sendingIp, mxHost, receivingIp, reasonCode);
         lock (_gate)
         {
-            var failures = CountsFor(at, domain, policy).Failures;
+            var failures = CountsFor(DateOnly.FromDateTime(at.UtcDateTime), MxPattern.Normalize(domain), policy?.Text, policy is null ? [] : [.. policy.MxPatterns]).Failures;
             failures[key] = failures.GetValueOrDefault(key) + 1;
         }
+        _writes?.Changed();
     }
 
     /// <summary>Discovery or fetch of the policy failed (counted under the policy still in force, or no-policy-found).</summary>
     public void PolicyFailed(DateTimeOffset at, string domain, MtaStsPolicy? cached, string resultType) => Failed(at, domain, cached, resultType);
 
-    /// <summary>The day's report for a domain in RFC 8460's JSON shape; null when nothing was counted.</summary>
-    public TlsReport? Report(string domain, DateOnly day, string organization)
+    /// <summary>This node's report for a domain and day in RFC 8460's JSON shape; null when nothing was counted.</summary>
+    public TlsReport? Report(string domain, DateOnly day, string organization) =>
+        TlsReports.Sum(domain, day, organization, Counts(domain, day));
+
+    /// <summary>This node's counts for a domain and day, one row per policy.</summary>
+    public IReadOnlyList<TlsPolicyCounts> Counts(string domain, DateOnly day)
     {
         domain = MxPattern.Normalize(domain);
         lock (_gate)
+            return _days.TryGetValue((day, domain), out var policies) ? [.. policies.Values.Select(p => Row(day, domain, p))] : [];
+    }
+
+    /// <summary>Every count kept (for the state file).</summary>
+    public IReadOnlyList<TlsPolicyCounts> All()
+    {
+        lock (_gate)
         {
-            if (!_days.TryGetValue((day, domain), out var policies)) return null;
-            var start = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-            return new TlsReport(organization,
-                new TlsReportDateRange(start.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
-                    start.AddDays(1).AddSeconds(-1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)),
-                $"postmaster@{organization}",
-                $"{day:yyyy-MM-dd}.{domain}@{organization}",
-                [.. policies.Values.Select(p => new TlsReportPolicy(
-                    new TlsReportPolicyDescription(p.Policy is null ? "no-policy-found" : "sts",
-                        p.Policy is null ? [] : p.Policy.Text.Split("\r\n"), domain, p.Policy is null ? [] : [.. p.Policy.MxPatterns]),
-                    new TlsReportSummary(p.Successes, p.Failures.Values.Sum()),
-                    [.. p.Failures.Select(f => new TlsReportFailure(f.Key.ResultType, f.Key.SendingMtaIp, f.Key.ReceivingMxHostname, f.Key.ReceivingIp, f.Value, f.Key.FailureReasonCode))]))]);
+            Prune(Today);
+            return [.. _days.SelectMany(d => d.Value.Values.Select(p => Row(d.Key.Day, d.Key.Domain, p)))];
         }
     }
 
-    private PolicyCounts CountsFor(DateTimeOffset at, string domain, MtaStsPolicy? policy)
+    private static TlsPolicyCounts Row(DateOnly day, string domain, PolicyCounts p) =>
+        new(day, domain, p.Text, p.MxHosts, p.Successes,
+            [.. p.Failures.Select(f => new TlsFailureCount(f.Key.Item1, f.Key.Item2, f.Key.Item3, f.Key.Item4, f.Key.Item5, f.Value))]);
+
+    private void Add(TlsPolicyCounts row)
     {
-        var day = DateOnly.FromDateTime(at.UtcDateTime);
-        var key = (day, MxPattern.Normalize(domain));
+        var counts = CountsFor(row.Day, MxPattern.Normalize(row.Domain), row.Policy, row.MxHosts);
+        counts.Successes += row.Successes;
+        foreach (var f in row.Failures) counts.Failures[f.Key] = counts.Failures.GetValueOrDefault(f.Key) + f.Sessions;
+    }
+
+    private PolicyCounts CountsFor(DateOnly day, string domain, string? policy, IReadOnlyList<string> mxHosts)
+    {
+        var key = (day, domain);
         if (!_days.TryGetValue(key, out var policies))
         {
-            foreach (var old in _days.Keys.Where(k => k.Day < day.AddDays(-DaysKept)).ToList()) _days.Remove(old);
+            Prune(day);
             _days[key] = policies = new Dictionary<string, PolicyCounts>(StringComparer.Ordinal);
         }
-        var policyKey = policy?.Text ?? "";
-        if (!policies.TryGetValue(policyKey, out var counts)) policies[policyKey] = counts = new PolicyCounts(policy);
+        var policyKey = policy ?? "";
+        if (!policies.TryGetValue(policyKey, out var counts)) policies[policyKey] = counts = new PolicyCounts(policy, mxHosts);
         return counts;
     }
+
+    /// <summary>Drops the days a report can no longer be asked for.</summary>
+    private void Prune(DateOnly today)
+    {
+        foreach (var old in _days.Keys.Where(k => k.Day < today.AddDays(-DaysKept)).ToList()) _days.Remove(old);
+    }
+
+    /// <summary>Writes what is not on disk yet (a clean stop keeps every count).</summary>
+    public void Dispose() => _writes?.Dispose();
 }
-
-/// <summary>RFC 8460 section 4 report, field names as the RFC spells them.</summary>
-public sealed record TlsReport(
-    [property: JsonPropertyName("organization-name")] string OrganizationName,
-    [property: JsonPropertyName("date-range")] TlsReportDateRange DateRange,
-    [property: JsonPropertyName("contact-info")] string ContactInfo,
-    [property: JsonPropertyName("report-id")] string ReportId,
-    [property: JsonPropertyName("policies")] IReadOnlyList<TlsReportPolicy> Policies);
-
-public sealed record TlsReportDateRange(
-    [property: JsonPropertyName("start-datetime")] string Start,
-    [property: JsonPropertyName("end-datetime")] string End);
-
-public sealed record TlsReportPolicy(
-    [property: JsonPropertyName("policy")] TlsReportPolicyDescription Policy,
-    [property: JsonPropertyName("summary")] TlsReportSummary Summary,
-    [property: JsonPropertyName("failure-details")] IReadOnlyList<TlsReportFailure> FailureDetails);
-
-public sealed record TlsReportPolicyDescription(
-    [property: JsonPropertyName("policy-type")] string PolicyType,
-    [property: JsonPropertyName("policy-string")] IReadOnlyList<string> PolicyString,
-    [property: JsonPropertyName("policy-domain")] string PolicyDomain,
-    [property: JsonPropertyName("mx-host")] IReadOnlyList<string> MxHost);
-
-public sealed record TlsReportSummary(
-    [property: JsonPropertyName("total-successful-session-count")] long Successful,
-    [property: JsonPropertyName("total-failure-session-count")] long Failed);
-
-public sealed record TlsReportFailure(
-    [property: JsonPropertyName("result-type")] string ResultType,
-    [property: JsonPropertyName("sending-mta-ip"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SendingMtaIp,
-    [property: JsonPropertyName("receiving-mx-hostname"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ReceivingMxHostname,
-    [property: JsonPropertyName("receiving-ip"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ReceivingIp,
-    [property: JsonPropertyName("failed-session-count")] long FailedSessionCount,
-    [property: JsonPropertyName("failure-reason-code"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? FailureReasonCode);

@@ -20,6 +20,7 @@ public sealed class MtaStsSettingsTests : IDisposable
 
         Assert.Equal((true, TimeSpan.FromSeconds(10), TimeSpan.FromDays(7), TimeSpan.FromHours(1), 443, 0, 10_000),
             (settings.Enabled, settings.FetchTimeout, settings.MaxAgeCap, settings.RecheckAfter, settings.PolicyPort, settings.TrustedAuthorities.Count, settings.MaxCachedDomains));
+        Assert.Equal((Path.Combine(_data.Path, "tls-report.json"), 8, TimeSpan.FromSeconds(3)), (settings.ReportFile, settings.ReportDays, settings.ReportAskTimeout));
     }
 
     [Fact]
@@ -38,6 +39,9 @@ public sealed class MtaStsSettingsTests : IDisposable
     [InlineData("actormta.delivery.mta-sts.fetch-timeout = 0s", "actormta.delivery.mta-sts.fetch-timeout")]
     [InlineData("actormta.delivery.mta-sts.policy-port = 0", "actormta.delivery.mta-sts.policy-port")]
     [InlineData("actormta.delivery.mta-sts.cache-size = 0", "actormta.delivery.mta-sts.cache-size")]
+    [InlineData("actormta.delivery.mta-sts.report-days = -1", "actormta.delivery.mta-sts.report-days")]
+    [InlineData("actormta.delivery.mta-sts.report-days = 367", "actormta.delivery.mta-sts.report-days")]
+    [InlineData("actormta.delivery.mta-sts.report-ask-timeout = 0s", "actormta.delivery.mta-sts.report-ask-timeout")]
     [InlineData("actormta.delivery.mta-sts.trusted-ca-files = [\"no-such-ca.pem\"]", "actormta.delivery.mta-sts.trusted-ca-files")]
     public void Invalid_values_name_the_setting(string hocon, string path)
     {
