@@ -83,6 +83,7 @@ internal static partial class DeliverySettingsReader
             if (schedule.Count > 0 && sources.ContainsKey(name)) schedules[name] = schedule;
         }
         var file = settings.String($"{Root}.warmup.file");
-        return new WarmUpSettings(providers, schedules, file.Length == 0 ? null : Path.GetFullPath(Path.Combine(node.DataDirectory, file)));
+        return new WarmUpSettings(providers, schedules, file.Length == 0 ? null : Path.GetFullPath(Path.Combine(node.DataDirectory, file)),
+            settings.Duration($"{Root}.warmup.write-interval", TimeSpan.Zero));
     }
 }
