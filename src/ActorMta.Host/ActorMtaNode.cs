@@ -77,6 +77,7 @@ public sealed class ActorMtaNode : IAsyncDisposable
         // Certificates, credentials and listening sockets before the actor system: a bad one stops the start here.
         var fleetCertificate = settings.Fleet.Tls is { } tls ? FleetCertificate.Load(tls) : null;
         var ingress = IngressStage.Open(settings.Ingress, settings.Node);
+        ingress.PoolChoice = settings.Delivery.PoolChoice;
         try
         {
             // A broken warm-up file stops the start (exit 2) rather than forgetting today's counts.
@@ -160,7 +161,8 @@ public sealed class ActorMtaNode : IAsyncDisposable
         app.MapTlsReportApi(settings.Node.Hostname, mtaStsSettings.ReportAskTimeout);
         app.MapEgressApi(settings.Delivery, warmUp);
         app.MapSuppressionApi(settings.Suppression);
-        app.MapInjectApi(Injector.For(settings.Ingress, settings.Inject, settings.Node.Hostname, settings.Queue.AcceptTimeout, TimeProvider.System),
+        app.MapInjectApi(Injector.For(settings.Ingress, settings.Inject, settings.Node.Hostname, settings.Queue.AcceptTimeout, TimeProvider.System,
+                settings.Delivery.PoolChoice),
             settings.Inject, TimeProvider.System);
         await app.StartAsync(cancellation);
         return new ActorMtaNode(app, settings, ingress, warmUp);

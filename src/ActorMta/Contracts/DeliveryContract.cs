@@ -18,6 +18,7 @@ public interface IWithDomain : IActorMtaSerializable
 /// partition restarted): an earlier attempt may have reached the next hop, so a delivery may happen twice.</param>
 /// <param name="Ret">MAIL RET= and <paramref name="EnvelopeId"/> MAIL ENVID= as the client gave them
 /// (RFC 3461 4.3, 4.4): passed on to a next hop that offers DSN, so its DSNs still carry them.</param>
+/// <param name="Pool">The egress pool the message asked for (<see cref="SmtpEnvelope.Pool"/>); null: the domain's own.</param>
 public sealed record DeliveryRequest(
     string Domain,
     int Partition,
@@ -32,7 +33,8 @@ public sealed record DeliveryRequest(
     DateTimeOffset ExpiresAt,
     DsnReturn Ret = DsnReturn.Unspecified,
     string? EnvelopeId = null,
-    bool Redispatch = false) : IWithDomain;
+    bool Redispatch = false,
+    string? Pool = null) : IWithDomain;
 
 /// <param name="Index">The recipient's position in the message's envelope; reports refer to it.</param>
 /// <param name="Attempt">This is the recipient's n-th attempt (1 for the first), as persisted by the partition.</param>

@@ -6,6 +6,8 @@ namespace ActorMta.Contracts;
 /// The SMTP envelope of an accepted message, as the session received it: who sent it, to whom,
 /// with which ESMTP parameters, and from which client. The body lives beside it in the body store.
 /// </summary>
+/// <param name="Pool">The egress pool the message asked for (its pool header, else its tenant's pool), chosen at
+/// acceptance; null: the destination domain's pool. Persisted in MessageAccepted: events written before it read as null.</param>
 public sealed record SmtpEnvelope(
     string ReversePath,
     IReadOnlyList<EnvelopeRecipient> Recipients,
@@ -14,7 +16,8 @@ public sealed record SmtpEnvelope(
     DsnReturn Ret,
     string? EnvelopeId,
     SubmittingClient Client,
-    DateTimeOffset ReceivedAt)
+    DateTimeOffset ReceivedAt,
+    string? Pool = null)
 {
     /// <summary>`MAIL FROM:&lt;&gt;`: bounces and other notifications; never answered with a DSN.</summary>
     public bool HasNullReversePath => ReversePath.Length == 0;

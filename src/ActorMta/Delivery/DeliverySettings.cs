@@ -30,6 +30,9 @@ public sealed record DeliverySettings(
 {
     public Egress.WarmUpSettings WarmUp => Pools?.WarmUp ?? Egress.WarmUpSettings.None;
 
+    /// <summary>How a message picks its pool by header or tenant (ingress and the injection API apply it).</summary>
+    public Contracts.PoolChoice PoolChoice => Pools?.Choice ?? Contracts.PoolChoice.None;
+
     public static DeliverySettings From(Configuration.SettingsReader settings, Configuration.NodeSettings node) =>
         DeliverySettingsReader.Read(settings, node);
 }

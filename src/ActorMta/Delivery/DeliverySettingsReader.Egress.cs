@@ -1,4 +1,5 @@
 using ActorMta.Configuration;
+using ActorMta.Contracts;
 using ActorMta.Delivery.Egress;
 using ActorMta.Delivery.Routing;
 using Akka.Configuration;
@@ -35,6 +36,27 @@ internal static partial class DeliverySettingsReader
             pools[name] = new EgressPool(name, members);
         }
         return pools;
+    }
+
+    /// <summary>actormta.delivery.pool-header and tenant-pools: every tenant's pool must exist.</summary>
+    private static PoolChoice ReadPoolChoice(SettingsReader settings, IReadOnlyDictionary<string, EgressPool> pools)
+    {
+        var header = settings.String($"{Root}.pool-header", allowEmpty: false).Trim();
+        if (header.Length > 76 || header.Any(c => c is <= ' ' or > '~' or ':'))
+            throw new SettingException($"{Root}.pool-header", header, "a header field name (printable ASCII, no blanks or colon), e.g. X-ActorMta-Pool");
+        var tenants = new Dictionary<string, string>(StringComparer.Ordinal);
+        var path = $"{Root}.tenant-pools";
+        if (settings.Root.HasPath(path) && settings.Root.GetValue(path).IsObject())
+            foreach (var (tenant, value) in settings.Root.GetValue(path).GetObject().Items)
+            {
+                var pool = value.IsString() ? value.GetString().Trim() : "";
+                tenants[tenant] = pools.ContainsKey(pool)
+                    ? pool
+                    : throw new SettingException($"{path}.{Hocon.Quote(tenant)}", pool, $"the name of a pool defined in {Root}.egress-pools ({string.Join(", ", pools.Keys)})");
+            }
+        else if (settings.Root.HasPath(path))
+            throw new SettingException(path, settings.Raw(path), "an object of AUTH user = pool name, e.g. { \"billing-app\" = transactional }");
+        return new PoolChoice(header, pools.Keys.ToHashSet(StringComparer.Ordinal), tenants);
     }
 
     private static (string Source, int Weight) ReadMember(Scoped member) =>
@@ -83,6 +105,7 @@ internal static partial class DeliverySettingsReader
             if (schedule.Count > 0 && sources.ContainsKey(name)) schedules[name] = schedule;
         }
         var file = settings.String($"{Root}.warmup.file");
-        return new WarmUpSettings(providers, schedules, file.Length == 0 ? null : Path.GetFullPath(Path.Combine(node.DataDirectory, file)));
+        return new WarmUpSettings(providers, schedules, file.Length == 0 ? null : Path.GetFullPath(Path.Combine(node.DataDirectory, file)),
+            settings.Duration($"{Root}.warmup.write-interval", TimeSpan.Zero));
     }
 }

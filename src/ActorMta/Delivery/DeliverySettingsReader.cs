@@ -79,7 +79,7 @@ internal static partial class DeliverySettingsReader
             settings.Duration($"{Root}.max-backlog-wait", TimeSpan.FromMilliseconds(100)),
             ReadDestinations(settings),
             Sts.MtaStsSettings.From(settings, node.DataDirectory),
-            new EgressPools([.. sources.Values], context.Pools, ReadWarmUp(settings, node, sources)));
+            new EgressPools([.. sources.Values], context.Pools, ReadWarmUp(settings, node, sources), ReadPoolChoice(settings, context.Pools)));
     }
 
     private static DestinationSettings ReadDestinations(SettingsReader settings)

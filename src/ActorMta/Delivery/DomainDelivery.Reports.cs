@@ -8,10 +8,10 @@ namespace ActorMta.Delivery;
 /// <summary>Answering the queue: exactly one report per request, and one delivery log line per recipient.</summary>
 public sealed partial class DomainDelivery
 {
-    /// <summary>The next waiting request that has not expired; expired ones are answered on the way (the queue expires them).</summary>
-    private DeliveryRequest? NextWaiting(DateTimeOffset now)
+    /// <summary>The next waiting request (that <paramref name="match"/> accepts, if given) that has not expired; expired ones are answered on the way (the queue expires them).</summary>
+    private DeliveryRequest? NextWaiting(DateTimeOffset now, Func<DeliveryRequest, bool>? match = null)
     {
-        while (_backlog.TryDequeue(out var waiting))
+        while (_backlog.TryTakeFirst(match is null ? null : waiting => match(waiting.Request), out var waiting))
         {
             if (now < waiting.Request.ExpiresAt) return waiting.Request;
             AnswerAll(waiting.Request, DeliveryOutcome.Deferred, Expired);
@@ -23,6 +23,12 @@ public sealed partial class DomainDelivery
     private void DeferWaiting(RemoteReply reply, DateTimeOffset? retryNotBefore, StsOutcome? sts = null)
     {
         while (_backlog.TryDequeue(out var waiting)) AnswerAll(waiting.Request, DeliveryOutcome.Deferred, reply, retryNotBefore, sts: sts);
+    }
+
+    /// <summary>Defers what waits for one egress pool only (its every source is at today's warm-up cap).</summary>
+    private void DeferWaiting(string pool, RemoteReply reply, DateTimeOffset? retryNotBefore)
+    {
+        while (_backlog.TryTakeFirstOf(pool, out var waiting)) AnswerAll(waiting.Request, DeliveryOutcome.Deferred, reply, retryNotBefore);
     }
 
     private void AnswerAll(DeliveryRequest request, DeliveryOutcome outcome, RemoteReply reply, DateTimeOffset? retryNotBefore = null, string? bounceClass = null,

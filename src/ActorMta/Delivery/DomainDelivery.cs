@@ -51,7 +51,7 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
     private readonly IActorRef _reports;
     private readonly Factory _connectionFactory;
     private readonly DomainBackoff _backoff;
-    private readonly Queue<Waiting> _backlog = new();
+    private readonly Backlog<Waiting> _backlog;
     private readonly ConnectionPool<IActorRef> _pool;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly TimeSpan _maxWait;
@@ -77,7 +77,9 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
         _reports = reports;
         _backoff = new DomainBackoff(_policy.Backoff);
         _connectionFactory = RouteConnections.For(_policy, context);
-        _pool = new ConnectionPool<IActorRef>(_policy.Egress, context.WarmUp, (source, hops) => Context.Watch(Context.ActorOf(_connectionFactory(hops, source.Source))));
+        _pool = new ConnectionPool<IActorRef>(_policy.Egress, context.WarmUp, (source, hops) => Context.Watch(Context.ActorOf(_connectionFactory(hops, source.Source))),
+            context.Settings.Pools?.Named);
+        _backlog = new Backlog<Waiting>(waiting => _pool.PoolOf(waiting.Request));
         // A request still waiting then is answered "deferred" (the queue retries it); checked at start-up against the lease.
         _maxWait = context.Settings.MaxBacklogWait;
         _lastActivity = Now;
@@ -181,7 +183,7 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
             return;
         }
         var limits = CurrentLimits(now);
-        var wake = _pool.Assign(now, limits, () => _backlog.Count > 0, () => NextWaiting(now), (connection, request) => connection.Connection.Tell(new Transmit(request)));
+        var wake = _pool.Assign(now, limits, () => _backlog.Count > 0, match => NextWaiting(now, match), (connection, request) => connection.Connection.Tell(new Transmit(request)));
         if (_backlog.Count > 0 && !_resolving) wake = RateLimiter.Earliest(wake, OpenConnections(now, limits, null));
         ScheduleWake(wake, now);
     }
@@ -195,8 +197,8 @@ public sealed partial class DomainDelivery : ReceiveActor, IWithTimers, IWithUnb
     {
         // Right after a failure, no new attempt at once: a domain that keeps failing fast would otherwise spin.
         if (_backlog.Count > _pool.OpeningCount && now < _openNotBefore) return _openNotBefore;
-        var opening = _pool.OpenFor(_backlog.Count, now, limits, hops);
-        if (opening.Capped is { } capped) WaitForWarmUp(capped);
+        var opening = _pool.OpenFor(_backlog.ByPool, now, limits, hops);
+        foreach (var capped in opening.AllCapped ?? []) WaitForWarmUp(capped);
         if (opening.NeedsRoute)
         {
             _resolving = true;

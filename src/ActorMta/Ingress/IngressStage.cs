@@ -1,3 +1,4 @@
+using ActorMta.Contracts;
 using System.Net;
 using System.Net.Sockets;
 using ActorMta.Configuration;
@@ -85,6 +86,9 @@ public sealed class IngressStage : IDisposable
         return new IngressStage(settings, node.Hostname, certificate, credentials, bound);
     }
 
+    /// <summary>How a message picks its egress pool (actormta.delivery.pool-header, tenant-pools); set before the listeners start.</summary>
+    public PoolChoice PoolChoice { get; set; } = PoolChoice.None;
+
     /// <summary>The session setups the listeners share, one per listener.</summary>
     public IReadOnlyList<(SessionSetup Setup, Socket Socket)> Setups(TimeSpan acceptTimeout, TimeProvider clock, RecipientSuppression? suppression = null)
     {
@@ -92,6 +96,7 @@ public sealed class IngressStage : IDisposable
         return _bound.Select(b => (new SessionSetup(Hostname, b.Listener, Settings, Policy, Certificate, Credentials, authFailures, acceptTimeout, clock)
             {
                 Suppression = suppression,
+                PoolChoice = PoolChoice,
             }, b.Socket))
             .ToArray();
     }

@@ -69,9 +69,36 @@ public sealed class EgressPoolSettingsTests : IDisposable
     [InlineData("actormta.delivery.egress-sources.a.warmup = [fifty]", "actormta.delivery.egress-sources.\"a\".warmup")]
     [InlineData("""actormta.delivery.warmup.providers.google = ["*"]""", "actormta.delivery.warmup.providers.\"google\"")]
     [InlineData("actormta.delivery.warmup.providers.google = []", "actormta.delivery.warmup.providers.\"google\"")]
+    [InlineData("""actormta.delivery.tenant-pools { "billing-app" = nosuch }""", "actormta.delivery.tenant-pools.\"billing-app\"")]
+    [InlineData("actormta.delivery.tenant-pools = [a]", "actormta.delivery.tenant-pools")]
+    [InlineData("""actormta.delivery.pool-header = "X Pool" """, "actormta.delivery.pool-header")]
+    [InlineData("""actormta.delivery.pool-header = "X-Pool:" """, "actormta.delivery.pool-header")]
+    [InlineData("""actormta.delivery.pool-header = "" """, "actormta.delivery.pool-header")]
     public void Invalid_pool_and_warm_up_settings_name_their_path(string hocon, string path)
     {
         var exception = Assert.Throws<SettingException>(() => Read(hocon));
         Assert.Equal(path, exception.Path);
+    }
+
+    [Fact]
+    public void A_tenant_maps_to_a_named_pool_and_the_header_beats_the_tenant()
+    {
+        var settings = Read("""
+            actormta.delivery {
+              egress-pools.transactional { sources = [a] }
+              egress-pools.bulk { sources = [b] }
+              tenant-pools { "billing-app" = transactional }
+            }
+            """);
+        var choice = settings.PoolChoice;
+
+        Assert.Equal("X-ActorMta-Pool", choice.HeaderField);
+        Assert.Equal("transactional", choice.Choose(null, "billing-app", out var none));
+        Assert.Null(none);
+        Assert.Equal("bulk", choice.Choose("bulk", "billing-app", out _));
+        Assert.Null(choice.Choose(null, "someone-else", out _));
+        Assert.Null(choice.Choose(null, null, out _));
+        Assert.Null(choice.Choose("nosuch", "billing-app", out var refusal));
+        Assert.Equal("X-ActorMta-Pool names egress pool 'nosuch', which this relay does not have (it has bulk, transactional)", refusal);
     }
 }

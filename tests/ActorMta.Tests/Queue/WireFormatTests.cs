@@ -109,6 +109,23 @@ public sealed class WireFormatTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(WireTypes.All.Count, WireTypes.All.Select(t => t.Name).Distinct().Count());
     }
 
+    [Fact]
+    public void A_message_accepted_before_envelopes_had_a_pool_reads_with_none_and_a_pool_travels_to_delivery()
+    {
+        var serializer = Sys.Serialization.FindSerializerFor(new MessageAccepted("Q1", SampleEnvelope, 1, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch));
+        // As written before SmtpEnvelope.Pool existed (no "Pool" property at all).
+        var old = """{"QueueId":"Q1","Envelope":{"ReversePath":"a@src.example","Recipients":[{"Address":"b@dest.example","Notify":"Unspecified"}],"BodyType":"Unspecified","SmtpUtf8":false,"Ret":"Unspecified","Client":{"Address":"127.0.0.1","HeloName":"c.example","Listener":"relay"},"ReceivedAt":"2026-11-28T10:00:00+00:00"},"Size":5,"AcceptedAt":"2026-11-28T10:00:00+00:00","ExpiresAt":"2026-12-03T10:00:00+00:00"}""";
+        var back = (MessageAccepted)Sys.Serialization.Deserialize(System.Text.Encoding.UTF8.GetBytes(old), serializer.Identifier, "message-accepted");
+        Assert.Null(back.Envelope.Pool);
+        Assert.Equal("b@dest.example", Assert.Single(back.Envelope.Recipients).Address);
+
+        var withPool = RoundTrip(new MessageAccepted("Q1", SampleEnvelope with { Pool = "transactional" }, 1, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch));
+        Assert.Equal("transactional", withPool.Envelope.Pool);
+        var request = new DeliveryRequest("dest.example", 2, "Q1", 9, "alice@src.example", [], BodyType.EightBitMime, false, 100,
+            DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, Pool: "transactional");
+        Assert.Equal("transactional", RoundTrip(request).Pool);
+    }
+
     private T RoundTrip<T>(T message) where T : notnull
     {
         var serializer = Sys.Serialization.FindSerializerFor(message);

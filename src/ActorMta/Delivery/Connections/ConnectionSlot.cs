@@ -6,14 +6,10 @@ namespace ActorMta.Delivery.Connections;
 
 public enum ConnectionState { Opening, Idle, Busy, Closing }
 
-/// <summary>One egress source's share of a domain: its connections and its two rate limiters.</summary>
-internal sealed class SourceSlot(EgressSource source, int weight = 1)
+/// <summary>One egress source's share of a domain: its connections and its two rate limiters (whichever pool opened them).</summary>
+internal sealed class SourceSlot(EgressSource source)
 {
     public EgressSource Source { get; } = source;
-    public int Weight { get; } = weight;
-
-    /// <summary>Smooth weighted rotation (as nginx's upstreams): grows by the weight at each opening, less the total when chosen.</summary>
-    public long Credit { get; set; }
     public RateLimiter Messages { get; } = new();
     public RateLimiter NewConnections { get; } = new();
 
@@ -22,10 +18,12 @@ internal sealed class SourceSlot(EgressSource source, int weight = 1)
 }
 
 /// <summary>What a domain's delivery actor knows about one of its connections (<typeparamref name="TConnection"/>: the child actor).</summary>
-internal sealed class ConnectionSlot<TConnection>(TConnection connection, SourceSlot source, DateTimeOffset openedAt)
+/// <param name="pool">The pool it was opened for: it waits to be taken by that pool's mail (and carries any pool's that has its source).</param>
+internal sealed class ConnectionSlot<TConnection>(TConnection connection, SourceSlot source, DateTimeOffset openedAt, PoolShare? pool = null)
 {
     public TConnection Connection { get; } = connection;
     public SourceSlot Source { get; } = source;
+    public PoolShare? OpenedFor { get; } = pool;
     public DateTimeOffset OpenedAt { get; } = openedAt;
     public ConnectionState State { get; set; } = ConnectionState.Opening;
     public string? Host { get; set; }

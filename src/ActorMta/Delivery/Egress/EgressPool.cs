@@ -15,4 +15,6 @@ public sealed record EgressPool(string Name, IReadOnlyList<WeightedSource> Sourc
 }
 
 /// <summary>actormta.delivery's egress sources, named pools and warm-up, as the egress API shows them.</summary>
-public sealed record EgressPools(IReadOnlyList<EgressSource> Sources, IReadOnlyDictionary<string, EgressPool> Named, WarmUpSettings WarmUp);
+/// <param name="Choice">How a message picks a named pool by its header or tenant (actormta.delivery.pool-header, tenant-pools).</param>
+public sealed record EgressPools(IReadOnlyList<EgressSource> Sources, IReadOnlyDictionary<string, EgressPool> Named, WarmUpSettings WarmUp,
+    Contracts.PoolChoice? Choice = null);

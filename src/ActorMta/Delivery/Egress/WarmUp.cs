@@ -4,8 +4,10 @@ namespace ActorMta.Delivery.Egress;
 /// IP warm-up on this node: each source with a schedule may send so many messages a UTC day to each provider group
 /// (day 1 = the first day it sent to that group, counted in calendar days from then). The domains' delivery actors
 /// share one instance (a provider serves many domains), so taking a message is atomic. Counts are per node, because
-/// source addresses are; they survive a restart through <see cref="WarmUpFile"/>, written off the caller's thread
-/// after every change (a kill -9 may lose the last few counts; a clean stop writes all).
+/// source addresses are; they survive a restart through <see cref="WarmUpFile"/>, written off the caller's thread at
+/// most once per <see cref="WarmUpSettings.WriteInterval"/> while counts change (each write is an fsync: under steady
+/// sending, one per message would be a continuous fsync loop). A kill -9 may lose up to that interval of counts; a clean
+/// stop writes all.
 /// </summary>
 public sealed class WarmUp : IAsyncDisposable
 {
@@ -18,19 +20,38 @@ public sealed class WarmUp : IAsyncDisposable
 
     private readonly object _lock = new();
     private readonly Dictionary<(string Source, string Group), Usage> _usage = [];
-    private readonly WarmUpFile? _file;
+    private readonly Action<IReadOnlyList<Usage>>? _save;
+    private readonly Func<TimeSpan, CancellationToken, Task> _pause;
+    private readonly CancellationTokenSource _stopping = new();
     private Task _writing = Task.CompletedTask;
     private bool _dirty;
     private bool _writerRunning;
 
-    public WarmUp(WarmUpSettings settings, TimeProvider clock)
+    public WarmUp(WarmUpSettings settings, TimeProvider clock) : this(settings, clock, null, null) { }
+
+    /// <param name="save">Instead of the file (tests count the writes); <paramref name="pause"/>: instead of Task.Delay between writes.</param>
+    internal WarmUp(WarmUpSettings settings, TimeProvider clock, Action<IReadOnlyList<Usage>>? save, Func<TimeSpan, CancellationToken, Task>? pause)
     {
         Settings = settings;
         Clock = clock;
-        if (settings.File is { } path)
+        _pause = pause ?? ((interval, cancel) => Task.Delay(interval, cancel));
+        _save = save;
+        if (save is null && settings.File is { } path)
         {
-            _file = new WarmUpFile(path);
-            foreach (var usage in _file.Load()) _usage[(usage.Source, usage.Group)] = usage;
+            var file = new WarmUpFile(path);
+            foreach (var usage in file.Load()) _usage[(usage.Source, usage.Group)] = usage;
+            _save = usage =>
+            {
+                try
+                {
+                    file.Save(usage);
+                    LastWriteError = null;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    LastWriteError = $"{file.Path}: {e.Message}";
+                }
+            };
         }
     }
 
@@ -99,20 +120,21 @@ public sealed class WarmUp : IAsyncDisposable
         return new SourceToday(source, group, dayNumber, sent, dayNumber <= schedule.Count ? schedule[dayNumber - 1] : null);
     }
 
-    /// <summary>One writer at a time, off the caller's thread; what changed while it wrote is written next.</summary>
+    /// <summary>One writer at a time, off the caller's thread; what changed while it wrote or paused is written next.</summary>
     private void Changed()
     {
-        if (_file is null) return;
+        if (_save is null) return;
         _dirty = true;
         if (_writerRunning) return;
         _writerRunning = true;
-        _writing = Task.Run(WriteWhileDirty);
+        _writing = Task.Run(WriteWhileDirtyAsync);
     }
 
     /// <summary>Why the last write of the file failed (the next change tries again), or null.</summary>
     public string? LastWriteError { get; private set; }
 
-    private void WriteWhileDirty()
+    /// <summary>Writes, then pauses for the write interval before the next (a stop cuts the pause short and writes what is left).</summary>
+    private async Task WriteWhileDirtyAsync()
     {
         while (true)
         {
@@ -127,14 +149,15 @@ public sealed class WarmUp : IAsyncDisposable
                 _dirty = false;
                 snapshot = [.. _usage.Values];
             }
+            _save!(snapshot);
+            if (_stopping.IsCancellationRequested) continue;
             try
             {
-                _file!.Save(snapshot);
-                LastWriteError = null;
+                await _pause(Settings.WriteInterval, _stopping.Token).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (OperationCanceledException)
             {
-                LastWriteError = $"{_file!.Path}: {e.Message}";
+                // Stopping: what is left is written at once.
             }
         }
     }
@@ -144,6 +167,7 @@ public sealed class WarmUp : IAsyncDisposable
     {
         Task writing;
         lock (_lock) writing = _writing;
+        await _stopping.CancelAsync().ConfigureAwait(false);
         await writing.ConfigureAwait(false);
     }
 }

@@ -11,8 +11,12 @@ public sealed record ProviderGroup(string Name, IReadOnlyList<DomainPattern> MxH
 /// <summary>actormta.delivery.warmup and each egress source's `warmup` schedule.</summary>
 /// <param name="Schedules">Messages per UTC day by day number (index 0 = day 1), by source name; a source not here has no cap.</param>
 /// <param name="File">Where today's counts and each schedule's first day are kept (in the data directory); null: memory only.</param>
-public sealed record WarmUpSettings(IReadOnlyList<ProviderGroup> Providers, IReadOnlyDictionary<string, IReadOnlyList<int>> Schedules, string? File)
+/// <param name="WriteEvery">At most one write (and fsync) of <paramref name="File"/> per this long; default one second.</param>
+public sealed record WarmUpSettings(IReadOnlyList<ProviderGroup> Providers, IReadOnlyDictionary<string, IReadOnlyList<int>> Schedules, string? File,
+    TimeSpan? WriteEvery = null)
 {
+    public TimeSpan WriteInterval => WriteEvery ?? TimeSpan.FromSeconds(1);
+
     public static readonly WarmUpSettings None = new([], new Dictionary<string, IReadOnlyList<int>>(), null);
 
     /// <summary>The provider group of a next hop's MX host names: the first group any of them belongs to.</summary>

@@ -1,3 +1,4 @@
+using ActorMta.Contracts;
 using System.Text;
 using System.Text.Json;
 using ActorMta.Ingress.Policy;
@@ -18,6 +19,9 @@ public sealed record InjectRules(
 {
     /// <summary>Octets one request (a whole batch) may generate: substitution multiplies the content by the recipients.</summary>
     public long MaxGeneratedSize { get; init; } = long.MaxValue;
+
+    /// <summary>The pool header (honoured: the API's clients hold an inject token) and the pool names.</summary>
+    public PoolChoice PoolChoice { get; init; } = PoolChoice.None;
 }
 
 /// <summary>What is left of <see cref="InjectRules.MaxGeneratedSize"/> for one request, shared by a batch's messages.</summary>
@@ -30,7 +34,10 @@ public sealed class GenerationBudget(long octets)
 }
 
 /// <summary>One message to queue: its envelope and its content (without the Received header, which goes on at queueing).</summary>
-public sealed record PlannedMessage(string ReversePath, IReadOnlyList<string> Recipients, byte[] Content)
+/// <param name="Pool">The egress pool its pool header asked for; null: the domain's.</param>
+/// <param name="Removed">Where the pool header fields lie in <paramref name="Content"/>: left out when it is queued.</param>
+public sealed record PlannedMessage(string ReversePath, IReadOnlyList<string> Recipients, byte[] Content, string? Pool = null,
+    IReadOnlyList<(long Start, long End)>? Removed = null)
 {
     public bool SmtpUtf8 => !Ascii.IsValid(ReversePath) || Recipients.Any(r => !Ascii.IsValid(r));
     public BodyType BodyType => Content.AsSpan().IndexOfAnyInRange((byte)0x80, (byte)0xFF) >= 0 ? BodyType.EightBitMime : BodyType.SevenBit;
@@ -157,18 +164,24 @@ public static class InjectPlanner
             {
                 return Refuse(422, $"content: {e.Message}");
             }
+            var header = new HopCounter { FindField = rules.PoolChoice.HeaderField };
+            header.Feed(content);
+            header.Finish();
+            string? pool = null, why = null;
+            if (header.Values.Distinct().Count() > 1) why = $"more than one {rules.PoolChoice.HeaderField} field, naming different pools";
+            else pool = rules.PoolChoice.Choose(header.Values.FirstOrDefault(), null, out why);
             var problem = content.Length > rules.MaxMessageSize
                 ? $"the message is {content.Length} octets, over the limit of {rules.MaxMessageSize} (actormta.smtp.max-message-size)"
-                : HopCount.Count(content) > rules.MaxReceivedHeaders
+                : header.Count > rules.MaxReceivedHeaders
                     ? $"the message has too many Received headers (a mail loop; at most {rules.MaxReceivedHeaders})"
-                    : null;
+                    : why is not null ? $"554 5.6.0 {why}" : null;
             if (problem is not null)
             {
                 failed.AddRange(recipientsOfGroup.Select(r => new FailedRecipient(r, $"recipient '{r}': {problem}")));
                 continue;
             }
             foreach (var chunk in recipientsOfGroup.Chunk(rules.MaxRecipientsPerMessage))
-                messages.Add(new PlannedMessage(reversePath, chunk, content));
+                messages.Add(new PlannedMessage(reversePath, chunk, content, pool, header.Found.Count > 0 ? [.. header.Found] : null));
         }
         return (messages, failed, null);
     }

@@ -21,11 +21,13 @@ public sealed class Injector(InjectRules rules, TimeSpan acceptTimeout, TimeProv
     public InjectRules Rules => rules;
 
     /// <summary>The SMTP ingress's limits and relay policy, with the injection API's own recipient limit.</summary>
-    public static Injector For(IngressSettings ingress, InjectSettings inject, string hostname, TimeSpan acceptTimeout, TimeProvider clock) =>
+    public static Injector For(IngressSettings ingress, InjectSettings inject, string hostname, TimeSpan acceptTimeout, TimeProvider clock,
+        PoolChoice? pools = null) =>
         new(new InjectRules(hostname, inject.MaxRecipients, ingress.Limits.MaxRecipients, ingress.Limits.MaxMessageSize, ingress.Limits.MaxReceivedHeaders,
             new Policy.RelayPolicy(ingress.TrustedNetworks, ingress.AcceptedDomains), ingress.RecipientValidation)
         {
             MaxGeneratedSize = inject.MaxGeneratedSize,
+            PoolChoice = pools ?? PoolChoice.None,
         }, acceptTimeout, clock);
 
     public async Task<InjectAnswer> InjectAsync(InjectRequest request, IActorRef intake, IPAddress client, RecipientSuppression? suppression = null) =>
@@ -112,11 +114,12 @@ public sealed class Injector(InjectRules rules, TimeSpan acceptTimeout, TimeProv
         {
             Protocol = "HTTP",
         });
-        var body = new byte[trace.Length + message.Content.Length];
+        var removed = message.Removed ?? [];
+        var body = new byte[trace.Length + message.Content.Length - removed.Sum(r => r.End - r.Start)];
         trace.CopyTo(body, 0);
-        message.Content.CopyTo(body, trace.Length);
+        Sessions.MessageBuffer.CopyKept(message.Content, 0, removed, body.AsSpan(trace.Length));
         var envelope = new SmtpEnvelope(message.ReversePath, [.. message.Recipients.Select(r => new EnvelopeRecipient(r))], message.BodyType, message.SmtpUtf8,
-            DsnReturn.Unspecified, null, new SubmittingClient(client.ToString(), "http", ListenerName), clock.GetUtcNow());
+            DsnReturn.Unspecified, null, new SubmittingClient(client.ToString(), "http", ListenerName), clock.GetUtcNow(), message.Pool);
         try
         {
             var answer = await intake.Ask<object>(new QueueIntake.Enqueue(envelope, body), acceptTimeout);

@@ -14,6 +14,10 @@ namespace ActorMta.Ingress.Sessions;
 /// large the message: <see cref="DetachSpool"/> then hands the file over. If the file cannot be
 /// written (a full disk), the rest of the message is read and dropped and
 /// <see cref="SpoolFailure"/> says why, so the client still gets a reply at the end.
+///
+/// The header fields named when counting began (the egress pool header) are left out where the octets are copied
+/// anyway: by <see cref="ToArray"/>'s one copy; a spooled message (past the threshold) is copied once more, only when
+/// it has such a field.
 /// </summary>
 public sealed class MessageBuffer(BodySpool? spool = null, long spoolThreshold = long.MaxValue) : IBufferWriter<byte>
 {
@@ -22,6 +26,7 @@ public sealed class MessageBuffer(BodySpool? spool = null, long spoolThreshold =
     private readonly List<Segment> _segments = [];
     private readonly HopCounter _hops = new();
     private bool _countingHops;
+    private long _scanFrom;
     private FileStream? _file;
     private string? _path;
 
@@ -44,10 +49,27 @@ public sealed class MessageBuffer(BodySpool? spool = null, long spoolThreshold =
     public int Hops => _hops.Count;
 
     /// <summary>Counts Received fields from the next octet on (after the trace header this node wrote itself).</summary>
-    public void CountHopsFromHere()
+    /// <param name="removeField">A header field to find there and leave out of the message (its values: <see cref="RemovedFieldValues"/>).</param>
+    public void CountHopsFromHere(string? removeField = null)
     {
         _hops.Reset();
+        _hops.FindField = removeField;
+        _scanFrom = Length;
         _countingHops = true;
+    }
+
+    /// <summary>The values of the fields being left out, once the message is complete.</summary>
+    public IReadOnlyList<string> RemovedFieldValues()
+    {
+        _hops.Finish();
+        return _hops.Values;
+    }
+
+    /// <summary>Where the left-out fields lie in the whole message (end exclusive), once it is complete.</summary>
+    private IReadOnlyList<(long Start, long End)> Removed()
+    {
+        _hops.Finish();
+        return [.. _hops.Found.Select(f => (f.Start + _scanFrom, f.End + _scanFrom))];
     }
 
     public void Advance(int count)
@@ -73,17 +95,39 @@ public sealed class MessageBuffer(BodySpool? spool = null, long spoolThreshold =
         return segment.Array.AsSpan(segment.Used);
     }
 
+    /// <summary>The message in one exact-size array, without the left-out fields.</summary>
     public byte[] ToArray()
     {
         if (IsSpooled) throw new InvalidOperationException("the message is in a spool file");
-        var copy = GC.AllocateUninitializedArray<byte>(checked((int)Length));
-        var written = 0;
+        var removed = Removed();
+        var copy = GC.AllocateUninitializedArray<byte>(checked((int)(Length - removed.Sum(r => r.End - r.Start))));
+        var (written, offset) = (0, 0L);
         foreach (var segment in _segments)
         {
-            segment.Array.AsSpan(0, segment.Used).CopyTo(copy.AsSpan(written));
-            written += segment.Used;
+            written += CopyKept(segment.Array.AsSpan(0, segment.Used), offset, removed, copy.AsSpan(written));
+            offset += segment.Used;
         }
         return copy;
+    }
+
+    /// <summary>Copies the octets of <paramref name="part"/> (at <paramref name="offset"/> in the message) outside <paramref name="removed"/>.</summary>
+    internal static int CopyKept(ReadOnlySpan<byte> part, long offset, IReadOnlyList<(long Start, long End)> removed, Span<byte> to)
+    {
+        var written = 0;
+        var position = 0;
+        foreach (var (start, end) in removed)
+        {
+            var from = (int)Math.Clamp(start - offset, 0, part.Length);
+            var until = (int)Math.Clamp(end - offset, 0, part.Length);
+            if (from > position)
+            {
+                part[position..from].CopyTo(to[written..]);
+                written += from - position;
+            }
+            position = Math.Max(position, until);
+        }
+        part[position..].CopyTo(to[written..]);
+        return written + part.Length - position;
     }
 
     /// <summary>
@@ -94,7 +138,7 @@ public sealed class MessageBuffer(BodySpool? spool = null, long spoolThreshold =
     public PendingSpool DetachSpool()
     {
         if (_file is null || _path is null) throw new InvalidOperationException("the message is not in a spool file");
-        var pending = new PendingSpool(_file, _path, Length, [.. _segments.Select(s => (s.Array, s.Used))]);
+        var pending = new PendingSpool(_file, _path, Length, [.. _segments.Select(s => (s.Array, s.Used))], Removed());
         _segments.Clear();
         _file = null;
         _path = null;
@@ -110,6 +154,7 @@ public sealed class MessageBuffer(BodySpool? spool = null, long spoolThreshold =
         _segments.Clear();
         Length = 0;
         _countingHops = false;
+        _hops.Reset();
         SpoolFailure = null;
         if (_path is not null)
         {
@@ -172,31 +217,5 @@ public sealed class MessageBuffer(BodySpool? spool = null, long spoolThreshold =
         var size = Math.Max(sizeHint, IsSpooled ? LargestSegment : Math.Min(LargestSegment, FirstSegment << Math.Min(_segments.Count, 4)));
         _segments.Add(new Segment(ArrayPool<byte>.Shared.Rent(size)));
         return _segments[^1];
-    }
-}
-
-/// <summary>A spool file whose last octets are still in memory: <see cref="CompleteAsync"/> writes them and closes it.</summary>
-public sealed class PendingSpool(FileStream file, string path, long length, IReadOnlyList<(byte[] Array, int Used)> tail)
-{
-    public async Task<SpooledBody> CompleteAsync()
-    {
-        try
-        {
-            await using (file)
-            {
-                foreach (var (array, used) in tail) await file.WriteAsync(array.AsMemory(0, used));
-            }
-            if (new FileInfo(path).Length != length) throw new IOException($"spool file {path} is short of {length} octets");
-            return new SpooledBody(path, length);
-        }
-        catch
-        {
-            new SpooledBody(path, 0).Delete();
-            throw;
-        }
-        finally
-        {
-            foreach (var (array, _) in tail) ArrayPool<byte>.Shared.Return(array);
-        }
     }
 }

@@ -136,7 +136,7 @@ public sealed partial class SessionActor
         _body ??= new MessageBuffer(_setup.Spool, _setup.Limits.SpoolThreshold);
         _body.Clear();
         _body.Write(trace);
-        _body.CountHopsFromHere();
+        _body.CountHopsFromHere(_setup.PoolChoice.HeaderField);
     }
 
     private TimeSpan DataTimeLeft()
@@ -157,6 +157,8 @@ public sealed partial class SessionActor
             refusal = SessionReplies.SpoolUnavailable;
         }
         if (refusal is null && body.Hops > _setup.Limits.MaxReceivedHeaders) refusal = SessionReplies.MailLoop;
+        string? pool = null;
+        if (refusal is null && !ChoosePool(body.RemovedFieldValues(), out pool, out var why)) refusal = new SmtpReply(554, $"5.6.0 {why}");
         if (refusal is not null)
         {
             body.Clear();
@@ -168,12 +170,29 @@ public sealed partial class SessionActor
 
         var client = new ActorMta.Contracts.SubmittingClient(_connection.ClientAddress.ToString(), _heloName!, _setup.Listener.Name,
             _authenticatedUser, _tlsProtocol, _tlsCipher);
-        var envelope = _transaction!.ToEnvelope(client, _setup.Clock.GetUtcNow());
+        var envelope = _transaction!.ToEnvelope(client, _setup.Clock.GetUtcNow()) with { Pool = pool };
         _phase = Phase.Queue;
         // Ask: a late answer goes to the ask's own temporary actor, never to a later transaction.
         var answer = body.IsSpooled ? EnqueueSpooledAsync(envelope, body.DetachSpool()) : _queue.Ask<object>(new QueueIntake.Enqueue(envelope, body.ToArray()), _setup.AcceptTimeout);
         body.Clear();
         answer.PipeTo(Self, success: answer => new QueueAnswered(answer, null), failure: e => new QueueAnswered(null, e.GetBaseException().Message));
+    }
+
+    /// <summary>
+    /// The egress pool the message asks for: its pool header from a client that may relay (one that may not has it
+    /// removed and ignored), else its AUTH user's. False, with why, when the header names no pool here (or two).
+    /// </summary>
+    private bool ChoosePool(IReadOnlyList<string> headerValues, out string? pool, out string? why)
+    {
+        var choice = _setup.PoolChoice;
+        var header = MayRelay && headerValues.Count > 0 ? headerValues[0] : null;
+        if (header is not null && headerValues.Any(v => v != header))
+        {
+            (pool, why) = (null, $"more than one {choice.HeaderField} field, naming different pools");
+            return false;
+        }
+        pool = choice.Choose(header, _authenticatedUser, out why);
+        return why is null;
     }
 
     /// <summary>A large message: its spool file is finished off the session's thread, then handed to the intake (which owns it from then on).</summary>

@@ -75,6 +75,9 @@ public sealed class SessionSetup
     /// <summary>The suppression list's RCPT check; null: none (recipients are not checked).</summary>
     public RecipientSuppression? Suppression { get; init; }
 
+    /// <summary>How a message picks its egress pool: the header field left out of every message, the tenants' pools.</summary>
+    public Contracts.PoolChoice PoolChoice { get; init; } = Contracts.PoolChoice.None;
+
     /// <summary>How long closing may take to deliver our last reply.</summary>
     public TimeSpan CloseTimeout => Timeouts.Command < TimeSpan.FromSeconds(10) ? Timeouts.Command : TimeSpan.FromSeconds(10);
 

@@ -39,7 +39,7 @@ public sealed partial class PartitionDecider
         for (var i = 0; i < recipients.Length; i++) recipients[i] = ToDeliveryRecipient(message, indexes[i]);
         return new(domain, _partition, message.QueueId, dispatchId, message.Envelope.ReversePath, recipients,
             message.Envelope.BodyType, message.Envelope.SmtpUtf8, message.Size, message.AcceptedAt, message.ExpiresAt,
-            message.Envelope.Ret, message.Envelope.EnvelopeId, redispatch);
+            message.Envelope.Ret, message.Envelope.EnvelopeId, redispatch, message.Envelope.Pool);
     }
 
     private static DeliveryRecipient ToDeliveryRecipient(QueuedMessage message, int index)
