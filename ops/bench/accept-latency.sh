@@ -6,7 +6,7 @@
 # peak accepted rate; then another fresh node takes an open loop at half that rate. Prints every run
 # and the medians of peak, p50 and p99 across runs. Target (issue 12): p99 under 20 ms.
 # usage: ops/bench/accept-latency.sh [RUNS=3] [SESSIONS=50] [BYTES=1024] [SECONDS=20]
-# env:   HOST_DLL (another build of the node), WARMUP (s, default 3), RECONNECT (messages per connection, 0: never),
+# env:   EXTRA_CONF (HOCON appended to the node's config), HOST_DLL (another build of the node), WARMUP (s, default 3), RECONNECT (messages per connection, 0: never),
 #        CSV_DIR (keep every open-loop sample there, one CSV per run)
 # Needs smtp-sink (Debian package postfix), the .NET SDK, python3, curl.
 set -euo pipefail

@@ -89,4 +89,6 @@ actormta.smtp.listeners.smtps.enabled = off
 # The Postfix peer runs no postscreen: no pre-greeting wait here either.
 actormta.smtp.listeners.relay.pregreet-wait = 0s
 CONF
+  # EXTRA_CONF: more HOCON for an A/B run, e.g. EXTRA_CONF='actormta.queue.recent-bodies = 0'
+  if [ -n "${EXTRA_CONF:-}" ]; then printf '%s\n' "$EXTRA_CONF" >>"$1"; fi
 }

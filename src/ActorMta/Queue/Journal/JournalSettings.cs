@@ -14,9 +14,6 @@ public enum JournalProvider { Sqlite, PostgreSql }
 /// </param>
 public sealed record JournalSettings(JournalProvider Provider, string ConnectionString, TimeSpan ConnectTimeout, string BodiesConnectionString)
 {
-    /// <summary>SQLite: how often the journal and bodies files' write-ahead logs are checkpointed off the commit path (<see cref="SqliteCheckpointer"/>); zero: SQLite's own only.</summary>
-    public TimeSpan SqliteCheckpointEvery { get; init; } = TimeSpan.FromMilliseconds(100);
-
     /// <summary>The linq2db provider name Akka.Persistence.Sql is given (see ../shared/PACKAGES.md).</summary>
     public string Linq2DbProviderName => Provider switch
     {
@@ -34,10 +31,7 @@ public sealed record JournalSettings(JournalProvider Provider, string Connection
         var connectionString = settings.String("actormta.journal.connection-string");
         var timeout = settings.Duration("actormta.journal.connect-timeout", TimeSpan.FromSeconds(1));
         if (provider == JournalProvider.Sqlite)
-            return Sqlite(SqliteConnectionString(settings, node, connectionString), timeout, settings.String("actormta.journal.sqlite-bodies-file", allowEmpty: false)) with
-            {
-                SqliteCheckpointEvery = settings.Duration("actormta.journal.sqlite-checkpoint-every", TimeSpan.Zero),
-            };
+            return Sqlite(SqliteConnectionString(settings, node, connectionString), timeout, settings.String("actormta.journal.sqlite-bodies-file", allowEmpty: false));
         // PostgreSQL: bodies live in the journal's database.
         var postgres = PostgreSqlConnectionString(connectionString);
         return new(provider, postgres, timeout, postgres);
