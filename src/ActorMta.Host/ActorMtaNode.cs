@@ -136,18 +136,9 @@ public sealed class ActorMtaNode : IAsyncDisposable
         if (adminTokenFile is not null)
             app.Logger.LogInformation("No admin token configured: the management endpoint's admin token is in {File}", adminTokenFile);
         classificationLog = app.Logger;
-<<<<<<< HEAD
         reportLog = app.Logger;
         // After the actor system (and delivery) has stopped: the last counts are on disk.
         app.Lifetime.ApplicationStopped.Register(tlsReports.Dispose);
-        if (settings.Journal.Provider == JournalProvider.Sqlite)
-        {
-            var checkpointer = new SqliteCheckpointer([settings.Journal.ConnectionString, settings.Journal.BodiesConnectionString], settings.Journal.SqliteCheckpointEvery,
-                (file, e) => app.Logger.LogWarning("SQLite checkpoint of {File} failed (SQLite checkpoints by itself meanwhile): {Error}", file, e.Message));
-            app.Lifetime.ApplicationStopped.Register(checkpointer.Dispose);
-        }
-=======
->>>>>>> parent of 03e55e6 (SQLite: the journal's and bodies' write-ahead logs are checkpointed every 100ms by a thread of their own (actormta.journal.sqlite-checkpoint-every), so the commit that takes a log past 1,000 pages no longer copies it back (and fsyncs the database) while the accepts waiting on it wait too)
         app.Lifetime.ApplicationStopped.Register(classifier.Dispose);
         dkimLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ActorMta.Dkim");
         if (dkim is not null) app.Lifetime.ApplicationStopped.Register(dkim.Dispose);
