@@ -20,6 +20,21 @@ public sealed class MessageBodyStoreTests
         return (journal, directory);
     }
 
+    [Fact]
+    public async Task A_fleet_s_nodes_starting_together_on_a_fresh_PostgreSQL_all_create_the_bodies_table()
+    {
+        // CREATE TABLE IF NOT EXISTS from two sessions at once can fail in PostgreSQL (a duplicate pg_class row):
+        // three nodes of a clean .ci/run failed to start that way.
+        for (var database = 0; database < 5; database++)
+        {
+            var (journal, directory) = await Database("postgresql");
+            using var _ = directory;
+            var starts = Enumerable.Range(0, 16).Select(_ => Task.Run(() => new MessageBodyStore(journal).CreateTableAsync(CancellationToken.None)));
+            await Task.WhenAll(starts);
+            Assert.Equal(0, await new MessageBodyStore(journal).CountAsync(CancellationToken.None));
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Providers))]
     public async Task Bodies_are_stored_read_byte_exact_and_deleted(string provider)

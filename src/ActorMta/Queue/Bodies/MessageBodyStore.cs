@@ -57,6 +57,10 @@ public sealed partial class MessageBodyStore : Contracts.IMessageBodyReader
     {
         await using var connection = await OpenAsync(cancellation);
         var blob = Provider == JournalProvider.Sqlite ? "BLOB" : "BYTEA";
+        // PostgreSQL: CREATE ... IF NOT EXISTS from two nodes at once can fail (a duplicate pg_class row), so a
+        // fleet's nodes take their turn under the journal layout's lock (Npgsql runs the commands in the transaction).
+        await using var transaction = Provider == JournalProvider.PostgreSql ? await connection.BeginTransactionAsync(cancellation) : null;
+        if (transaction is not null) await ExecuteAsync(connection, $"SELECT pg_advisory_xact_lock({JournalLayout.PostgreSqlLockKey})", cancellation);
         await ExecuteAsync(connection, $"""
             CREATE TABLE IF NOT EXISTS {Table} (
                 queue_id VARCHAR(32) NOT NULL PRIMARY KEY,
@@ -65,6 +69,7 @@ public sealed partial class MessageBodyStore : Contracts.IMessageBodyReader
                 body {blob} NOT NULL)
             """, cancellation);
         await ExecuteAsync(connection, $"CREATE INDEX IF NOT EXISTS {Table}_partition ON {Table} (partition_number, stored_at)", cancellation);
+        if (transaction is not null) await transaction.CommitAsync(cancellation);
     }
 
     /// <summary>

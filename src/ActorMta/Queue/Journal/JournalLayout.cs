@@ -12,8 +12,8 @@ namespace ActorMta.Queue.Journal;
 /// </summary>
 public static class JournalLayout
 {
-    // Any constant: serializes first starts of a fleet on one PostgreSQL (see RecordAsync).
-    private const long PostgreSqlLockKey = 0x61637472_6d746131;
+    /// <summary>Any constant: serializes the schema steps of a fleet's first starts on one PostgreSQL (see <see cref="RecordAsync"/>).</summary>
+    internal const long PostgreSqlLockKey = 0x61637472_6d746131;
 
     /// <summary>Records <paramref name="count"/> on first start; throws <see cref="SettingException"/> naming <paramref name="setting"/> if another count is recorded.</summary>
     /// <param name="refusal">The explanation, given the recorded count.</param>
