@@ -15,7 +15,8 @@ namespace ActorMta.Management.Admin;
 /// {sender, recipient, num_attempts, due, meta, data}}), with ActorMta's additions: every recipient and the
 /// message's timeline (accepted, each attempt with its reply, outcomes, DSNs) as its partition recovered it
 /// from the journal. Completed messages are answered while the partition still remembers them
-/// (actormta.queue.recently-completed); their body is gone by then.
+/// (actormta.queue.recently-completed); their body is never answered, since its deletion is batched
+/// and may not have happened yet.
 /// </summary>
 public static class InspectMessageApi
 {
@@ -27,7 +28,8 @@ public static class InspectMessageApi
             var (answer, error) = await QueueEndpoints.AskPartitionAsync(registry, settings, id, partition => new QueuePartition.GetMessage(partition, id), cancellation);
             if (error is not null) return error;
             if (answer is not QueuePartition.MessageDetails details) return AdminJson.Error(404, $"message {id} is not in the queue");
-            var body = want_body == true ? await bodies.ReadAsync(id, cancellation) : null;
+            var completed = details.State == PartitionDecider.CompletedState;
+            var body = want_body == true && !completed ? await bodies.ReadAsync(id, cancellation) : null;
             var envelope = details.Envelope;
             return Results.Json(new
             {

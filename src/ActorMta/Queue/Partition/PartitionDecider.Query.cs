@@ -4,6 +4,9 @@ namespace ActorMta.Queue.Partition;
 /// <summary>Read-only answers for the queue API: one message, and counts.</summary>
 public sealed partial class PartitionDecider
 {
+    /// <summary>The state of a message every recipient of which is done; its body may still await its batched delete.</summary>
+    public const string CompletedState = "completed";
+
     /// <summary>A <see cref="QueuePartition.MessageDetails"/> or <see cref="QueuePartition.MessageNotFound"/>.</summary>
     public object Describe(string queueId)
     {
@@ -23,7 +26,7 @@ public sealed partial class PartitionDecider
         if (completed is null) return new QueuePartition.MessageNotFound(queueId);
         var outcomes = completed.RecipientOutcomes.Select((outcome, i) => new QueuePartition.RecipientView(
             completed.Envelope.Recipients[i].Address, completed.Envelope.Recipients[i].Domain, outcome[(outcome.LastIndexOf(": ", StringComparison.Ordinal) + 2)..], 0, null, null, null)).ToArray();
-        return new QueuePartition.MessageDetails(completed.QueueId, "completed", completed.Envelope, null, null, null, outcomes, completed.History);
+        return new QueuePartition.MessageDetails(completed.QueueId, CompletedState, completed.Envelope, null, null, null, outcomes, completed.History);
     }
 
     public QueuePartition.PartitionCounts Count()
