@@ -59,7 +59,7 @@ public sealed partial class DomainDelivery
             }
             _context.Log.Write(new DeliveryLogEntry(now, request.QueueId, request.ReversePath, recipient.Address, _domain,
                 result.RemoteHost, result.RemoteAddress, result.Tls, result.Reply, recipient.Attempt, now - request.ReceivedAt,
-                result.Outcome, _policy.Route.Kind, source, request.Redispatch, bounceClass, sts));
+                result.Outcome, _policy.Route.Kind, source, request.Redispatch, bounceClass, sts, _pool.NamedPoolOf(request)));
         }
     }
 

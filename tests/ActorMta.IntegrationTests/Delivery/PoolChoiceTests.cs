@@ -84,6 +84,29 @@ public sealed class PoolChoiceTests : IAsyncLifetime
         Assert.Equal(PoolB, SourceOf("tenant-with-header-b"));
         Assert.All(received, m => Assert.DoesNotContain("x-actormta-pool", Text(m), StringComparison.OrdinalIgnoreCase));
         Assert.DoesNotContain(received, m => Text(m).Contains("Subject: nosuch", StringComparison.Ordinal));
+
+        // The egress API shows how a message picks its pool.
+        var egress = await _node.GetJsonAsync("/api/admin/egress/v1");
+        Assert.Equal("X-ActorMta-Pool", egress.GetProperty("pool_header").GetString());
+        Assert.Equal("transactional", egress.GetProperty("tenant_pools").GetProperty("billing-app").GetString());
+
+        // The delivery log names the named pool each message left from (none for the domain's plain egress list).
+        var pools = await Eventually.Returns(() => Task.FromResult(DeliveryLogPools()), p => p.Count == 4, Deadline, "four delivery log lines");
+        Assert.Equal((string?)null, pools["plain@dest.test"]);
+        Assert.Equal("b", pools["header-b@dest.test"]);
+        Assert.Equal("transactional", pools["tenant@dest.test"]);
+        Assert.Equal("b", pools["tenant-with-header-b@dest.test"]);
+    }
+
+    private Dictionary<string, string?> DeliveryLogPools()
+    {
+        var path = Path.Combine(_node.DataDirectory, "delivery.log");
+        if (!File.Exists(path)) return [];
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement)
+            .ToDictionary(line => line.GetProperty("recipient").GetString()!, line => line.TryGetProperty("pool", out var pool) ? pool.GetString() : null);
     }
 
     private static string Text(ReceivedMessage message) => Encoding.UTF8.GetString(message.Body);

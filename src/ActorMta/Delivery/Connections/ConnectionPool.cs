@@ -51,6 +51,9 @@ internal sealed class ConnectionPool<TConnection> where TConnection : notnull
     /// <summary>The pool a request goes out from, by name: the named pool it asked for, else the domain's.</summary>
     public string PoolOf(DeliveryRequest request) => Share(request.Pool).Name;
 
+    /// <summary>The named pool (actormta.delivery.egress-pools) a request goes out from; null: the domain's plain egress list.</summary>
+    public string? NamedPoolOf(DeliveryRequest request) => Share(request.Pool) is { Pool.Listed: false } share ? share.Name : null;
+
     private PoolShare Share(string? name)
     {
         if (name is null) return _default;

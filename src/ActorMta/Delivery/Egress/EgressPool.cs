@@ -11,7 +11,10 @@ public sealed record EgressPool(string Name, IReadOnlyList<WeightedSource> Sourc
 {
     /// <summary>A plain list of sources: a pool with equal weights, named after the list.</summary>
     public static EgressPool Unweighted(IReadOnlyList<EgressSource> sources) =>
-        new($"[{string.Join(", ", sources.Select(s => s.Name))}]", [.. sources.Select(s => new WeightedSource(s, 1))]);
+        new($"[{string.Join(", ", sources.Select(s => s.Name))}]", [.. sources.Select(s => new WeightedSource(s, 1))]) { Listed = true };
+
+    /// <summary>A domain's plain `egress = [..]` list rather than a pool of actormta.delivery.egress-pools.</summary>
+    public bool Listed { get; init; }
 }
 
 /// <summary>actormta.delivery's egress sources, named pools and warm-up, as the egress API shows them.</summary>

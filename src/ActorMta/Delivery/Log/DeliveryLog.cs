@@ -114,6 +114,7 @@ public sealed class DeliveryLog : IAsyncDisposable, IAdminBounceLog
         if (bounceClass is not null) json.WriteString("bounceClass", bounceClass);
         json.WriteString("route", entry.Route);
         json.WriteString("source", entry.Source);
+        if (entry.Pool is not null) json.WriteString("pool", entry.Pool);
         // Only on lines of requests sent again after their delivery actor was lost: a delivery may be a duplicate.
         if (entry.Redispatch) json.WriteBoolean("redispatch", true);
         if (entry.MtaSts is { } sts)

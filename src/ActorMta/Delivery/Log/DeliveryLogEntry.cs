@@ -7,6 +7,7 @@ namespace ActorMta.Delivery.Log;
 /// <param name="Source">The egress source the connection came from, if one was made.</param>
 /// <param name="Redispatch">The request was sent again after the delivery actor holding it was lost (a possible duplicate).</param>
 /// <param name="BounceClass">Set by whoever decided the outcome (an operator's admin bounce); null: classified from the reply.</param>
+/// <param name="Pool">The named egress pool (actormta.delivery.egress-pools) the message goes out from; null: the domain's plain egress list.</param>
 /// <param name="MtaSts">The destination's MTA-STS mode and the session's result against it; null when no policy applied.</param>
 public sealed record DeliveryLogEntry(
     DateTimeOffset Time,
@@ -25,4 +26,5 @@ public sealed record DeliveryLogEntry(
     string? Source,
     bool Redispatch = false,
     string? BounceClass = null,
-    Sts.StsOutcome? MtaSts = null);
+    Sts.StsOutcome? MtaSts = null,
+    string? Pool = null);

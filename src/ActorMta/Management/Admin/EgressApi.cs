@@ -8,7 +8,8 @@ namespace ActorMta.Management.Admin;
 
 /// <summary>
 /// GET /api/admin/egress/v1: this node's egress sources with today's warm-up usage per provider group and the cap
-/// (counts are per node: source addresses are), the named pools with their weights, and the provider groups.
+/// (counts are per node: source addresses are), the named pools with their weights, how a message picks one (the
+/// header field and the AUTH users' tenant pools), and the provider groups.
 /// </summary>
 public static class EgressApi
 {
@@ -29,7 +30,9 @@ public static class EgressApi
         IReadOnlyDictionary<string, IReadOnlyList<PoolMember>> Pools,
         IReadOnlyDictionary<string, IReadOnlyList<string>> Providers,
         string? StateFile,
-        string? LastWriteError);
+        string? LastWriteError,
+        string PoolHeader,
+        IReadOnlyDictionary<string, string> TenantPools);
 
     public static IEndpointRouteBuilder MapEgressApi(this IEndpointRouteBuilder routes, DeliverySettings delivery, WarmUp warmUp)
     {
@@ -55,6 +58,8 @@ public static class EgressApi
             (pools?.Named ?? new Dictionary<string, EgressPool>()).ToDictionary(p => p.Key, p => (IReadOnlyList<PoolMember>)[.. p.Value.Sources.Select(s => new PoolMember(s.Source.Name, s.Weight))], StringComparer.Ordinal),
             warmUp.Settings.Providers.ToDictionary(g => g.Name, g => (IReadOnlyList<string>)[.. g.MxHosts.Select(p => p.Text)], StringComparer.Ordinal),
             warmUp.Settings.File,
-            warmUp.LastWriteError);
+            warmUp.LastWriteError,
+            (pools?.Choice ?? ActorMta.Contracts.PoolChoice.None).HeaderField,
+            (pools?.Choice ?? ActorMta.Contracts.PoolChoice.None).Tenants.OrderBy(t => t.Key, StringComparer.Ordinal).ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal));
     }
 }
