@@ -4,10 +4,10 @@ namespace ActorMta.Delivery.Egress;
 /// IP warm-up on this node: each source with a schedule may send so many messages a UTC day to each provider group
 /// (day 1 = the first day it sent to that group, counted in calendar days from then). The domains' delivery actors
 /// share one instance (a provider serves many domains), so taking a message is atomic. Counts are per node, because
-/// source addresses are; they survive a restart through <see cref="WarmUpFile"/>, written off the caller's thread at
-/// most once per <see cref="WarmUpSettings.WriteInterval"/> while counts change (each write is an fsync: under steady
-/// sending, one per message would be a continuous fsync loop). A kill -9 may lose up to that interval of counts; a clean
-/// stop writes all.
+/// source addresses are; they survive a restart through <see cref="WarmUpFile"/>, written by <see cref="State.CoalescedWrites"/>
+/// (as the TLS-RPT book is) at most once per <see cref="WarmUpSettings.WriteInterval"/> while counts change (each write is
+/// an fsync: under steady sending, one per message would be a continuous fsync loop). A kill -9 may lose up to that
+/// interval of counts; a clean stop writes all.
 /// </summary>
 public sealed class WarmUp : IAsyncDisposable
 {
@@ -20,27 +20,22 @@ public sealed class WarmUp : IAsyncDisposable
 
     private readonly object _lock = new();
     private readonly Dictionary<(string Source, string Group), Usage> _usage = [];
-    private readonly Action<IReadOnlyList<Usage>>? _save;
-    private readonly Func<TimeSpan, CancellationToken, Task> _pause;
-    private readonly CancellationTokenSource _stopping = new();
-    private Task _writing = Task.CompletedTask;
-    private bool _dirty;
-    private bool _writerRunning;
+    /// <summary>The file's writes: at most one per write interval, on a timer thread; null: no file.</summary>
+    private readonly State.CoalescedWrites? _writes;
 
-    public WarmUp(WarmUpSettings settings, TimeProvider clock) : this(settings, clock, null, null) { }
+    public WarmUp(WarmUpSettings settings, TimeProvider clock) : this(settings, clock, null, TimeProvider.System) { }
 
-    /// <param name="save">Instead of the file (tests count the writes); <paramref name="pause"/>: instead of Task.Delay between writes.</param>
-    internal WarmUp(WarmUpSettings settings, TimeProvider clock, Action<IReadOnlyList<Usage>>? save, Func<TimeSpan, CancellationToken, Task>? pause)
+    /// <param name="save">Instead of the file (tests count the writes).</param>
+    /// <param name="writeClock">Whose timer spaces the writes (tests advance it); <paramref name="clock"/> only says which day it is.</param>
+    internal WarmUp(WarmUpSettings settings, TimeProvider clock, Action<IReadOnlyList<Usage>>? save, TimeProvider writeClock)
     {
         Settings = settings;
         Clock = clock;
-        _pause = pause ?? ((interval, cancel) => Task.Delay(interval, cancel));
-        _save = save;
         if (save is null && settings.File is { } path)
         {
             var file = new WarmUpFile(path);
             foreach (var usage in file.Load()) _usage[(usage.Source, usage.Group)] = usage;
-            _save = usage =>
+            save = usage =>
             {
                 try
                 {
@@ -53,6 +48,13 @@ public sealed class WarmUp : IAsyncDisposable
                 }
             };
         }
+        if (save is not null)
+            _writes = new State.CoalescedWrites(() =>
+            {
+                Usage[] snapshot;
+                lock (_lock) snapshot = [.. _usage.Values];
+                save(snapshot);
+            }, settings.WriteInterval, writeClock);
     }
 
     public WarmUpSettings Settings { get; }
@@ -120,54 +122,15 @@ public sealed class WarmUp : IAsyncDisposable
         return new SourceToday(source, group, dayNumber, sent, dayNumber <= schedule.Count ? schedule[dayNumber - 1] : null);
     }
 
-    /// <summary>One writer at a time, off the caller's thread; what changed while it wrote or paused is written next.</summary>
-    private void Changed()
-    {
-        if (_save is null) return;
-        _dirty = true;
-        if (_writerRunning) return;
-        _writerRunning = true;
-        _writing = Task.Run(WriteWhileDirtyAsync);
-    }
+    private void Changed() => _writes?.Changed();
 
     /// <summary>Why the last write of the file failed (the next change tries again), or null.</summary>
     public string? LastWriteError { get; private set; }
 
-    /// <summary>Writes, then pauses for the write interval before the next (a stop cuts the pause short and writes what is left).</summary>
-    private async Task WriteWhileDirtyAsync()
+    /// <summary>Writes what is pending (a clean stop keeps every count).</summary>
+    public ValueTask DisposeAsync()
     {
-        while (true)
-        {
-            Usage[] snapshot;
-            lock (_lock)
-            {
-                if (!_dirty)
-                {
-                    _writerRunning = false;
-                    return;
-                }
-                _dirty = false;
-                snapshot = [.. _usage.Values];
-            }
-            _save!(snapshot);
-            if (_stopping.IsCancellationRequested) continue;
-            try
-            {
-                await _pause(Settings.WriteInterval, _stopping.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopping: what is left is written at once.
-            }
-        }
-    }
-
-    /// <summary>Waits for the last write (a clean stop keeps every count).</summary>
-    public async ValueTask DisposeAsync()
-    {
-        Task writing;
-        lock (_lock) writing = _writing;
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        await writing.ConfigureAwait(false);
+        _writes?.Dispose();
+        return ValueTask.CompletedTask;
     }
 }

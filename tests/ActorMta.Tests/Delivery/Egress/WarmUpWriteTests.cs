@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using ActorMta.Delivery.Egress;
 using ActorMta.Delivery.Routing;
 using Microsoft.Extensions.Time.Testing;
@@ -9,7 +8,7 @@ namespace ActorMta.Tests.Delivery.Egress;
 public sealed class WarmUpWriteTests
 {
     private static readonly EgressSource A = new("a", null, "a.example.test");
-    private static readonly TimeSpan Within = TimeSpan.FromSeconds(10);
+    private static readonly DateTimeOffset Day = new(2026, 3, 1, 10, 0, 0, TimeSpan.Zero);
 
     private static WarmUpSettings Settings() => new(
         [new ProviderGroup("google", [DomainPattern.TryParse("*.google.com")!])],
@@ -17,60 +16,40 @@ public sealed class WarmUpWriteTests
         File: null, WriteEvery: TimeSpan.FromSeconds(1));
 
     [Fact]
-    public async Task Messages_taken_while_the_writer_pauses_make_one_write_after_the_pause_not_one_each()
+    public async Task Messages_taken_within_one_write_interval_make_one_write_not_one_each()
     {
-        var writes = Channel.CreateUnbounded<int>();
-        var pauses = Channel.CreateUnbounded<(TimeSpan Interval, TaskCompletionSource Done)>();
-        var warmUp = new WarmUp(Settings(), new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero)),
-            usage => writes.Writer.TryWrite(usage.Sum(u => u.Sent)),
-            (interval, _) =>
-            {
-                var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                pauses.Writer.TryWrite((interval, done));
-                return done.Task;
-            });
-        using var timeout = new CancellationTokenSource(Within);
+        var writes = new List<int>();
+        var timer = new FakeTimeProvider(Day);
+        var warmUp = new WarmUp(Settings(), new FakeTimeProvider(Day), usage => { lock (writes) writes.Add(usage.Sum(u => u.Sent)); }, timer);
 
+        for (var i = 0; i < 101; i++) Assert.True(warmUp.TryTake(A, "google"));
+        timer.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.Empty(writes); // a writer that wrote per change (an fsync per message) fails here
+        timer.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal([101], writes);
+
+        // Nothing changed: no more writes; the next change waits for its own interval.
+        timer.Advance(TimeSpan.FromSeconds(5));
         Assert.True(warmUp.TryTake(A, "google"));
-        Assert.Equal(1, await writes.Reader.ReadAsync(timeout.Token));
-        // The writer now pauses: a writer that wrote again at once (an fsync per change) never gets here.
-        var (interval, pause) = await pauses.Reader.ReadAsync(timeout.Token);
-        Assert.Equal(TimeSpan.FromSeconds(1), interval);
-
-        for (var i = 0; i < 100; i++) Assert.True(warmUp.TryTake(A, "google"));
-        Assert.False(writes.Reader.TryRead(out _));
-        pause.SetResult();
-
-        // One write for the hundred, then the next pause; nothing more until it ends.
-        Assert.Equal(101, await writes.Reader.ReadAsync(timeout.Token));
-        var (_, second) = await pauses.Reader.ReadAsync(timeout.Token);
-        Assert.False(writes.Reader.TryRead(out _));
-        second.SetResult();
+        Assert.Equal([101], writes);
+        timer.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal([101, 102], writes);
 
         await warmUp.DisposeAsync();
-        Assert.False(writes.Reader.TryRead(out _));
+        Assert.Equal([101, 102], writes);
     }
 
     [Fact]
-    public async Task A_clean_stop_cuts_the_pause_short_and_writes_what_is_left()
+    public async Task A_clean_stop_writes_what_is_left_without_waiting_for_the_interval()
     {
-        var writes = Channel.CreateUnbounded<int>();
-        var paused = Channel.CreateUnbounded<bool>();
-        var warmUp = new WarmUp(Settings(), new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero)),
-            usage => writes.Writer.TryWrite(usage.Sum(u => u.Sent)),
-            (_, cancel) =>
-            {
-                paused.Writer.TryWrite(true);
-                return Task.Delay(Timeout.Infinite, cancel);
-            });
-        using var timeout = new CancellationTokenSource(Within);
+        var writes = new List<int>();
+        var warmUp = new WarmUp(Settings(), new FakeTimeProvider(Day), usage => writes.Add(usage.Sum(u => u.Sent)), new FakeTimeProvider(Day));
 
         Assert.True(warmUp.TryTake(A, "google"));
-        Assert.Equal(1, await writes.Reader.ReadAsync(timeout.Token));
-        await paused.Reader.ReadAsync(timeout.Token);
         Assert.True(warmUp.TryTake(A, "google"));
+        Assert.Empty(writes);
 
         await warmUp.DisposeAsync();
-        Assert.Equal(2, await writes.Reader.ReadAsync(timeout.Token));
+        Assert.Equal([2], writes);
     }
 }
