@@ -4,22 +4,27 @@
 # 50 sessions, 20,000 messages of 1 KB, 5 runs by default; every run measures each contestant once,
 # alternating. Prints every run, the medians and the ratios.
 #
-# usage: ops/bench/relay-vs-postfix.sh [--direct] [--ingest] [--against REV] [RUNS] [MESSAGES] [SESSIONS] [BYTES]
+# usage: ops/bench/relay-vs-postfix.sh [--direct] [--ingest] [--against REV] [--warm N] [RUNS] [MESSAGES] [SESSIONS] [BYTES]
 #   --direct       also measure the load generator's own ceiling (smtp-source straight into smtp-sink)
 #   --ingest       also measure this node's ingest rate: the same load with delivery paused
 #   --against REV  also measure ActorMta built from commit REV (a temporary worktree), e.g. a starting point
+#   --warm N       relay N messages through each ActorMta build (ingest: accept N) before the timed ones, so that
+#                  the figures are a running node's rather than a fresh process's (JIT, first connections). They go
+#                  to warm.example, whose own sink stays up through the run (a sink that went away would look to the
+#                  node like a failing host). Postfix, native code, is not warmed. Default 0: start-up is in every figure.
 # env:   BENCH_DIR   the shared peer scripts (relay_e2e.sh, postfix_peer.sh, direct_limit.sh); default ../shared/bench
 #        CONFIGURATION  Release (default) or Debug
 # Needs: Debian's postfix package (smtp-source, smtp-sink, the Postfix peer), the .NET SDK, python3, curl, git.
 # ActorMta runs with its defaults (SQLite journal, fsync'd) plus a static route for dest.example to
 # the sink; every run starts from an empty data directory.
 set -euo pipefail
-direct=0; ingest=0; against=""
+direct=0; ingest=0; against=""; warm=0
 while [ $# -gt 0 ]; do
   case $1 in
     --direct) direct=1; shift ;;
     --ingest) ingest=1; shift ;;
     --against) against=$2; shift 2 ;;
+    --warm) warm=$2; shift 2 ;;
     *) break ;;
   esac
 done
@@ -30,11 +35,13 @@ configuration=${CONFIGURATION:-Release}
 [ -x "$bench/relay_e2e.sh" ] || { echo "relay_e2e.sh not found: set BENCH_DIR to the shared bench scripts" >&2; exit 2; }
 command -v smtp-source >/dev/null || { echo "smtp-source missing: apt-get install -y postfix" >&2; exit 2; }
 
-amta_port=23525; amta_sink=23526; pf_port=22525; pf_sink=22526; mgmt_port=23558
+amta_port=23525; amta_sink=23526; pf_port=22525; pf_sink=22526; mgmt_port=23558; warm_sink=23527
 work=$(mktemp -d /tmp/relay-vs-postfix.XXXXXX)
-node_pid=""; against_tree=""
+node_pid=""; against_tree=""; warm_sink_pid=""
 cleanup() {
   [ -n "$node_pid" ] && kill "$node_pid" 2>/dev/null && wait "$node_pid" 2>/dev/null || true
+  [ -n "$warm_sink_pid" ] && kill "$warm_sink_pid" 2>/dev/null || true
+  rm -rf "$work"/data-*   # the journals; the logs stay for a look
   "$bench/postfix_peer.sh" stop "$pf_port" "$pf_sink" >/dev/null 2>&1 || true
   [ -n "$against_tree" ] && git -C "$repo" worktree remove --force "$against_tree" >/dev/null 2>&1 || true
 }
@@ -55,6 +62,9 @@ fi
 
 . "$repo/ops/bench/node.sh"
 sink_route_conf "$work/actormta.conf" "$amta_sink"
+[ "$warm" -gt 0 ] && cat >>"$work/actormta.conf" <<CONF
+actormta.delivery.domains."warm.example" { route = static, hosts = ["127.0.0.1:$warm_sink"], tls = none, max-connections = 50 }
+CONF
 
 start_actormta() { # start_actormta DLL NAME [env...]
   local dll=$1 name=$2 data="$work/data-$2"; shift 2
@@ -73,11 +83,19 @@ start_actormta() { # start_actormta DLL NAME [env...]
 
 stop_actormta() {
   kill -TERM "$node_pid"; wait "$node_pid" 2>/dev/null || true; node_pid=""
+  [ -n "$warm_sink_pid" ] && { kill "$warm_sink_pid" 2>/dev/null; wait "$warm_sink_pid" 2>/dev/null || true; warm_sink_pid=""; }
 }
 
 rate_of() { sed -n 's/.*e2e_rate=\([0-9]*\)\/s.*/\1/p'; }
+warm_up() { # relays $warm messages to warm.example and waits until the node has delivered them all
+  [ "$warm" -gt 0 ] || return 0
+  smtp-sink -u postfix -m 512 127.0.0.1:$warm_sink 1024 & warm_sink_pid=$!
+  smtp-source -s "$sessions" -m "$warm" -l "$bytes" -d -N -f sender@bench.example -t rcpt@warm.example 127.0.0.1:$amta_port
+  until [ "$(curl -sf "http://127.0.0.1:$mgmt_port/metrics" | awk '/^actormta_queue_recipients_delivered_total/ {s += $NF} END {print s + 0}')" -ge "$warm" ]; do sleep 0.1; done
+}
 relay_run() { # relay_run DLL NAME -> one relay_e2e line
   start_actormta "$1" "$2"
+  warm_up
   local line; line=$("$bench/relay_e2e.sh" $amta_port $amta_sink "$messages" "$sessions" "$bytes")
   stop_actormta; echo "$line"
 }
@@ -106,6 +124,7 @@ for run in $(seq 1 "$runs"); do
   if [ "$ingest" = 1 ]; then
     # The same load into the same node with delivery paused: what accepting alone can carry.
     start_actormta "$host_dll" "ingest-$run" ACTORMTA_DELIVERY_PAUSED=on
+    [ "$warm" -gt 0 ] && smtp-source -s "$sessions" -m "$warm" -l "$bytes" -d -N -f sender@bench.example -t rcpt@dest.example 127.0.0.1:$amta_port
     t0=$(date +%s.%N)
     smtp-source -s "$sessions" -m "$messages" -l "$bytes" -d -N -f sender@bench.example -t rcpt@dest.example 127.0.0.1:$amta_port
     t1=$(date +%s.%N)
@@ -115,15 +134,15 @@ for run in $(seq 1 "$runs"); do
   fi
 done
 
-python3 - "$messages" "$sessions" "$bytes" "$against" "${amta_rates[*]}" "${pf_rates[*]}" "${against_rates[*]:-}" "${direct_rates[*]:-}" "${ingest_rates[*]:-}" <<'PY'
+python3 - "$messages" "$sessions" "$bytes" "$against" "$warm" "${amta_rates[*]}" "${pf_rates[*]}" "${against_rates[*]:-}" "${direct_rates[*]:-}" "${ingest_rates[*]:-}" <<'PY'
 import statistics, sys
-messages, sessions, size, against = sys.argv[1:5]
+messages, sessions, size, against, warm = sys.argv[1:6]
 series = lambda s: [float(x) for x in s.split()]
-amta, pf, base, direct, ingest = (series(s) for s in sys.argv[5:10])
+amta, pf, base, direct, ingest = (series(s) for s in sys.argv[6:11])
 def line(name, xs):
     print(f"{name:<22} median {statistics.median(xs):>7.0f} msg/s  (runs: {', '.join(f'{x:.0f}' for x in xs)})")
 a = statistics.median(amta)
-print(f"messages={messages} sessions={sessions} bytes={size} runs={len(amta)}")
+print(f"messages={messages} sessions={sessions} bytes={size} runs={len(amta)} warm-up={warm}")
 line("ActorMta e2e", amta)
 line("Postfix e2e", pf)
 if base: line(f"ActorMta@{against} e2e", base)
