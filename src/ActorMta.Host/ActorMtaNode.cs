@@ -187,6 +187,7 @@ public sealed class ActorMtaNode : IAsyncDisposable
             .WithActorSystemLivenessCheck(tags: [ManagementEndpoints.LiveTag, ManagementEndpoints.ReadyTag])
             .WithAkkaClusterReadinessCheck(tags: [ManagementEndpoints.ReadyTag])
             .WithHealthCheck("journal-writable", new JournalHealthCheck(settings.Management.JournalProbeTimeout), tags: [ManagementEndpoints.ReadyTag])
+            .WithHealthCheck("suppression-list", new SuppressionReadyCheck(settings.Suppression.Shards, settings.Suppression.CheckTimeout), tags: [ManagementEndpoints.ReadyTag])
             .WithHealthCheck("smtp-tls", new ServerCertificateHealthCheck(ingress.Certificate, settings.Ingress.Listeners, TimeProvider.System), tags: [ManagementEndpoints.ReadyTag])
             .WithActors((system, registry) =>
             {
