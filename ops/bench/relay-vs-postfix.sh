@@ -91,7 +91,7 @@ warm_up() { # relays $warm messages to warm.example and waits until the node has
   [ "$warm" -gt 0 ] || return 0
   smtp-sink -u postfix -m 512 127.0.0.1:$warm_sink 1024 & warm_sink_pid=$!
   smtp-source -s "$sessions" -m "$warm" -l "$bytes" -d -N -f sender@bench.example -t rcpt@warm.example 127.0.0.1:$amta_port
-  until [ "$(curl -sf "http://127.0.0.1:$mgmt_port/metrics" | awk '/^actormta_queue_recipients_delivered_total/ {s += $NF} END {print s + 0}')" -ge "$warm" ]; do sleep 0.1; done
+  until [ "$(curl -sf "http://127.0.0.1:$mgmt_port/metrics" | awk '/^actormta_queue_recipients_delivered(_total)?[ {]/ {s += $NF} END {print s + 0}')" -ge "$warm" ]; do sleep 0.1; done
 }
 relay_run() { # relay_run DLL NAME -> one relay_e2e line
   start_actormta "$1" "$2"
