@@ -62,7 +62,7 @@ fi
 
 . "$repo/ops/bench/node.sh"
 sink_route_conf "$work/actormta.conf" "$amta_sink"
-[ "$warm" -gt 0 ] && cat >>"$work/actormta.conf" <<CONF
+[ "$warm" -eq 0 ] || cat >>"$work/actormta.conf" <<CONF
 actormta.delivery.domains."warm.example" { route = static, hosts = ["127.0.0.1:$warm_sink"], tls = none, max-connections = 50 }
 CONF
 
@@ -83,7 +83,7 @@ start_actormta() { # start_actormta DLL NAME [env...]
 
 stop_actormta() {
   kill -TERM "$node_pid"; wait "$node_pid" 2>/dev/null || true; node_pid=""
-  [ -n "$warm_sink_pid" ] && { kill "$warm_sink_pid" 2>/dev/null; wait "$warm_sink_pid" 2>/dev/null || true; warm_sink_pid=""; }
+  if [ -n "$warm_sink_pid" ]; then kill "$warm_sink_pid" 2>/dev/null; wait "$warm_sink_pid" 2>/dev/null || true; warm_sink_pid=""; fi
 }
 
 rate_of() { sed -n 's/.*e2e_rate=\([0-9]*\)\/s.*/\1/p'; }
@@ -124,7 +124,7 @@ for run in $(seq 1 "$runs"); do
   if [ "$ingest" = 1 ]; then
     # The same load into the same node with delivery paused: what accepting alone can carry.
     start_actormta "$host_dll" "ingest-$run" ACTORMTA_DELIVERY_PAUSED=on
-    [ "$warm" -gt 0 ] && smtp-source -s "$sessions" -m "$warm" -l "$bytes" -d -N -f sender@bench.example -t rcpt@dest.example 127.0.0.1:$amta_port
+    [ "$warm" -eq 0 ] || smtp-source -s "$sessions" -m "$warm" -l "$bytes" -d -N -f sender@bench.example -t rcpt@dest.example 127.0.0.1:$amta_port
     t0=$(date +%s.%N)
     smtp-source -s "$sessions" -m "$messages" -l "$bytes" -d -N -f sender@bench.example -t rcpt@dest.example 127.0.0.1:$amta_port
     t1=$(date +%s.%N)
