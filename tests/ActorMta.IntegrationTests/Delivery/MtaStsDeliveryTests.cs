@@ -85,9 +85,12 @@ public sealed class MtaStsDeliveryTests(MtaStsDeliveryTests.Fleet fleet) : IClas
                 .Where(l => l.GetProperty("recipient").GetString() == recipient)];
         }
 
-        public Task<JsonElement> ReportAsync(string domain) =>
-            Node.GetJsonAsync($"/api/admin/tls-rpt/v1?domain={domain}&date={DateTime.UtcNow:yyyy-MM-dd}");
+        /// <summary>The report for the UTC day the node logged <paramref name="line"/> (not the test's clock: a run may cross midnight).</summary>
+        public Task<JsonElement> ReportAsync(string domain, JsonElement line) =>
+            Node.GetJsonAsync($"/api/admin/tls-rpt/v1?domain={domain}&date={Day(line)}");
     }
+
+    private static string Day(JsonElement line) => line.GetProperty("time").GetString()![..10];
 
     private static string Sts(JsonElement line) =>
         line.TryGetProperty("mtaSts", out var sts) ? $"{sts.GetProperty("mode").GetString()}/{sts.GetProperty("result").GetString()}" : "none";
@@ -117,7 +120,7 @@ public sealed class MtaStsDeliveryTests(MtaStsDeliveryTests.Fleet fleet) : IClas
         Assert.Equal(("delivered", "mx1.enforce.test", true), (line.GetProperty("outcome").GetString(), line.GetProperty("mxHost").GetString(), line.GetProperty("tls").GetBoolean()));
         Assert.Equal("enforce/success", Sts(line));
 
-        var report = await fleet.ReportAsync("enforce.test");
+        var report = await fleet.ReportAsync("enforce.test", line);
         var policy = OnlyPolicy(report, "sts");
         Assert.Equal("enforce.test", policy.GetProperty("policy").GetProperty("policy-domain").GetString());
         Assert.Contains("mode: enforce", policy.GetProperty("policy").GetProperty("policy-string").EnumerateArray().Select(s => s.GetString()));
@@ -136,7 +139,7 @@ public sealed class MtaStsDeliveryTests(MtaStsDeliveryTests.Fleet fleet) : IClas
         Assert.Contains("no MX matches", line.GetProperty("text").GetString(), StringComparison.Ordinal);
         Assert.Equal("enforce/mx-mismatch", Sts(line));
         Assert.False(Received(fleet.RogueMx, "enforce: no mx"));
-        var failure = OnlyPolicy(await fleet.ReportAsync("norogue.test"), "sts").GetProperty("failure-details")[0];
+        var failure = OnlyPolicy(await fleet.ReportAsync("norogue.test", line), "sts").GetProperty("failure-details")[0];
         Assert.Equal(("validation-failure", "mx-mismatch"), (failure.GetProperty("result-type").GetString(), failure.GetProperty("failure-reason-code").GetString()));
     }
 
@@ -154,7 +157,7 @@ public sealed class MtaStsDeliveryTests(MtaStsDeliveryTests.Fleet fleet) : IClas
         Assert.Equal(("deferred", "4.7.5"), (line.GetProperty("outcome").GetString(), line.GetProperty("enhancedCode").GetString()));
         Assert.Equal("enforce/certificate-host-mismatch", Sts(line));
         Assert.False(Received(fleet.RogueMx, "enforce: bad certificate"));
-        var failure = OnlyPolicy(await fleet.ReportAsync("badcert.test"), "sts").GetProperty("failure-details")[0];
+        var failure = OnlyPolicy(await fleet.ReportAsync("badcert.test", line), "sts").GetProperty("failure-details")[0];
         Assert.Equal(("certificate-host-mismatch", "mx.badcert.test"), (failure.GetProperty("result-type").GetString(), failure.GetProperty("receiving-mx-hostname").GetString()));
     }
 
@@ -169,7 +172,7 @@ public sealed class MtaStsDeliveryTests(MtaStsDeliveryTests.Fleet fleet) : IClas
         var line = Assert.Single(await fleet.LogLinesAsync("rcpt@testing.test", l => l.Length > 0, "the delivery log line"));
         Assert.Equal(("delivered", "testing/mx-mismatch"), (line.GetProperty("outcome").GetString(), Sts(line)));
         Assert.True(line.GetProperty("mtaSts").GetProperty("wouldFail").GetBoolean());
-        var policy = OnlyPolicy(await fleet.ReportAsync("testing.test"), "sts");
+        var policy = OnlyPolicy(await fleet.ReportAsync("testing.test", line), "sts");
         Assert.Equal((0, 1), (Count(policy, "total-successful-session-count"), Count(policy, "total-failure-session-count")));
     }
 
@@ -185,7 +188,7 @@ public sealed class MtaStsDeliveryTests(MtaStsDeliveryTests.Fleet fleet) : IClas
         Assert.Equal(1, fleet.Policies.RequestsFor("mta-sts.fetchfail.test"));
         var line = Assert.Single(await fleet.LogLinesAsync("rcpt@fetchfail.test", l => l.Length > 0, "the delivery log line"));
         Assert.Equal(("delivered", "none"), (line.GetProperty("outcome").GetString(), Sts(line)));
-        var failure = OnlyPolicy(await fleet.ReportAsync("fetchfail.test"), "no-policy-found").GetProperty("failure-details")[0];
+        var failure = OnlyPolicy(await fleet.ReportAsync("fetchfail.test", line), "no-policy-found").GetProperty("failure-details")[0];
         Assert.Equal("sts-policy-fetch-error", failure.GetProperty("result-type").GetString());
     }
 
@@ -208,7 +211,7 @@ public sealed class MtaStsDeliveryTests(MtaStsDeliveryTests.Fleet fleet) : IClas
         Assert.Equal(2, fleet.Policies.RequestsFor("mta-sts.cached.test"));
         var line = Assert.Single(await fleet.LogLinesAsync("second@cached.test", l => l.Length > 0, "the second message's log line"));
         Assert.Equal("enforce/success", Sts(line));
-        var policy = OnlyPolicy(await fleet.ReportAsync("cached.test"), "sts");
+        var policy = OnlyPolicy(await fleet.ReportAsync("cached.test", line), "sts");
         Assert.Equal(2, Count(policy, "total-successful-session-count"));
         Assert.Equal("sts-policy-fetch-error", policy.GetProperty("failure-details")[0].GetProperty("result-type").GetString());
     }
@@ -231,12 +234,12 @@ public sealed class MtaStsDeliveryTests(MtaStsDeliveryTests.Fleet fleet) : IClas
         fleet.Publish("kept.test", "enforce");
         var subject = await fleet.SendAsync("rcpt@kept.test", "kept: counted");
         await fleet.PolicyMx.WaitUntilAsync(s => Received(s, subject), Deadline, "the message at the policy's MX");
-        await fleet.LogLinesAsync("rcpt@kept.test", l => l.Length > 0, "the delivery log line");
+        var day = Day((await fleet.LogLinesAsync("rcpt@kept.test", l => l.Length > 0, "the delivery log line"))[0]);
 
         async Task<(long, long)> CountsAsync()
         {
             using var http = new HttpClient { BaseAddress = fleet.Node.Node.ManagementUri };
-            using var response = await http.GetAsync($"/api/admin/tls-rpt/v1?domain=kept.test&date={DateTime.UtcNow:yyyy-MM-dd}");
+            using var response = await http.GetAsync($"/api/admin/tls-rpt/v1?domain=kept.test&date={day}");
             // The node answers for itself through its cluster path, as every Up member would.
             Assert.Equal(("1", false), (string.Join(",", response.Headers.GetValues("ActorMta-Nodes-Answered")), response.Headers.Contains("ActorMta-Nodes-Missing")));
             var policy = OnlyPolicy(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement, "sts");
