@@ -45,6 +45,7 @@ public sealed partial class DomainDelivery
         var now = Now;
         Reported(request, report, now);
         if (results.Count > 0 && results[^1].Outcome != DeliveryOutcome.Returned) _lastReply = (results[^1].Reply, now);
+        var pool = _pool.NamedPoolOf(request);
         for (var i = 0; i < results.Count; i++)
         {
             var result = results[i];
@@ -59,7 +60,7 @@ public sealed partial class DomainDelivery
             }
             _context.Log.Write(new DeliveryLogEntry(now, request.QueueId, request.ReversePath, recipient.Address, _domain,
                 result.RemoteHost, result.RemoteAddress, result.Tls, result.Reply, recipient.Attempt, now - request.ReceivedAt,
-                result.Outcome, _policy.Route.Kind, source, request.Redispatch, bounceClass, sts, _pool.NamedPoolOf(request)));
+                result.Outcome, _policy.Route.Kind, source, request.Redispatch, bounceClass, sts, pool));
         }
     }
 

@@ -44,6 +44,7 @@ public static class EgressApi
     {
         var today = warmUp.TodayAll().ToLookup(t => t.Source, StringComparer.Ordinal);
         var pools = delivery.Pools;
+        var choice = pools?.Choice ?? ActorMta.Contracts.PoolChoice.None;
         var sources = (pools?.Sources ?? []).OrderBy(s => s.Name, StringComparer.Ordinal).Select(source => new SourceView(
             source.Name,
             source.Address?.ToString(),
@@ -59,7 +60,7 @@ public static class EgressApi
             warmUp.Settings.Providers.ToDictionary(g => g.Name, g => (IReadOnlyList<string>)[.. g.MxHosts.Select(p => p.Text)], StringComparer.Ordinal),
             warmUp.Settings.File,
             warmUp.LastWriteError,
-            (pools?.Choice ?? ActorMta.Contracts.PoolChoice.None).HeaderField,
-            (pools?.Choice ?? ActorMta.Contracts.PoolChoice.None).Tenants.OrderBy(t => t.Key, StringComparer.Ordinal).ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal));
+            choice.HeaderField,
+            choice.Tenants.OrderBy(t => t.Key, StringComparer.Ordinal).ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal));
     }
 }
